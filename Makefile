@@ -1,0 +1,52 @@
+# Công khai TTHC: `make run` serves the demo site, `make test` runs every test.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+FLASK   := $(VENV)/bin/flask --app wsgi
+HTMX    := 2.0.11
+VENDOR  := app/static/vendor
+MO      := app/translations/en/LC_MESSAGES/messages.mo
+SECRET  := instance/secret_key
+PYTHON  ?= python3
+
+.PHONY: install run test bench translations clean
+
+install: $(VENV)/.installed $(VENDOR)/htmx.min.js $(MO)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Front-end assets come from the npm registry at set-up time; none are committed.
+$(VENDOR)/htmx.min.js:
+	mkdir -p $(VENDOR)
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent htmx.org@$(HTMX) >/dev/null \
+	  && tar -xzf htmx.org-$(HTMX).tgz package/dist/htmx.min.js package/LICENSE \
+	  && cp package/dist/htmx.min.js $(CURDIR)/$(VENDOR)/htmx.min.js \
+	  && cp package/LICENSE $(CURDIR)/$(VENDOR)/htmx.LICENSE && rm -rf $$tmp
+
+$(MO): app/translations/en/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --use-fuzzy -d app/translations -f
+
+$(SECRET):
+	mkdir -p instance
+	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+
+run: install $(SECRET)
+	$(FLASK) db upgrade
+	TTHC_DEMO=1 $(FLASK) seed-demo --if-empty
+	SECRET_KEY=$$(cat $(SECRET)) TTHC_DEMO=1 $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(VENV)/bin/pytest
+
+bench: install
+	$(PY) -m benchmarks
+
+# Re-extract the UI strings after changing templates or code, then translate messages.po.
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) $(VENDOR)

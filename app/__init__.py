@@ -1,0 +1,40 @@
+"""Công khai TTHC: the application factory."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from htmx_flask import Htmx
+
+from app import db, i18n
+from app.config import Config
+
+csrf = CSRFProtect()
+htmx = Htmx()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the app; `config` overrides the environment (tests inject theirs here)."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_mapping(Config().as_dict())
+    if config:
+        app.config.from_mapping(config)
+    if not app.config.get("SECRET_KEY"):
+        if not (app.debug or app.testing):
+            raise RuntimeError("SECRET_KEY must be set (it may be omitted only in debug and tests)")
+        # Debug and tests only: sessions last as long as the process.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    db.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+    from app import cli, labels, security
+    from app.routes import register_blueprints
+
+    security.init_app(app)
+    labels.init_app(app)
+    register_blueprints(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,224 @@
+"""Reading the catalogue: browse filters, paging, and the API's shape of a procedure."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.models import Agency, Channel, Decision, Field, Procedure, ProcedureAgency
+from app.text import fold
+
+LEVELS = ("bo", "tinh", "huyen", "xa", "khac")
+ONLINE = ("full", "online", "none")
+MAX_PER_PAGE = 100
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be understood: its name, its value, what is allowed."""
+
+    def __init__(self, name: str, value, allowed: str | None = None):
+        super().__init__(f"bad parameter {name}={value!r}")
+        self.name, self.value, self.allowed = name, str(value)[:100], allowed
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    agency: str | None = None
+    field: str | None = None
+    level: str | None = None
+    online: str | None = None
+    postal: bool | None = None
+    page: int = 1
+    per_page: int = 20
+
+    def active(self) -> bool:
+        return bool(self.q or self.agency or self.field or self.level or self.online
+                    or self.postal is not None)
+
+
+def int_param(args, name: str, default: int, low: int, high: int) -> int:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameter(name, raw, f"{low}–{high}") from None
+    if not low <= value <= high:
+        raise BadParameter(name, raw, f"{low}–{high}")
+    return value
+
+
+def parse_filters(args, per_page: int = 20) -> Filters:
+    """Read and check the browse parameters; raise BadParameter for a bad one."""
+    q = (args.get("q") or "").strip()
+    if len(q) > 200:
+        raise BadParameter("q", q[:40] + "…", "≤ 200")
+    level = args.get("level") or None
+    if level and level not in LEVELS:
+        raise BadParameter("level", level, ", ".join(LEVELS))
+    online = args.get("online") or None
+    if online and online not in ONLINE:
+        raise BadParameter("online", online, ", ".join(ONLINE))
+    postal_raw = args.get("postal") or None
+    if postal_raw not in (None, "1", "0"):
+        raise BadParameter("postal", postal_raw, "1, 0")
+    return Filters(
+        q=q, agency=args.get("agency") or None, field=args.get("field") or None, level=level,
+        online=online, postal=None if postal_raw is None else postal_raw == "1",
+        page=int_param(args, "page", 1, 1, 100000),
+        per_page=int_param(args, "per_page", per_page, 1, MAX_PER_PAGE),
+    )
+
+
+def _filtered(session: Session, filters: Filters):
+    query = select(Procedure)
+    if filters.q:
+        for word in fold(filters.q).split():
+            query = query.where(Procedure.name_folded.contains(word, autoescape=True))
+    if filters.agency:
+        agency_id = session.scalar(select(Agency.id).where(Agency.code == filters.agency))
+        if agency_id is None:
+            raise BadParameter("agency", filters.agency)
+        query = query.where(Procedure.id.in_(
+            select(ProcedureAgency.procedure_id).where(ProcedureAgency.agency_id == agency_id)))
+    if filters.field:
+        field_id = session.scalar(select(Field.id).where(Field.slug == filters.field))
+        if field_id is None:
+            raise BadParameter("field", filters.field)
+        query = query.where(Procedure.field_id == field_id)
+    if filters.level:
+        query = query.where(Procedure.level_keys.contains(f"|{filters.level}|"))
+    if filters.online == "online":
+        query = query.where(Procedure.online_level.in_(("full", "online")))
+    elif filters.online:
+        query = query.where(Procedure.online_level == filters.online)
+    if filters.postal is not None:
+        query = query.where(Procedure.postal.is_(filters.postal))
+    return query
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def browse(session: Session, filters: Filters) -> Page:
+    """Return one page of procedures matching `filters`, names in alphabetical order."""
+    query = _filtered(session, filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(
+        query.options(selectinload(Procedure.field))
+        .order_by(Procedure.name_folded, Procedure.code)
+        .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+    ).all()
+    return Page(list(rows), total, filters.page, filters.per_page)
+
+
+def filter_options(session: Session) -> dict:
+    """Agencies and fields that have procedures, for the browse form."""
+    fields = session.execute(
+        select(Field.slug, Field.name, func.count(Procedure.id))
+        .join(Procedure, Procedure.field_id == Field.id).group_by(Field.id).order_by(Field.name)
+    ).all()
+    agencies = session.execute(
+        select(Agency.code, Agency.name, func.count(ProcedureAgency.procedure_id))
+        .join(ProcedureAgency, ProcedureAgency.agency_id == Agency.id)
+        .group_by(Agency.id).order_by(Agency.name)
+    ).all()
+    return {"fields": fields, "agencies": agencies}
+
+
+def get_procedure(session: Session, code: str) -> Procedure | None:
+    """Load one procedure with every part."""
+    return session.scalar(
+        select(Procedure).where(Procedure.code == code).options(
+            selectinload(Procedure.channels).selectinload(Channel.fees),
+            selectinload(Procedure.documents), selectinload(Procedure.legal_bases),
+            selectinload(Procedure.field), selectinload(Procedure.decision),
+            selectinload(Procedure.agency_links).selectinload(ProcedureAgency.agency),
+        )
+    )
+
+
+def procedure_summary(procedure: Procedure, url: str) -> dict:
+    """The API's list item for a procedure."""
+    executing = (procedure.agency_names or {}).get("executing") or []
+    return {
+        "code": procedure.code, "name": procedure.name,
+        "agency": executing[0] if executing else procedure.issuing_agency,
+        "field": procedure.field.name if procedure.field else None,
+        "level": procedure.level, "url": url,
+    }
+
+
+def procedure_detail(procedure: Procedure) -> dict:
+    """The API's whole procedure (SPEC §5); null where the sources lack the part."""
+    decision = procedure.decision
+    names = procedure.agency_names or {}
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "field": procedure.field.name if procedure.field else None,
+        "level": procedure.level,
+        "procedure_type": procedure.procedure_type,
+        "subjects": procedure.subjects,
+        "agencies": {
+            "executing": names.get("executing") or [],
+            "authority": names.get("authority") or [],
+            "authorized": names.get("authorized") or [],
+            "coordinating": names.get("coordinating") or [],
+            "issuing": procedure.issuing_agency,
+            "linked": [{"code": link.agency.code, "name": link.agency.name, "role": link.role}
+                       for link in procedure.agency_links],
+        },
+        "receiving_address": procedure.receiving_address,
+        "steps": procedure.steps,
+        "channels": [
+            {"method": c.method,
+             "processing_time": None if c.processing_value is None else {
+                 "value": _plain(c.processing_value), "unit": c.processing_unit},
+             "fees": [{"amount_vnd": f.amount_vnd, "text": f.text} for f in c.fees],
+             "description": c.description}
+            for c in procedure.channels
+        ] or None,
+        "documents": [
+            {"name": d.name, "form": d.form, "original_qty": d.original_qty, "copy_qty": d.copy_qty,
+             "group": d.group_name}
+            for d in procedure.documents
+        ] or None,
+        "conditions": procedure.conditions,
+        "result": procedure.results,
+        "legal_basis": [{"number": b.number, "title": b.title} for b in procedure.legal_bases] or None,
+        "decision": None if decision is None else {
+            "id": decision.id, "number": decision.number,
+            "date": decision.date.isoformat() if decision.date else None, "issuer": decision.issuer},
+        "status": procedure.status,
+        "online_level": procedure.online_level,
+        "postal": procedure.postal,
+        "source_url": procedure.source_url,
+    }
+
+
+def _plain(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def list_decisions(session: Session, page: int, per_page: int = 30) -> Page:
+    """Publication decisions, newest first, with how many procedures each lists."""
+    total = session.scalar(select(func.count(Decision.id)))
+    rows = session.scalars(
+        select(Decision).order_by(Decision.date.desc().nulls_last(), Decision.number)
+        .limit(per_page).offset((page - 1) * per_page).options(selectinload(Decision.items))
+    ).all()
+    return Page(list(rows), total, page, per_page)

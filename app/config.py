@@ -1,0 +1,27 @@
+"""Configuration, read from the environment once when the app is created."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+class Config:
+    """Settings with the embedded defaults: SQLite and the search index under instance/."""
+
+    def __init__(self) -> None:
+        self.DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'tthc.sqlite3'}")
+        self.SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE / "search-index"))
+        self.SECRET_KEY = os.environ.get("SECRET_KEY")
+        self.DEBUG = os.environ.get("FLASK_DEBUG", "") in ("1", "true")
+        self.DEMO = os.environ.get("TTHC_DEMO", "0") == "1"
+        self.BABEL_DEFAULT_LOCALE = "vi"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+        self.LANGUAGES = ("vi", "en")
+        self.PER_PAGE = 20
+        self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -1,0 +1,61 @@
+"""Language by URL: `/en/...` (or `?lang=en`) is English, everything else Vietnamese.
+
+A small WSGI middleware moves a leading `/en` into SCRIPT_NAME, so that every `url_for` on an
+English page keeps the prefix without any view knowing about it.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_babel import Babel, format_decimal, get_locale
+
+ENV_KEY = "tthc.lang"
+
+
+class LanguagePrefix:
+    def __init__(self, wsgi_app, languages: tuple[str, ...]):
+        self.wsgi_app = wsgi_app
+        self.prefixes = [lang for lang in languages if lang != "vi"]
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        for lang in self.prefixes:
+            prefix = f"/{lang}"
+            if path == prefix or path.startswith(prefix + "/"):
+                environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
+                environ["PATH_INFO"] = path[len(prefix):] or "/"
+                environ[ENV_KEY] = lang
+                break
+        return self.wsgi_app(environ, start_response)
+
+
+def select_locale() -> str:
+    """Pick the language from the URL prefix, else `?lang=`, else Vietnamese."""
+    languages = current_app.config["LANGUAGES"]
+    lang = request.environ.get(ENV_KEY) or request.args.get("lang")
+    return lang if lang in languages else "vi"
+
+
+def switch_language_url(lang: str) -> str:
+    """Return the current page's address in `lang`."""
+    root = request.root_url.rstrip("/")
+    current = request.environ.get(ENV_KEY)
+    if current:
+        root = root[: -len(current) - 1]
+    prefix = "" if lang == "vi" else f"/{lang}"
+    query = request.query_string.decode("latin-1")
+    return f"{root}{prefix}{request.path}" + (f"?{query}" if query else "")
+
+
+def number(value, digits: int = 0) -> str:
+    """Format a number the locale's way: `183.854`, `88,2` in Vietnamese."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern)
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale)
+    app.wsgi_app = LanguagePrefix(app.wsgi_app, app.config["LANGUAGES"])
+    app.jinja_env.globals.update(switch_language_url=switch_language_url, get_locale=get_locale)
+    app.jinja_env.filters["number"] = number

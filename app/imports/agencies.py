@@ -1,0 +1,139 @@
+"""`import agencies`: the agencies tree, `code,name,parent_code,level[,valid_from,valid_to,aliases]`."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.imports.errors import ImportReport, Rejection, RowError
+from app.imports.linking import link_procedures
+from app.imports.readers import read_rows
+from app.models import Agency
+from app.text import fold, nfc
+
+HEADERS = {
+    "code": ("code", "ma_co_quan", "mã cơ quan", "mã"),
+    "name": ("name", "ten_co_quan", "tên cơ quan", "tên"),
+    "parent_code": ("parent_code", "ma_co_quan_cha", "mã cơ quan cấp trên"),
+    "level": ("level", "cap", "cấp"),
+    "valid_from": ("valid_from", "hieu_luc_tu", "hiệu lực từ"),
+    "valid_to": ("valid_to", "hieu_luc_den", "hiệu lực đến"),
+    "aliases": ("aliases", "ten_khac", "tên khác"),
+}
+KNOWN = {alias for aliases in HEADERS.values() for alias in aliases}
+
+
+def parse_date(value) -> dt.date | None:
+    """Read an ISO or dd/mm/yyyy date; empty gives None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = nfc(str(value))
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise RowError(f"ngày không hợp lệ: {text!r} (yyyy-mm-dd hoặc dd/mm/yyyy)")
+
+
+def _values(row: dict) -> dict:
+    lowered = {nfc(str(k)).lower(): v for k, v in row.items()}
+    return {key: next((lowered[a] for a in aliases if lowered.get(a) not in (None, "")), None)
+            for key, aliases in HEADERS.items()}
+
+
+def validate(session: Session, data: bytes) -> tuple[list[tuple[int, dict]], list[Rejection]]:
+    """Check every row; return the accepted rows and the rejections."""
+    existing = set(session.scalars(select(Agency.code)))
+    accepted, rejected, seen = [], [], {}
+    for number, row in read_rows(data, KNOWN):
+        try:
+            values = _values(row)
+            code, name = nfc(values["code"]), nfc(values["name"])
+            if not code:
+                raise RowError("thiếu mã cơ quan (code)")
+            if not name:
+                raise RowError("thiếu tên cơ quan (name)")
+            if code in seen:
+                raise RowError(f"mã {code} trùng với dòng {seen[code]}")
+            start, end = parse_date(values["valid_from"]), parse_date(values["valid_to"])
+            if start and end and end < start:
+                raise RowError("hiệu lực đến trước hiệu lực từ")
+            seen[code] = number
+            accepted.append((number, {
+                "code": code, "name": name, "parent_code": nfc(values["parent_code"]) or None,
+                "level": nfc(values["level"]) or None, "valid_from": start, "valid_to": end,
+                "aliases": nfc(values["aliases"]) or None}))
+        except RowError as exc:
+            rejected.append(Rejection(number, str(exc)))
+    parents = {r["code"]: r["parent_code"] for _n, r in accepted}
+    for number, record in list(accepted):
+        reason = _parent_problem(record["code"], parents, existing)
+        if reason:
+            rejected.append(Rejection(number, reason))
+            accepted.remove((number, record))
+    return accepted, sorted(rejected, key=lambda r: r.row)
+
+
+def _parent_problem(code: str, parents: dict, existing: set) -> str | None:
+    parent = parents.get(code)
+    if parent and parent not in parents and parent not in existing:
+        return f"không có cơ quan cấp trên mã {parent}"
+    chain, node = {code}, parent
+    while node in parents:
+        if node in chain:
+            return f"cơ quan cấp trên tạo thành vòng lặp ({node})"
+        chain.add(node)
+        node = parents[node]
+    return None
+
+
+def import_agencies(session: Session, data: bytes, skip_invalid: bool = False) -> ImportReport:
+    """Import an agencies file all or nothing (or only its valid rows with `skip_invalid`)."""
+    accepted, rejected = validate(session, data)
+    report = ImportReport(rejected=rejected)
+    if rejected and not skip_invalid:
+        return report
+    try:
+        agencies = {a.code: a for a in session.scalars(select(Agency))}
+        changed = False
+        for _number, record in accepted:
+            agency = agencies.get(record["code"])
+            if agency is None:
+                agency = Agency(code=record["code"])
+                session.add(agency)
+                agencies[record["code"]] = agency
+                report.imported += 1
+                changed = True
+            before = _state(agency)
+            agency.name = record["name"]
+            agency.name_folded = fold(record["name"])
+            agency.level = record["level"]
+            agency.valid_from, agency.valid_to = record["valid_from"], record["valid_to"]
+            agency.aliases = record["aliases"]
+            agency.parent = agencies.get(record["parent_code"]) if record["parent_code"] else None
+            if before is not None and before != _state(agency):
+                report.updated += 1
+                changed = True
+            elif before is not None:
+                report.unchanged += 1
+        if changed:
+            link_procedures(session)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    report.applied = True
+    return report
+
+
+def _state(agency: Agency):
+    if agency.id is None:
+        return None
+    return (agency.name, agency.level, agency.valid_from, agency.valid_to, agency.aliases,
+            agency.parent.code if agency.parent else None)

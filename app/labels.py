@@ -1,0 +1,24 @@
+"""Labels for the codes stored in the database, in the visitor's language."""
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+UNITS = {"working_day": _l("ngày làm việc"), "day": _l("ngày"), "hour": _l("giờ"),
+         "week": _l("tuần"), "month": _l("tháng"), "year": _l("năm")}
+STATUSES = {"in_force": _l("Còn hiệu lực"), "amended": _l("Còn hiệu lực (đã sửa đổi, bổ sung)"),
+            "abolished": _l("Đã bãi bỏ")}
+ONLINE = {"full": _l("Trực tuyến toàn trình"), "online": _l("Có nộp trực tuyến"),
+          "none": _l("Không nộp trực tuyến")}
+LEVELS = {"bo": _l("Cấp bộ"), "tinh": _l("Cấp tỉnh"), "huyen": _l("Cấp huyện"), "xa": _l("Cấp xã"),
+          "khac": _l("Cơ quan khác")}
+ACTIONS = {"new": _l("Mới ban hành"), "amended": _l("Sửa đổi, bổ sung"), "abolished": _l("Bãi bỏ")}
+ROLES = {"executing": _l("Cơ quan thực hiện"), "authority": _l("Cơ quan có thẩm quyền"),
+         "authorized": _l("Cơ quan được ủy quyền"), "coordinating": _l("Cơ quan phối hợp")}
+METHODS = {"Trực tiếp": _l("Trực tiếp"), "Trực tuyến": _l("Trực tuyến"),
+           "Dịch vụ bưu chính": _l("Dịch vụ bưu chính")}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["labels"] = {
+        "units": UNITS, "statuses": STATUSES, "online": ONLINE, "levels": LEVELS,
+        "actions": ACTIONS, "roles": ROLES, "methods": METHODS,
+    }

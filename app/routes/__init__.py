@@ -1,0 +1,10 @@
+"""Blueprints, one per area."""
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.routes import agencies, api, decisions, errors, main, procedures
+
+    for module in (main, procedures, decisions, agencies, api):
+        app.register_blueprint(module.bp)
+    errors.init_app(app)

@@ -1,0 +1,22 @@
+"""One agency: where it sits in the tree and the procedures it carries out."""
+from flask import Blueprint, abort, current_app, render_template, request
+from sqlalchemy import select
+
+from app import catalogue
+from app.db import get_session
+from app.models import Agency
+
+bp = Blueprint("agencies", __name__, url_prefix="/agencies")
+
+
+@bp.get("/<path:code>")
+def show(code):
+    """Show an agency, its sub-agencies and a page of its procedures."""
+    session = get_session()
+    agency = session.scalar(select(Agency).where(Agency.code == code))
+    if agency is None:
+        abort(404)
+    filters = catalogue.parse_filters(request.args, current_app.config["PER_PAGE"])
+    filters.agency = agency.code
+    page = catalogue.browse(session, filters)
+    return render_template("agencies/show.html", agency=agency, page=page, filters=filters)

@@ -1,0 +1,51 @@
+"""Error pages and JSON errors, in the visitor's language; never a stack trace."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from app.catalogue import BadParameter
+
+
+def bad_parameter_message(error: BadParameter) -> str:
+    """Explain a bad parameter in the visitor's language."""
+    message = _("Tham số «%(name)s» có giá trị không hợp lệ: «%(value)s».", name=error.name, value=error.value)
+    if error.allowed:
+        message += " " + _("Giá trị được chấp nhận: %(allowed)s.", allowed=error.allowed)
+    return message
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(BadParameter)
+    def _bad_parameter(error: BadParameter):
+        message = bad_parameter_message(error)
+        if _wants_json():
+            return jsonify(error="bad_parameter", parameter=error.name, message=message), 400
+        return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        messages = {
+            400: _("Yêu cầu không hợp lệ."),
+            404: _("Không tìm thấy trang bạn cần."),
+            405: _("Phương thức không được phép."),
+            413: _("Tệp gửi lên quá lớn."),
+            429: _("Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."),
+        }
+        message = messages.get(error.code, error.name)
+        if _wants_json():
+            return jsonify(error=error.name, message=message), error.code
+        return render_template("errors/error.html", code=error.code, message=message), error.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        app.logger.exception("unhandled error")
+        message = _("Đã có lỗi xảy ra. Chúng tôi đã ghi nhận và sẽ khắc phục.")
+        if _wants_json():
+            return jsonify(error="internal_error", message=message), 500
+        return render_template("errors/error.html", code=500, message=message), 500

@@ -1,0 +1,22 @@
+"""The home page."""
+from flask import Blueprint, render_template
+from sqlalchemy import func, select
+
+from app.db import get_session
+from app.models import Agency, Decision, Procedure
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    """Show the search box, the catalogue's size and where to go next."""
+    session = get_session()
+    counts = {
+        "procedures": session.scalar(select(func.count(Procedure.id))),
+        "online": session.scalar(select(func.count(Procedure.id)).where(
+            Procedure.online_level.in_(("full", "online")))),
+        "decisions": session.scalar(select(func.count(Decision.id))),
+        "agencies": session.scalar(select(func.count(Agency.id))),
+    }
+    return render_template("index.html", counts=counts)

@@ -1,0 +1,27 @@
+"""Browse the posted procedures and read one of them."""
+from flask import Blueprint, abort, current_app, render_template, request
+
+from app import catalogue
+from app.db import get_session
+from app.routes._render import render_page
+
+bp = Blueprint("procedures", __name__, url_prefix="/procedures")
+
+
+@bp.get("")
+def index():
+    """List procedures matching the search words and filters, a page at a time."""
+    filters = catalogue.parse_filters(request.args, current_app.config["PER_PAGE"])
+    session = get_session()
+    page = catalogue.browse(session, filters)
+    return render_page("procedures/index.html", "results", filters=filters, page=page,
+                       options=catalogue.filter_options(session))
+
+
+@bp.get("/<path:code>")
+def show(code):
+    """Show one procedure with every part of its record."""
+    procedure = catalogue.get_procedure(get_session(), code)
+    if procedure is None:
+        abort(404)
+    return render_template("procedures/show.html", procedure=procedure)

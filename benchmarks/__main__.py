@@ -1,0 +1,76 @@
+"""Print the catalogue's figures: import speed, parse rates, page and API latency.
+
+Needs ../shared/data (the real corpus); run with `make bench`.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from app import create_app
+from app.db import get_session, upgrade
+from app.imports.procedures import import_procedures
+from app.imports.rates import national_parse_rates
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "tthc"
+
+
+def timed(label: str, func):
+    start = time.perf_counter()
+    result = func()
+    print(f"{label:<52} {time.perf_counter() - start:8.2f} s")
+    return result
+
+
+def latency(client, label: str, urls: list[str], rounds: int = 3) -> None:
+    samples = []
+    for _ in range(rounds):
+        for url in urls:
+            start = time.perf_counter()
+            response = client.get(url)
+            samples.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, url
+    samples.sort()
+    p95 = samples[int(0.95 * (len(samples) - 1))]
+    print(f"{label:<52} p50 {statistics.median(samples):6.1f} ms   p95 {p95:6.1f} ms   (n={len(samples)})")
+
+
+def main() -> int:
+    if not DATA.exists():
+        print(f"the real corpus is missing: {DATA}", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.sqlite3"
+        upgrade(url)
+        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url})
+        with app.app_context():
+            session = get_session()
+            national = (DATA / "national-procedures.jsonl.gz").read_bytes()
+            catalogue = (DATA / "national-catalogue.jsonl.gz").read_bytes()
+            print("== import (SQLite, this machine) ==")
+            r1 = timed("import national records (2,642)", lambda: import_procedures(session, national))
+            r2 = timed("import catalogue (5,670; 2,573 merge)", lambda: import_procedures(session, catalogue))
+            r3 = timed("re-import national records (no change)", lambda: import_procedures(session, national))
+            print(f"  {r1.summary()} | {r2.summary()} | again: {r3.summary()}")
+        client = app.test_client()
+        print("== parse rates of the national records, read back through the API ==")
+        rates = national_parse_rates(str(DATA / "national-procedures.jsonl.gz"),
+                                     lambda code: client.get(f"/api/v1/procedures/{code}").get_json())
+        for part, label in (("time", "processing time in working days on a channel"),
+                            ("fee", "fee amount in VND where the text gives one"),
+                            ("doc", "documents as a list"),
+                            ("legal", "legal bases, each with number and title")):
+            print(f"  {label:<50} {rates[part + '_ok']:>5} / {rates[part + '_text']:<5} = {rates[part + '_rate']}%")
+        print("== latency through the WSGI app (5,739 procedures) ==")
+        latency(client, "/procedures?q=... (plain matching)",
+                [f"/procedures?q={q}" for q in ("khai sinh", "dang ky kinh doanh", "giay phep xay dung", "ho chieu")])
+        latency(client, "/procedures/<code>", [f"/procedures/{c}" for c in ("1.000893", "2.001610", "1.000178")])
+        latency(client, "/api/v1/procedures/<code>", [f"/api/v1/procedures/{c}" for c in ("1.000893", "2.001610")])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Pages as a person sees them: status codes, headings, tables, languages, htmx fragments."""
+import pytest
+
+from app.imports.agencies import import_agencies
+from app.imports.procedures import import_procedures
+from tests.conftest import load, soup
+
+
+@pytest.fixture
+def loaded(app):
+    load(app, (import_agencies, "agencies.csv"), (import_procedures, "national-sample.jsonl"),
+         (import_procedures, "procedures-table.csv"))
+    return app
+
+
+def test_home_has_a_search_form_and_vietnamese_lang(client, loaded):
+    page = soup(client.get("/"))
+    assert page.html["lang"] == "vi"
+    form = page.select_one("form[role=search]")
+    assert form["action"] == "/procedures" and form.select_one("input[name=q]")
+    assert page.select_one("label[for=home-q]")
+
+
+def test_english_by_url_prefix(client, loaded):
+    response = client.get("/en/procedures")
+    page = soup(response)
+    assert page.html["lang"] == "en"
+    assert page.h1.text == "Administrative procedures"
+    assert page.select_one("a[href^='/en/procedures/']"), "links stay in English"
+    assert soup(client.get("/procedures?lang=en")).html["lang"] == "en"
+
+
+def test_browse_filters_and_counts(client, loaded):
+    page = soup(client.get("/procedures?q=khai+sinh"))
+    names = [a.text for a in page.select("ol.results h3 a")]
+    assert "Đăng ký khai sinh" in names
+    assert all("khai sinh" in name.lower() for name in names)
+    unaccented = soup(client.get("/procedures?q=dang+ky+ket+hon"))
+    assert [a.text for a in unaccented.select("ol.results h3 a")] == ["Đăng ký kết hôn"]
+    online = soup(client.get("/procedures?online=online"))
+    assert len(online.select("ol.results li.result")) >= 3
+    postal = soup(client.get("/procedures?postal=1&level=bo"))
+    assert all("bưu chính" in li.text for li in postal.select("ol.results li.result"))
+
+
+def test_pagination(client, loaded, app):
+    app.config["PER_PAGE"] = 3
+    first = soup(client.get("/procedures"))
+    assert len(first.select("ol.results li.result")) == 3
+    assert first.select_one("a[rel=next]")["href"].endswith("page=2")
+    second = soup(client.get("/procedures?page=2"))
+    assert second.select_one("a[rel=prev]")
+
+
+@pytest.mark.parametrize("query", ["level=zzz", "page=abc", "page=0", "online=maybe", "postal=yes",
+                                   "per_page=1000", "agency=NOPE", "field=khong-co"])
+def test_bad_parameters_are_400_with_a_message_in_both_languages(client, loaded, query):
+    response = client.get(f"/procedures?{query}")
+    assert response.status_code == 400
+    assert "không hợp lệ" in soup(response).select_one(".error-message").text
+    english = client.get(f"/en/procedures?{query}")
+    assert english.status_code == 400
+    assert "invalid value" in soup(english).select_one(".error-message").text
+
+
+def test_unknown_codes_are_404_in_both_languages(client, loaded):
+    assert client.get("/procedures/9.999999").status_code == 404
+    response = client.get("/en/agencies/NOPE")
+    assert response.status_code == 404 and "not found" in soup(response).text
+    assert client.get("/decisions/999").status_code == 404
+
+
+def test_procedure_page_shows_every_part(client, loaded):
+    page = soup(client.get("/procedures/2.001610"))
+    assert page.h1.text.startswith("Đăng ký thành lập doanh nghiệp tư nhân")
+    rows = page.select("#channels-title ~ div table tbody tr")
+    assert {r.th.text.strip() for r in rows} == {"Trực tuyến", "Dịch vụ bưu chính", "Trực tiếp"}
+    assert all("3 ngày làm việc" in r.select("td")[0].text for r in rows)
+    assert "100.000 đồng" in page.select_one("#channels-title ~ div table").text
+    assert page.select("ol.documents li .doc-name")
+    assert page.select("#legal-title ~ div table tbody tr")
+    assert page.select_one("link[media=print]")
+
+
+def test_agency_page_lists_its_procedures(client, loaded):
+    page = soup(client.get("/agencies/T.H1.X1"))
+    assert page.h1.text == "Ủy ban nhân dân xã Một"
+    assert {a.text for a in page.select("ol.results h3 a")} == {"Đăng ký khai sinh", "Đăng ký kết hôn"}
+    assert [a.text for a in page.select("nav.breadcrumb a")] == ["Ủy ban nhân dân tỉnh Thử Nghiệm", "Ủy ban nhân dân huyện Một"]
+
+
+def test_decisions_group_procedures_by_action(client, loaded):
+    listing = soup(client.get("/decisions"))
+    link = next(a for a in listing.select("table a") if a.text == "100/QĐ-UBND")
+    page = soup(client.get(link["href"]))
+    assert [h.text for h in page.select("h2")] == ["Mới ban hành (1)", "Sửa đổi, bổ sung (1)", "Bãi bỏ (1)"]
+
+
+def test_htmx_gets_the_same_results_markup_and_vary(client, loaded):
+    full = client.get("/procedures?q=dang+ky")
+    fragment = client.get("/procedures?q=dang+ky", headers={"HX-Request": "true"})
+    boosted = client.get("/procedures?q=dang+ky", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    for response in (full, fragment, boosted):
+        assert "HX-Request" in response.headers["Vary"]
+    assert soup(fragment).html is None and soup(boosted).html is not None
+    full_results = soup(full).select_one("#results ol.results")
+    assert str(soup(fragment).select_one("ol.results")) == str(full_results)
+
+
+def test_security_headers(client, loaded):
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_page_text_is_escaped(client, loaded):
+    response = client.get("/procedures?q=<script>alert(1)</script>")
+    assert response.status_code == 200
+    assert "<script>alert" not in response.get_data(as_text=True)

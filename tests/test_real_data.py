@@ -1,0 +1,68 @@
+"""The real national corpus (../shared/data): every format, the union, the parse rates.
+
+Skipped on a user's machine without ../shared; in CI (CI set) these always run.
+"""
+import glob
+
+import pytest
+from sqlalchemy import func, select
+
+from app.db import get_session
+from app.imports.procedures import import_procedures
+from app.imports.rates import national_parse_rates
+from app.models import Procedure, ProcedureSource
+from tests.conftest import make_app, require_shared
+
+
+@pytest.fixture(scope="module")
+def corpus(template_db, tmp_path_factory):
+    shared = require_shared() / "tthc"
+    path = tmp_path_factory.mktemp("corpus") / "corpus.sqlite3"
+    path.write_bytes(template_db.read_bytes())
+    app = make_app(path)
+    reports = {}
+    with app.app_context():
+        session = get_session()
+        files = ["national-procedures.jsonl.gz", "national-catalogue.jsonl.gz", "portal-api-details.jsonl.gz"]
+        files += sorted(p.split("tthc/")[1] for p in glob.glob(str(shared / "ministry-lists" / "*.xlsx")))
+        for name in files:
+            reports[name] = import_procedures(session, (shared / name).read_bytes())
+    return app, reports, shared
+
+
+def count(app, query):
+    with app.app_context():
+        return get_session().scalar(query)
+
+
+def test_every_format_imports_every_record(corpus):
+    app, reports, _ = corpus
+    assert all(r.applied and not r.rejected for r in reports.values())
+    with app.app_context():
+        kinds = dict(get_session().execute(
+            select(ProcedureSource.kind, func.count()).group_by(ProcedureSource.kind)).all())
+    assert kinds == {"national": 2642, "catalogue": 5670, "portal_api": 502, "table": 2642}
+
+
+def test_the_union_is_5739_procedures(corpus):
+    app, _, _ = corpus
+    assert count(app, select(func.count(Procedure.id))) == 5739
+
+
+def test_reimport_changes_nothing(corpus):
+    app, _, shared = corpus
+    with app.app_context():
+        report = import_procedures(get_session(), (shared / "national-procedures.jsonl.gz").read_bytes())
+    assert report.summary() == "imported 0, updated 0, rejected 0"
+
+
+def test_parse_rates_through_the_api(corpus):
+    app, _, shared = corpus
+    client = app.test_client()
+    rates = national_parse_rates(str(shared / "national-procedures.jsonl.gz"),
+                                 lambda code: client.get(f"/api/v1/procedures/{code}").get_json())
+    assert rates["records"] == 2642
+    assert rates["time_text"] > 1000 and rates["time_rate"] >= 95.0
+    assert rates["fee_rate"] >= 85.0
+    assert rates["doc_rate"] >= 99.0
+    assert rates["legal_rate"] >= 90.0

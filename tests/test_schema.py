@@ -1,0 +1,13 @@
+"""Alembic is the only way the schema changes: the migrations must match the models."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from app.models import Base
+
+
+def test_migrations_match_models(template_db):
+    engine = create_engine(f"sqlite:///{template_db}")
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
