@@ -33,9 +33,10 @@ $(SECRET):
 	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 
 run: install $(SECRET)
-	$(FLASK) db upgrade
-	TTHC_DEMO=1 $(FLASK) seed-demo --if-empty
-	SECRET_KEY=$$(cat $(SECRET)) TTHC_DEMO=1 $(FLASK) run --host 127.0.0.1 --port 5000
+	export SECRET_KEY=$$(cat $(SECRET)) TTHC_DEMO=1 \
+	  && $(FLASK) db upgrade \
+	  && $(FLASK) seed-demo --if-empty \
+	  && $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install
 	$(VENV)/bin/pytest

@@ -1,4 +1,7 @@
 """Labels for the codes stored in the database, in the visitor's language."""
+from itertools import groupby
+from operator import attrgetter
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
@@ -17,7 +20,13 @@ METHODS = {"Trực tiếp": _l("Trực tiếp"), "Trực tuyến": _l("Trực tu
            "Dịch vụ bưu chính": _l("Dịch vụ bưu chính")}
 
 
+def consecutive_groups(items, attribute: str):
+    """Group items by an attribute, keeping their order (Jinja's groupby sorts them)."""
+    return [(key, list(group)) for key, group in groupby(items, key=attrgetter(attribute))]
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["consecutive_groups"] = consecutive_groups
     app.jinja_env.globals["labels"] = {
         "units": UNITS, "statuses": STATUSES, "online": ONLINE, "levels": LEVELS,
         "actions": ACTIONS, "roles": ROLES, "methods": METHODS,

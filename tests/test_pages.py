@@ -119,3 +119,11 @@ def test_page_text_is_escaped(client, loaded):
     response = client.get("/procedures?q=<script>alert(1)</script>")
     assert response.status_code == 200
     assert "<script>alert" not in response.get_data(as_text=True)
+
+
+def test_documents_are_listed_by_group_in_source_order(client, loaded):
+    page = soup(client.get("/procedures/1.000893"))
+    groups = [h.text for h in page.select("#documents-title ~ h3.doc-group")]
+    assert groups and groups[0].startswith("*")
+    first_list = page.select_one("#documents-title ~ ol.documents")
+    assert first_list.select("li .doc-name")
