@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from app import db
 from app.imports.errors import ImportRejected, ImportReport
@@ -57,11 +58,11 @@ def _import_command(kind: str):
     return command
 
 
-import_group = click.Group("import", help="Import data files.")
+import_group = AppGroup("import", help="Import data files.")
 for _kind in ("agencies", "procedures"):
     import_group.command(_kind)(_import_command(_kind))
 
-db_group = click.Group("db", help="Database schema.")
+db_group = AppGroup("db", help="Database schema.")
 
 
 @db_group.command("upgrade")
@@ -72,6 +73,7 @@ def db_upgrade():
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when procedures already exist.")
 def seed_demo(if_empty):
     """Load the demo data set (Kon Tum's agencies and a province's procedures)."""
