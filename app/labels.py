@@ -1,4 +1,4 @@
-"""Labels for the codes stored in the database, in the visitor's language."""
+"""Labels for the codes stored in the database, in the visitor's language, and list filters for templates."""
 from itertools import groupby
 from operator import attrgetter
 

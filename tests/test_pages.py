@@ -122,8 +122,12 @@ def test_page_text_is_escaped(client, loaded):
 
 
 def test_documents_are_listed_by_group_in_source_order(client, loaded):
+    documents = client.get("/api/v1/procedures/1.000893").get_json()["documents"]
     page = soup(client.get("/procedures/1.000893"))
-    groups = [h.text for h in page.select("#documents-title ~ h3.doc-group")]
-    assert groups and groups[0].startswith("*")
-    first_list = page.select_one("#documents-title ~ ol.documents")
-    assert first_list.select("li .doc-name")
+    section = page.select_one("#documents-title").parent
+    headings = [h.text for h in section.select("h3.doc-group")]
+    expected_groups = list(dict.fromkeys(d["group"] for d in documents if d["group"]))
+    assert headings == expected_groups and len(headings) >= 2
+    items = section.select("ol.documents > li")
+    assert all(li.select_one(".doc-name") for li in items), "a group heading is not a numbered item"
+    assert [li.select_one(".doc-name").text for li in items] == [d["name"] for d in documents]
