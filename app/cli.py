@@ -16,9 +16,13 @@ SEED = Path(__file__).resolve().parent.parent / "seed"
 
 def _importers():
     from app.imports.agencies import import_agencies
+    from app.imports.cases import import_cases, import_steps
+    from app.imports.people import import_holidays, import_officers
     from app.imports.procedures import import_procedures
 
-    return {"agencies": import_agencies, "procedures": import_procedures}
+    return {"agencies": import_agencies, "procedures": import_procedures,
+            "officers": import_officers, "cases": import_cases, "steps": import_steps,
+            "holidays": import_holidays}
 
 
 def run_import(kind: str, path: str, skip_invalid: bool = False) -> ImportReport:
@@ -59,7 +63,7 @@ def _import_command(kind: str):
 
 
 import_group = AppGroup("import", help="Import data files.")
-for _kind in ("agencies", "procedures"):
+for _kind in ("agencies", "procedures", "officers", "cases", "steps", "holidays"):
     import_group.command(_kind)(_import_command(_kind))
 
 db_group = AppGroup("db", help="Database schema.")
@@ -72,26 +76,78 @@ def db_upgrade():
     click.echo("database is up to date")
 
 
+@click.command("publish-month")
+@with_appcontext
+@click.argument("month")
+@click.option("--note", help="Public note saying why a published month is corrected.")
+@click.option("--by", "by", default="command line", show_default=True, help="Who publishes.")
+def publish_month_command(month, note, by):
+    """Recompute MONTH (YYYY-MM) and make its late tables public."""
+    from app.late.rules import Month
+    from app.late.store import PublishError, publish_month
+
+    try:
+        result = publish_month(db.get_session(), Month.parse(month), by=by, note=note)
+    except ValueError as exc:
+        message = str(exc) if isinstance(exc, PublishError) else f"tháng không hợp lệ: {month!r} (YYYY-MM)"
+        click.echo(f"error: {message}", err=True)
+        sys.exit(1)
+    click.echo(_published_line(result))
+
+
+def _published_line(result) -> str:
+    counts = result.figures.agencies.values()
+    resolved, late = sum(c.resolved for c in counts), sum(c.late for c in counts)
+    state = f"revision {result.revision}" if result.changed else f"unchanged, revision {result.revision}"
+    return (f"published {result.month} ({state}): {len(result.figures.agencies)} agencies, "
+            f"{resolved} resolved, {late} late, {len(result.figures.officers)} officers")
+
+
 @click.command("seed-demo")
 @with_appcontext
-@click.option("--if-empty", is_flag=True, help="Do nothing when procedures already exist.")
+@click.option("--if-empty", is_flag=True, help="Load only the parts that are still empty.")
 def seed_demo(if_empty):
-    """Load the demo data set (Kon Tum's agencies and a province's procedures)."""
+    """Load the demo data set: Kon Tum's agencies, procedures, and eight months of case files."""
     from sqlalchemy import func, select
 
-    from app.models import Procedure
+    from app.models import Case, Procedure
 
-    if if_empty and db.get_session().scalar(select(func.count(Procedure.id))):
+    session = db.get_session()
+    if not (if_empty and session.scalar(select(func.count(Procedure.id)))):
+        for kind, name in (("agencies", "agencies-kontum.csv"), ("procedures", "procedures.jsonl.gz")):
+            _apply(run_import(kind, str(SEED / name)))
+    if if_empty and session.scalar(select(func.count(Case.id))):
         click.echo("demo data already loaded")
         return
-    for kind, name in (("agencies", "agencies-kontum.csv"), ("procedures", "procedures.jsonl.gz")):
-        report = run_import(kind, str(SEED / name))
-        _report(report, None)
-        if not report.applied:
-            sys.exit(1)
+    _seed_late_tables(session)
+
+
+def _apply(report: ImportReport) -> None:
+    _report(report, None)
+    if not report.applied:
+        sys.exit(1)
+
+
+def _seed_late_tables(session) -> None:
+    from sqlalchemy import select
+
+    from app.imports.cases import import_cases, import_steps
+    from app.imports.people import import_officers
+    from app.late.store import processing_times, publish_month
+    from app.models import Agency, Procedure
+    from seed import late_demo
+
+    agencies = [tuple(row) for row in session.execute(select(Agency.code, Agency.level).order_by(Agency.code))]
+    levels = dict(session.execute(select(Procedure.code, Procedure.level_keys)).all())
+    demo = late_demo.generate(agencies, late_demo.procedure_pools(processing_times(session), levels))
+    for kind, importer in (("officers", import_officers), ("cases", import_cases), ("steps", import_steps)):
+        _apply(importer(session, demo.rows(kind)))
+    for month in late_demo.MONTHS:
+        click.echo(_published_line(publish_month(session, month, by="seed-demo")))
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(import_group)
     app.cli.add_command(db_group)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(publish_month_command)

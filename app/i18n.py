@@ -5,8 +5,11 @@ English page keeps the prefix without any view knowing about it.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, current_app, request
-from flask_babel import Babel, format_decimal, get_locale
+from babel.numbers import NumberPattern, parse_pattern
+from flask_babel import Babel, get_locale
 
 ENV_KEY = "tthc.lang"
 
@@ -46,16 +49,34 @@ def switch_language_url(lang: str) -> str:
     return f"{root}{prefix}{request.path}" + (f"?{query}" if query else "")
 
 
+@lru_cache(maxsize=8)
+def _pattern(digits: int) -> NumberPattern:
+    # Parsed once: a late table formats thousands of cells per page.
+    return parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))
+
+
 def number(value, digits: int = 0) -> str:
     """Format a number the locale's way: `183.854`, `88,2` in Vietnamese."""
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern)
+    return _pattern(digits).apply(value, get_locale())
+
+
+def percent(value) -> str:
+    """Format a percentage to one decimal: `88,2%` in Vietnamese; a dash when there is none."""
+    if value is None:
+        return "–"
+    return number(value, 1) + "%"
+
+
+def month_label(value) -> str:
+    """`2022-08` as people write it: `08/2022`."""
+    text = str(value)
+    return f"{text[5:7]}/{text[:4]}" if len(text) == 7 else text
 
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.wsgi_app = LanguagePrefix(app.wsgi_app, app.config["LANGUAGES"])
     app.jinja_env.globals.update(switch_language_url=switch_language_url, get_locale=get_locale)
-    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters.update(number=number, percent=percent, month_label=month_label)

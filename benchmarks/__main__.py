@@ -1,47 +1,32 @@
-"""Print the catalogue's figures: import speed, parse rates, page and API latency.
-
-Needs ../shared/data (the real corpus); run with `make bench`.
+"""Print the benchmarks' figures: the catalogue (import speed, parse rates, latency; needs
+../shared/data) and the late tables (the demo; needs nothing else). Run with `make bench`.
 """
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from app import create_app
 from app.db import get_session, upgrade
 from app.imports.procedures import import_procedures
 from app.imports.rates import national_parse_rates
+from benchmarks import late
+from benchmarks.common import latency, timed
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "tthc"
 
 
-def timed(label: str, func):
-    start = time.perf_counter()
-    result = func()
-    print(f"{label:<52} {time.perf_counter() - start:8.2f} s")
-    return result
-
-
-def latency(client, label: str, urls: list[str], rounds: int = 3) -> None:
-    samples = []
-    for _ in range(rounds):
-        for url in urls:
-            start = time.perf_counter()
-            response = client.get(url)
-            samples.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200, url
-    samples.sort()
-    p95 = samples[int(0.95 * (len(samples) - 1))]
-    print(f"{label:<52} p50 {statistics.median(samples):6.1f} ms   p95 {p95:6.1f} ms   (n={len(samples)})")
-
-
 def main() -> int:
+    late.run()
     if not DATA.exists():
-        print(f"the real corpus is missing: {DATA}", file=sys.stderr)
+        print(f"the real corpus is missing, catalogue figures skipped: {DATA}", file=sys.stderr)
         return 1
+    catalogue()
+    return 0
+
+
+def catalogue() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.sqlite3"
         upgrade(url)
@@ -69,7 +54,6 @@ def main() -> int:
                 [f"/procedures?q={q}" for q in ("khai sinh", "dang ky kinh doanh", "giay phep xay dung", "ho chieu")])
         latency(client, "/procedures/<code>", [f"/procedures/{c}" for c in ("1.000893", "2.001610", "1.000178")])
         latency(client, "/api/v1/procedures/<code>", [f"/api/v1/procedures/{c}" for c in ("1.000893", "2.001610")])
-    return 0
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ import csv
 
 from sqlalchemy import func, select
 
-from app.models import Agency, Procedure
+from app.models import Procedure
 from tests.conftest import FIXTURES
 
 
@@ -38,17 +38,3 @@ def test_unreadable_file_is_refused(runner, tmp_path):
     empty.write_text("")
     result = runner.invoke(args=["import", "agencies", str(empty)])
     assert result.exit_code == 1 and "tệp rỗng" in result.output
-
-
-def test_seed_demo_loads_kon_tum_and_real_procedures(runner, app):
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    assert "imported 58, updated 0, rejected 0" in result.output
-    assert "imported 1601, updated 0, rejected 0" in result.output
-    with app.app_context():
-        from app.db import get_session
-        session = get_session()
-        root = session.scalar(select(Agency).where(Agency.code == "H34"))
-        assert root.name == "Ủy ban nhân dân tỉnh Kon Tum" and len(root.children) == 30
-    again = runner.invoke(args=["seed-demo", "--if-empty"])
-    assert "already loaded" in again.output

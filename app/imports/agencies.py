@@ -1,14 +1,13 @@
 """`import agencies`: the agencies tree, `code,name,parent_code,level[,valid_from,valid_to,aliases]`."""
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.imports.errors import ImportReport, Rejection, RowError
 from app.imports.linking import link_procedures
 from app.imports.readers import read_rows
+from app.imports.values import parse_date
 from app.models import Agency
 from app.text import fold, nfc
 
@@ -22,23 +21,6 @@ HEADERS = {
     "aliases": ("aliases", "ten_khac", "tên khác"),
 }
 KNOWN = {alias for aliases in HEADERS.values() for alias in aliases}
-
-
-def parse_date(value) -> dt.date | None:
-    """Read an ISO or dd/mm/yyyy date; empty gives None."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = nfc(str(value))
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise RowError(f"ngày không hợp lệ: {text!r} (yyyy-mm-dd hoặc dd/mm/yyyy)")
 
 
 def _values(row: dict) -> dict:

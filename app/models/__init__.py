@@ -1,12 +1,16 @@
 """Database models; the schema itself changes only through Alembic migrations."""
 from app.models.base import Base
 from app.models.agency import Agency
+from app.models.late import (
+    AgencyMonth, Case, HolidayOverride, MonthRevision, Officer, OfficerMonth, PublishedMonth, Step,
+)
 from app.models.procedure import (
     Channel, Decision, DecisionItem, Document, Fee, Field, LegalBasis, Procedure,
     ProcedureAgency, ProcedureSource,
 )
 
 __all__ = [
-    "Agency", "Base", "Channel", "Decision", "DecisionItem", "Document", "Fee", "Field",
-    "LegalBasis", "Procedure", "ProcedureAgency", "ProcedureSource",
+    "Agency", "AgencyMonth", "Base", "Case", "Channel", "Decision", "DecisionItem", "Document",
+    "Fee", "Field", "HolidayOverride", "LegalBasis", "MonthRevision", "Officer", "OfficerMonth",
+    "Procedure", "ProcedureAgency", "ProcedureSource", "PublishedMonth", "Step",
 ]

@@ -3,8 +3,8 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.routes import agencies, api, decisions, errors, main, procedures
+    from app.routes import agencies, api, decisions, errors, late, main, procedures
 
-    for module in (main, procedures, decisions, agencies, api):
+    for module in (main, procedures, decisions, agencies, late, api):
         app.register_blueprint(module.bp)
     errors.init_app(app)

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from app import catalogue
 from app.db import get_session
+from app.late import charts, tables
 from app.models import Agency
 
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
@@ -11,7 +12,7 @@ bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 
 @bp.get("/<path:code>")
 def show(code):
-    """Show an agency, its sub-agencies and a page of its procedures."""
+    """Show an agency, its sub-agencies, its published monthly figures and its procedures."""
     session = get_session()
     agency = session.scalar(select(Agency).where(Agency.code == code))
     if agency is None:
@@ -19,4 +20,7 @@ def show(code):
     filters = catalogue.parse_filters(request.args, current_app.config["PER_PAGE"])
     filters.agency = agency.code
     page = catalogue.browse(session, filters)
-    return render_template("agencies/show.html", agency=agency, page=page, filters=filters)
+    series = tables.monthly_series(session, agency.id)
+    trend = charts.rate_chart([(s["month"], s["on_time_rate"]) for s in series])
+    return render_template("agencies/show.html", agency=agency, page=page, filters=filters,
+                           series=series, trend=trend)

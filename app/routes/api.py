@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from app import catalogue
+from app.late import tables
 from app.api_schema import openapi_document
 from app.db import get_session
 
@@ -27,6 +28,33 @@ def procedure(code):
     body = catalogue.procedure_detail(found)
     body["url"] = url_for("procedures.show", code=found.code, _external=True)
     return jsonify(body)
+
+
+def _published_period(session):
+    period = tables.parse_period(session, request.args)
+    if period is None:
+        raise tables.MonthNotPublished([])
+    return period
+
+
+@bp.get("/late/agencies")
+def late_agencies():
+    """Return the published agency table of a month or period, with its totals."""
+    session = get_session()
+    period = _published_period(session)
+    table = tables.agency_table(session, period, request.args)
+    totals = table.totals.as_dict()
+    del totals["agency_code"], totals["agency_name"]
+    return jsonify(period=period.as_dict(), items=[row.as_dict() for row in table.rows], totals=totals)
+
+
+@bp.get("/late/officers")
+def late_officers():
+    """Return the published officer table of a month or period."""
+    session = get_session()
+    period = _published_period(session)
+    rows = tables.officer_table(session, period, request.args)
+    return jsonify(period=period.as_dict(), items=[row.as_dict() for row in rows])
 
 
 @bp.get("/openapi.json")

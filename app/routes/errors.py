@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from app.catalogue import BadParameter
+from app.late.tables import MonthNotPublished
 
 
 def bad_parameter_message(error: BadParameter) -> str:
@@ -27,6 +28,16 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return jsonify(error="bad_parameter", parameter=error.name, message=message), 400
         return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(MonthNotPublished)
+    def _not_published(error: MonthNotPublished):
+        if error.months:
+            message = _("Số liệu tháng %(months)s chưa được công bố.", months=", ".join(error.months))
+        else:
+            message = _("Chưa có tháng nào được công bố.")
+        if _wants_json():
+            return jsonify(error="not_published", months=error.months, message=message), 404
+        return render_template("errors/error.html", code=404, message=message), 404
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -3,6 +3,7 @@ from flask import Blueprint, render_template
 from sqlalchemy import func, select
 
 from app.db import get_session
+from app.late import tables
 from app.models import Agency, Decision, Procedure
 
 bp = Blueprint("main", __name__)
@@ -10,7 +11,7 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
-    """Show the search box, the catalogue's size and where to go next."""
+    """Show the search box, the catalogue's size, the latest published month and where to go next."""
     session = get_session()
     counts = {
         "procedures": session.scalar(select(func.count(Procedure.id))),
@@ -19,4 +20,5 @@ def index():
         "decisions": session.scalar(select(func.count(Decision.id))),
         "agencies": session.scalar(select(func.count(Agency.id))),
     }
-    return render_template("index.html", counts=counts)
+    series = tables.monthly_series(session)
+    return render_template("index.html", counts=counts, latest=series[-1] if series else None)

@@ -1,0 +1,170 @@
+"""`import cases` and `import steps` (SPEC §3): case files and their processing steps."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.imports.bulk import upsert
+from app.imports.errors import ImportReport, RowError
+from app.imports.people import agency_ids, rows_of, validate_rows
+from app.imports.values import parse_flag, parse_moment, text
+from app.late.rules import COMPUTABLE_UNITS
+from app.late.store import processing_times
+from app.models import Case, Officer, Step
+
+CASE_HEADERS = {
+    "case_code": ("case_code", "ma_ho_so", "mã hồ sơ"),
+    "procedure_code": ("procedure_code", "ma_thu_tuc", "mã thủ tục"),
+    "agency_code": ("agency_code", "ma_co_quan", "mã cơ quan"),
+    "received_at": ("received_at", "ngay_tiep_nhan", "ngày tiếp nhận"),
+    "due_at": ("due_at", "ngay_hen_tra", "ngày hẹn trả"),
+    "finished_at": ("finished_at", "ngay_tra_ket_qua", "ngày trả kết quả"),
+    "status": ("status", "trang_thai", "trạng thái"),
+    "apology_sent": ("apology_sent", "da_xin_loi", "đã xin lỗi"),
+    "officer_code": ("officer_code", "ma_can_bo", "mã cán bộ"),
+}
+STEP_HEADERS = {
+    "case_code": ("case_code", "ma_ho_so", "mã hồ sơ"),
+    "step_no": ("step_no", "buoc", "bước", "so_buoc", "số bước"),
+    "officer_code": ("officer_code", "ma_can_bo", "mã cán bộ"),
+    "officer_name": ("officer_name", "ten_can_bo", "ho_ten", "tên cán bộ", "họ tên"),
+    "officer_title": ("officer_title", "chuc_vu", "chức vụ"),
+    "agency_code": ("agency_code", "ma_co_quan", "mã cơ quan"),
+    "started_at": ("started_at", "ngay_bat_dau", "ngày bắt đầu"),
+    "due_at": ("due_at", "han_xu_ly", "hạn xử lý", "ngay_hen", "ngày hẹn"),
+    "finished_at": ("finished_at", "ngay_hoan_thanh", "ngày hoàn thành"),
+}
+STATUSES = {"": None, "withdrawn": "withdrawn", "rut": "withdrawn", "rút": "withdrawn",
+            "đã rút": "withdrawn", "rejected": "rejected", "tu choi": "rejected",
+            "từ chối": "rejected", "tu_choi": "rejected"}
+
+
+def import_cases(session: Session, data, skip_invalid: bool = False) -> ImportReport:
+    """Import case files all or nothing; the case code is the natural key."""
+    agencies = agency_ids(session)
+    times = processing_times(session)
+    unknown_procedures: set[str] = set()
+
+    def check(values: dict) -> dict:
+        code, agency = text(values["case_code"]), text(values["agency_code"])
+        if not code:
+            raise RowError("thiếu mã hồ sơ (case_code)")
+        if not agency:
+            raise RowError("thiếu mã cơ quan (agency_code)")
+        if agency not in agencies:
+            raise RowError(f"không có cơ quan mã {agency}")
+        received = parse_moment(values["received_at"])
+        if received is None:
+            raise RowError("thiếu ngày tiếp nhận (received_at)")
+        due, finished = parse_moment(values["due_at"]), parse_moment(values["finished_at"])
+        if finished and finished[0] < received[0]:
+            raise RowError("ngày trả kết quả trước ngày tiếp nhận")
+        if due and due[0].date() < received[0].date():
+            raise RowError("ngày hẹn trả trước ngày tiếp nhận")
+        procedure = text(values["procedure_code"]) or None
+        if procedure and procedure not in times:
+            unknown_procedures.add(procedure)
+        if due is None:
+            value, unit = times.get(procedure, (None, None)) if procedure else (None, None)
+            if value is None or unit not in COMPUTABLE_UNITS:
+                raise RowError("thiếu ngày hẹn trả (due_at) và không tính được từ thời hạn giải quyết"
+                               f" của thủ tục {procedure or '(không ghi)'}")
+        status_text = text(values["status"]).lower()
+        if status_text not in STATUSES:
+            raise RowError(f"trạng thái phải để trống, withdrawn hoặc rejected, không phải {status_text!r}")
+        return {"code": code, "procedure_code": procedure, "agency_id": agencies[agency],
+                "received_at": received[0], "due_at": due[0] if due else None,
+                "due_has_time": bool(due and due[1]), "finished_at": finished[0] if finished else None,
+                "status": STATUSES[status_text],
+                "apology_sent": parse_flag(values["apology_sent"], "apology_sent"),
+                "officer_code": text(values["officer_code"]) or None}
+
+    accepted, rejected = validate_rows(rows_of(data, CASE_HEADERS), CASE_HEADERS, check,
+                                       lambda r: r["code"])
+    report = ImportReport(rejected=rejected)
+    if unknown_procedures:
+        sample = ", ".join(sorted(unknown_procedures)[:5])
+        report.warnings.append(f"{len(unknown_procedures)} mã thủ tục chưa có trong danh mục, vẫn giữ: {sample}")
+    if rejected and not skip_invalid:
+        return report
+    try:
+        upsert(session, Case.__table__, accepted, ("code",), report)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    report.applied = True
+    return report
+
+
+def import_steps(session: Session, data, skip_invalid: bool = False) -> ImportReport:
+    """Import processing steps all or nothing, creating or updating their officers."""
+    agencies = agency_ids(session)
+    cases = dict(session.execute(select(Case.code, Case.id)).all())
+    officers = {code: {"code": code, "name": name, "title": title, "agency_id": agency}
+                for code, name, title, agency in session.execute(
+                    select(Officer.code, Officer.name, Officer.title, Officer.agency_id))}
+
+    def check(values: dict) -> dict:
+        case = text(values["case_code"])
+        if not case:
+            raise RowError("thiếu mã hồ sơ (case_code)")
+        if case not in cases:
+            raise RowError(f"không có hồ sơ mã {case}: nhập hồ sơ (import cases) trước")
+        try:
+            step_no = int(float(text(values["step_no"])))
+        except ValueError:
+            raise RowError(f"bước (step_no) phải là số, không phải {text(values['step_no'])!r}") from None
+        if step_no < 1:
+            raise RowError("bước (step_no) phải từ 1 trở lên")
+        officer, name = text(values["officer_code"]), text(values["officer_name"])
+        if not officer:
+            raise RowError("thiếu mã cán bộ (officer_code)")
+        if not name and officer not in officers:
+            raise RowError(f"cán bộ mới {officer} cần họ tên (officer_name)")
+        agency = text(values["agency_code"])
+        if agency and agency not in agencies:
+            raise RowError(f"không có cơ quan mã {agency}")
+        started, due = parse_moment(values["started_at"]), parse_moment(values["due_at"])
+        finished = parse_moment(values["finished_at"])
+        if started and finished and finished[0] < started[0]:
+            raise RowError("ngày hoàn thành trước ngày bắt đầu")
+        return {"case_id": cases[case], "step_no": step_no, "officer_code": officer,
+                "officer_name": name, "officer_title": text(values["officer_title"]) or None,
+                "agency_id": agencies.get(agency), "started_at": started[0] if started else None,
+                "due_at": due[0] if due else None, "due_has_time": bool(due and due[1]),
+                "finished_at": finished[0] if finished else None}
+
+    accepted, rejected = validate_rows(rows_of(data, STEP_HEADERS), STEP_HEADERS, check,
+                                       lambda r: (r["case_id"], r["step_no"]))
+    report = ImportReport(rejected=rejected)
+    if rejected and not skip_invalid:
+        return report
+    try:
+        officer_ids = upsert(session, Officer.__table__, _officers_of(accepted, officers), ("code",))
+        steps = [{"case_id": r["case_id"], "step_no": r["step_no"],
+                  "officer_id": officer_ids[(r["officer_code"],)], "agency_id": r["agency_id"],
+                  "started_at": r["started_at"], "due_at": r["due_at"],
+                  "due_has_time": r["due_has_time"], "finished_at": r["finished_at"]}
+                 for r in accepted]
+        upsert(session, Step.__table__, steps, ("case_id", "step_no"), report)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    report.applied = True
+    return report
+
+
+def _officers_of(rows: list[dict], known: dict[str, dict]) -> list[dict]:
+    """One record per officer named in the steps; the last row that gives a detail wins."""
+    merged: dict[str, dict] = {}
+    for row in rows:
+        code = row["officer_code"]
+        officer = merged.setdefault(code, dict(known.get(code) or {
+            "code": code, "name": None, "title": None, "agency_id": None}))
+        for target, source in (("name", "officer_name"), ("title", "officer_title"),
+                               ("agency_id", "agency_id")):
+            if row[source]:
+                officer[target] = row[source]
+    return list(merged.values())

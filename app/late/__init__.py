@@ -1,0 +1,1 @@
+"""The monthly late tables: working-day calendar, counting rules, computing and publishing months."""

@@ -1,0 +1,220 @@
+"""The published late tables read back for pages, CSV and the API: periods, filters, sorting."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from app.catalogue import BadParameter
+from app.late.rules import Month, on_time_rate, percent
+from app.models import Agency, AgencyMonth, OfficerMonth, PublishedMonth
+
+MAX_MONTHS = 120
+AGENCY_SORTS = ("name", "resolved", "early", "on_time", "late", "on_time_rate", "pending_overdue",
+                "apologies")
+OFFICER_SORTS = ("name", "agency", "late_files", "days_late")
+COUNTS = ("resolved", "early", "on_time", "late", "pending_overdue", "apologies")
+
+
+class MonthNotPublished(LookupError):
+    """A period asks for months whose tables are not public."""
+
+    def __init__(self, months: list[str]):
+        super().__init__(", ".join(months))
+        self.months = months
+
+
+@dataclass(frozen=True)
+class Period:
+    first: Month
+    last: Month
+
+    @property
+    def months(self) -> list[str]:
+        return [str(m) for m in self.first.through(self.last)]
+
+    @property
+    def single(self) -> bool:
+        return self.first == self.last
+
+    def as_dict(self) -> dict:
+        return {"from": str(self.first), "to": str(self.last)}
+
+
+def published_months(session: Session) -> list[PublishedMonth]:
+    """Every published month, the latest first."""
+    return list(session.scalars(select(PublishedMonth).order_by(PublishedMonth.month.desc())))
+
+
+def _month(args, name: str) -> Month:
+    try:
+        return Month.parse(args.get(name, ""))
+    except ValueError:
+        raise BadParameter(name, args.get(name), "YYYY-MM") from None
+
+
+def parse_period(session: Session, args) -> Period | None:
+    """Read `month` or `from`/`to` (default: the latest published month); None if none is published.
+
+    Raise BadParameter for a malformed or reversed period, MonthNotPublished for unpublished months.
+    """
+    if args.get("month"):
+        period = Period(_month(args, "month"), _month(args, "month"))
+    elif args.get("from") or args.get("to"):
+        first = _month(args, "from") if args.get("from") else None
+        last = _month(args, "to") if args.get("to") else None
+        first, last = first or last, last or first
+        if (last.year, last.month) < (first.year, first.month):
+            raise BadParameter("to", args.get("to"), f"≥ {first}")
+        period = Period(first, last)
+        if len(first.through(last)) > MAX_MONTHS:
+            raise BadParameter("from", args.get("from"), f"≤ {MAX_MONTHS}")
+    else:
+        latest = session.scalar(select(func.max(PublishedMonth.month)))
+        return Period(Month.parse(latest), Month.parse(latest)) if latest else None
+    public = set(session.scalars(select(PublishedMonth.month).where(PublishedMonth.month.in_(period.months))))
+    missing = [m for m in period.months if m not in public]
+    if missing:
+        raise MonthNotPublished(missing)
+    return period
+
+
+@dataclass
+class AgencyRow:
+    agency_code: str
+    agency_name: str
+    level: str | None
+    resolved: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+    pending_overdue: int = 0
+    apologies: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return on_time_rate(self.early, self.on_time, self.resolved)
+
+    def as_dict(self) -> dict:
+        return {"agency_code": self.agency_code, "agency_name": self.agency_name,
+                **{k: getattr(self, k) for k in COUNTS[:4]}, "on_time_rate": self.on_time_rate,
+                "pending_overdue": self.pending_overdue, "apologies": self.apologies}
+
+
+@dataclass
+class AgencyTable:
+    period: Period
+    rows: list[AgencyRow]
+    totals: AgencyRow = field(default_factory=lambda: AgencyRow("", "", None))
+
+    def late_share(self, row: AgencyRow) -> float | None:
+        """The row's share of all late files in the table, in percent."""
+        return percent(row.late, self.totals.late)
+
+
+def _subtree(session: Session, code: str) -> list[int]:
+    root = session.scalar(select(Agency.id).where(Agency.code == code))
+    if root is None:
+        raise BadParameter("parent", code)
+    ids, frontier = [root], [root]
+    while frontier:
+        frontier = list(session.scalars(select(Agency.id).where(Agency.parent_id.in_(frontier))))
+        ids.extend(frontier)
+    return ids
+
+
+def _sort(args, allowed: tuple[str, ...], default: str) -> tuple[str, bool]:
+    key = args.get("sort") or default
+    if key not in allowed:
+        raise BadParameter("sort", key, ", ".join(allowed))
+    direction = args.get("dir") or ("asc" if key in ("name", "agency", "on_time_rate") else "desc")
+    if direction not in ("asc", "desc"):
+        raise BadParameter("dir", direction, "asc, desc")
+    return key, direction == "desc"
+
+
+def agency_table(session: Session, period: Period, args=None) -> AgencyTable:
+    """Agencies' figures summed over the period (pending overdue: at its end), filtered and sorted."""
+    args = args or {}
+    last = str(period.last)
+    statement = (
+        select(Agency.code, Agency.name, Agency.level,
+               *(func.sum(getattr(AgencyMonth, c)) for c in COUNTS if c != "pending_overdue"),
+               func.sum(case((AgencyMonth.month == last, AgencyMonth.pending_overdue), else_=0)))
+        .join(Agency, Agency.id == AgencyMonth.agency_id)
+        .where(AgencyMonth.month.in_(period.months))
+        .group_by(Agency.id, Agency.code, Agency.name, Agency.level))
+    if args.get("level"):
+        statement = statement.where(Agency.level == args["level"])
+    if args.get("parent"):
+        statement = statement.where(Agency.id.in_(_subtree(session, args["parent"])))
+    key, descending = _sort(args, AGENCY_SORTS, "late")
+    rows = []
+    for code, name, level, resolved, early, on_time, late, apologies, pending in session.execute(statement):
+        rows.append(AgencyRow(code, name, level, resolved, early, on_time, late, pending, apologies))
+    totals = AgencyRow("", "", None)
+    for row in rows:
+        for column in COUNTS:
+            setattr(totals, column, getattr(totals, column) + getattr(row, column))
+    sort_key = (lambda r: r.agency_name) if key == "name" else (
+        lambda r: (getattr(r, key) if getattr(r, key) is not None else -1))
+    rows.sort(key=lambda r: r.agency_name)
+    rows.sort(key=sort_key, reverse=descending)
+    return AgencyTable(period, rows, totals)
+
+
+@dataclass
+class OfficerRow:
+    officer_code: str
+    officer_name: str
+    officer_title: str | None
+    agency_code: str | None
+    agency_name: str | None
+    late_files: int
+    days_late: int
+
+    def as_dict(self) -> dict:
+        return {"officer_code": self.officer_code, "officer_name": self.officer_name,
+                "officer_title": self.officer_title, "agency_code": self.agency_code,
+                "late_files": self.late_files, "days_late": self.days_late}
+
+
+def officer_table(session: Session, period: Period, args=None) -> list[OfficerRow]:
+    """Officers responsible for files resolved late in the period, filtered by agency and sorted."""
+    args = args or {}
+    latest = (select(OfficerMonth.officer_code, func.max(OfficerMonth.month).label("month"))
+              .where(OfficerMonth.month.in_(period.months)).group_by(OfficerMonth.officer_code).subquery())
+    # Name, title and agency as published in the officer's latest month of the period.
+    current = (select(OfficerMonth.officer_code, OfficerMonth.officer_name, OfficerMonth.officer_title,
+                      OfficerMonth.agency_id)
+               .join(latest, (latest.c.officer_code == OfficerMonth.officer_code)
+                     & (latest.c.month == OfficerMonth.month)).subquery())
+    sums = (select(OfficerMonth.officer_code, func.sum(OfficerMonth.late_files).label("files"),
+                   func.sum(OfficerMonth.days_late).label("days"))
+            .where(OfficerMonth.month.in_(period.months)).group_by(OfficerMonth.officer_code).subquery())
+    statement = (select(current.c.officer_code, current.c.officer_name, current.c.officer_title,
+                        Agency.code, Agency.name, sums.c.files, sums.c.days)
+                 .join(sums, sums.c.officer_code == current.c.officer_code)
+                 .outerjoin(Agency, Agency.id == current.c.agency_id))
+    if args.get("agency"):
+        statement = statement.where(Agency.code == args["agency"])
+    key, descending = _sort(args, OFFICER_SORTS, "late_files")
+    rows = [OfficerRow(*row) for row in session.execute(statement)]
+    attribute = {"name": "officer_name", "agency": "agency_name"}.get(key, key)
+    rows.sort(key=lambda r: (r.officer_name, r.officer_code))
+    rows.sort(key=lambda r: getattr(r, attribute) or "", reverse=descending)
+    return rows
+
+
+def monthly_series(session: Session, agency_id: int | None = None) -> list[dict]:
+    """On-time rate by published month, for the province or for one agency."""
+    statement = (select(AgencyMonth.month, func.sum(AgencyMonth.resolved), func.sum(AgencyMonth.early),
+                        func.sum(AgencyMonth.on_time), func.sum(AgencyMonth.late),
+                        func.sum(AgencyMonth.pending_overdue))
+                 .group_by(AgencyMonth.month).order_by(AgencyMonth.month))
+    if agency_id is not None:
+        statement = statement.where(AgencyMonth.agency_id == agency_id)
+    return [{"month": month, "resolved": resolved, "late": late, "pending_overdue": pending,
+             "on_time_rate": on_time_rate(early, on_time, resolved)}
+            for month, resolved, early, on_time, late, pending in session.execute(statement)]

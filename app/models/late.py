@@ -1,0 +1,149 @@
+"""Officers, case files and their processing steps, holiday overrides, and published months."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.agency import Agency
+from app.models.base import Base, Timestamped
+
+
+class Officer(Timestamped, Base):
+    """Cán bộ, công chức, viên chức: named in published late tables only."""
+
+    __tablename__ = "officers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+
+    agency: Mapped[Agency | None] = relationship()
+
+
+class Case(Base):
+    """Hồ sơ: one procedure file. Date-times are local (Asia/Ho_Chi_Minh) and stored naive."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_finished_at", "finished_at"),
+        Index("ix_cases_received_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    procedure_code: Mapped[str | None] = mapped_column(String(64))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # The promised date as imported; None means "computed from the procedure's time limit".
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # False when the promise names only a day: its due moment is the end of that day.
+    due_has_time: Mapped[bool] = mapped_column(Boolean, default=False)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # None, "withdrawn" or "rejected"; the last two are left out of every figure.
+    status: Mapped[str | None] = mapped_column(String(20))
+    apology_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    officer_code: Mapped[str | None] = mapped_column(String(64))
+
+    agency: Mapped[Agency] = relationship()
+    steps: Mapped[list[Step]] = relationship(order_by="Step.step_no", back_populates="case")
+
+
+class Step(Base):
+    """One processing step of a case, with its own officer and sub-deadline."""
+
+    __tablename__ = "steps"
+    __table_args__ = (UniqueConstraint("case_id", "step_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    step_no: Mapped[int] = mapped_column(Integer)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    due_has_time: Mapped[bool] = mapped_column(Boolean, default=False)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    case: Mapped[Case] = relationship(back_populates="steps")
+    officer: Mapped[Officer] = relationship()
+
+
+class HolidayOverride(Base):
+    """A day the government made off (`off`) or a weekend day made a working day (`work`)."""
+
+    __tablename__ = "holiday_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+
+
+class PublishedMonth(Base):
+    """A month whose late tables are public, with the figures frozen when it was published."""
+
+    __tablename__ = "published_months"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), unique=True)
+    first_published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    published_by: Mapped[str | None] = mapped_column(String(200))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    revisions: Mapped[list[MonthRevision]] = relationship(
+        order_by="MonthRevision.revision", cascade="all, delete-orphan")
+
+
+class MonthRevision(Base):
+    """A public note saying why a published month was corrected and republished."""
+
+    __tablename__ = "month_revisions"
+    __table_args__ = (UniqueConstraint("published_month_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    published_month_id: Mapped[int] = mapped_column(ForeignKey("published_months.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    published_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class AgencyMonth(Base):
+    """One agency's published figures for one month."""
+
+    __tablename__ = "agency_months"
+    __table_args__ = (UniqueConstraint("month", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    resolved: Mapped[int] = mapped_column(Integer, default=0)
+    early: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[int] = mapped_column(Integer, default=0)
+    pending_overdue: Mapped[int] = mapped_column(Integer, default=0)
+    apologies: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OfficerMonth(Base):
+    """One officer's published late files and days late for one month."""
+
+    __tablename__ = "officer_months"
+    __table_args__ = (UniqueConstraint("month", "officer_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    # Frozen with the month: a later rename or move of the officer does not rewrite history.
+    officer_code: Mapped[str] = mapped_column(String(64))
+    officer_name: Mapped[str] = mapped_column(String(200))
+    officer_title: Mapped[str | None] = mapped_column(String(200))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    late_files: Mapped[int] = mapped_column(Integer, default=0)
+    days_late: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,328 @@
+"""A deterministic demo of Kon Tum's case files for January to August 2022.
+
+The totals reproduce the Kon Tum notice exactly (SPEC §7): 183,854 files resolved, 21,686 of them
+late (88.2% on time), the Department of Natural Resources and Environment 13,407 late and 2,252
+pending overdue at the end of August. Everything else (how the files spread over agencies and
+months, who handled them, how late) is invented, but shaped like a real one-stop system: agencies
+of very different sizes, a few chronically late officers, months that improve and months that
+worsen, apologies for most late files but not all.
+
+The files are laid out backwards from the outcome they must have (finished day first, then the due
+day, then the receipt), with the same working-day calendar the rules use, so that the rules give
+back exactly the planned figures.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from app.late.calendar import WorkCalendar
+from app.late.rules import Month
+
+SEED = 20220831
+MONTHS = [Month(2022, m) for m in range(1, 9)]
+TOTAL_RESOLVED = 183_854
+TOTAL_LATE = 21_686
+STNMT = "H34.STNMT"
+STNMT_RESOLVED = 31_240
+STNMT_LATE = 13_407
+STNMT_PENDING = 2_252
+# Relative volume of each month: Tết (February) is quiet.
+MONTH_WEIGHTS = [1.0, 0.72, 1.06, 0.98, 1.04, 1.1, 1.08, 1.02]
+
+# Files resolved in eight months, and the share of them resolved late, by agency (illustrative).
+DEPARTMENTS = {
+    "H34.VP": (150, 0.02), "H34.STP": (9_800, 0.012), "H34.SKHDT": (6_900, 0.03),
+    "H34.STC": (420, 0.05), "H34.SXD": (2_100, 0.14), "H34.SGTVT": (14_600, 0.02),
+    "H34.SCT": (1_650, 0.04), "H34.SNNPTNT": (1_400, 0.11), "H34.SLDTBXH": (5_300, 0.07),
+    "H34.SGDDT": (2_300, 0.015), "H34.SYT": (3_100, 0.06), "H34.SVHTTDL": (640, 0.03),
+    "H34.SKHCN": (260, 0.02), "H34.STTTT": (240, 0.01), "H34.SNV": (480, 0.09),
+    "H34.BDT": (40, 0.0), "H34.TTT": (30, 0.0), "H34.BQLKKT": (210, 0.08), "H34.CAT": (4_600, 0.01),
+}
+DISTRICTS = {"H34.TPKT": (17_800, 0.06), "H34.DKH": (6_200, 0.05), "H34.DKT": (5_400, 0.07),
+             "H34.NGH": (5_900, 0.04), "H34.DKG": (3_300, 0.09), "H34.STH": (4_100, 0.05),
+             "H34.KRY": (2_900, 0.03), "H34.KPL": (3_600, 0.1), "H34.TMR": (2_200, 0.08),
+             "H34.IHD": (1_300, 0.12)}
+COMMUNE = (2_300, 0.015)
+PENDING_ELSEWHERE = {"H34.TPKT": 64, "H34.SXD": 41, "H34.SNNPTNT": 23, "H34.KPL": 19,
+                     "H34.DKG": 12, "H34.IHD": 9, "H34.SLDTBXH": 7, "H34.DKT": 5}
+# Agencies whose late files get worse (+1) or better (-1) over the eight months.
+TRENDS = {STNMT: -1, "H34.SXD": 1, "H34.TPKT": -1, "H34.KPL": 1, "H34.SNNPTNT": -1, "H34.IHD": 1}
+NEVER_APOLOGISE = {"H34.KPL", "H34.IHD"}
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
+          "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "A", "Y", "Rơ Châm", "Đinh"]
+MIDDLE = ["Văn", "Thị", "Minh", "Hữu", "Thanh", "Ngọc", "Quốc", "Thu", "Đức", "Hồng", "Xuân", "Kim"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hòa", "Hùng",
+         "Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Nga", "Phúc", "Phương",
+         "Quang", "Sơn", "Tâm", "Thảo", "Thắng", "Trang", "Tuấn", "Vân", "Việt", "Yến", "Blúp", "Thơ"]
+
+
+@dataclass
+class Officer:
+    code: str
+    name: str
+    title: str
+    agency: str
+
+
+@dataclass
+class Staff:
+    desk: list[Officer]
+    specialists: list[Officer]
+    leaders: list[Officer]
+    # Weights for who is behind a late file: a few chronic latecomers carry most of them.
+    late_weights: list[float]
+
+
+@dataclass
+class Demo:
+    officers: list[dict] = field(default_factory=list)
+    cases: list[dict] = field(default_factory=list)
+    steps: list[dict] = field(default_factory=list)
+
+    def rows(self, kind: str) -> Iterator[tuple[int, dict]]:
+        """Numbered rows for the importer of `kind`, as a file's rows would be."""
+        return enumerate(getattr(self, kind), start=2)
+
+
+def apportion(total: int, weights: list[float]) -> list[int]:
+    """Split `total` in proportion to `weights`, the remainders to the largest fractions."""
+    whole = sum(weights)
+    exact = [total * w / whole for w in weights]
+    counts = [int(x) for x in exact]
+    order = sorted(range(len(weights)), key=lambda i: (exact[i] - counts[i], -i), reverse=True)
+    for i in order[:total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def level_key(level: str | None) -> str:
+    level = (level or "").lower()
+    if level in ("xã", "phường", "thị trấn"):
+        return "xa"
+    if level in ("huyện", "thành phố", "thị xã"):
+        return "huyen"
+    return "tinh"
+
+
+def plan(agencies: list[tuple[str, str | None]]) -> dict[str, tuple[int, int, int]]:
+    """Files resolved, late and pending overdue at the end of August, per agency: exact totals."""
+    volumes, rates = {}, {}
+    for code, level in agencies:
+        if code == STNMT:
+            continue
+        volume, rate = DEPARTMENTS.get(code) or DISTRICTS.get(code) or (0, 0.0)
+        if not volume and level_key(level) == "xa":
+            # Communes differ in size and diligence; each one's own generator keeps that stable.
+            local = random.Random(f"{SEED}:{code}")
+            volume, rate = COMMUNE[0] * local.uniform(0.4, 1.8), COMMUNE[1] * local.uniform(0.2, 2.6)
+        if volume:
+            volumes[code], rates[code] = volume, rate
+    codes = sorted(volumes)
+    resolved = dict(zip(codes, apportion(TOTAL_RESOLVED - STNMT_RESOLVED, [volumes[c] for c in codes])))
+    late = dict(zip(codes, apportion(TOTAL_LATE - STNMT_LATE, [resolved[c] * rates[c] for c in codes])))
+    result = {c: (resolved[c], late[c], PENDING_ELSEWHERE.get(c, 0)) for c in codes}
+    result[STNMT] = (STNMT_RESOLVED, STNMT_LATE, STNMT_PENDING)
+    return result
+
+
+def monthly(rng: random.Random, code: str, resolved: int, late: int) -> list[tuple[int, int]]:
+    """Split an agency's totals over the months, with noise and its trend."""
+    weights = [w * rng.uniform(0.9, 1.1) for w in MONTH_WEIGHTS]
+    per_month = apportion(resolved, weights)
+    trend = TRENDS.get(code, 0)
+    late_weights = [n * (1 + 0.09 * trend * (i - 3.5)) * rng.uniform(0.85, 1.15)
+                    for i, n in enumerate(per_month)]
+    late_month = apportion(late, late_weights)
+    # A month cannot have more late files than files: move any excess to the roomiest month.
+    for i in range(len(per_month)):
+        while late_month[i] > per_month[i]:
+            late_month[i] -= 1
+            j = max(range(len(per_month)), key=lambda k: per_month[k] - late_month[k])
+            late_month[j] += 1
+    return list(zip(per_month, late_month))
+
+
+def person(rng: random.Random) -> str:
+    family = rng.choice(FAMILY)
+    middle = rng.choice(MIDDLE)
+    return f"{family} {middle} {rng.choice(GIVEN)}"
+
+
+def staff_for(rng: random.Random, code: str, level: str | None, resolved: int) -> Staff:
+    """Officers of one agency: one-stop desk, specialists and leaders, by the agency's size."""
+    commune = level_key(level) == "xa"
+    number = iter(range(1, 1000))
+
+    def make(count: int, title: str) -> list[Officer]:
+        return [Officer(f"{code}.CB{next(number):03d}", person(rng), title, code) for _ in range(count)]
+
+    desk = make(max(1, min(6, resolved // 6000 + 1)), "Công chức Bộ phận Một cửa")
+    specialist_title = "Công chức Tư pháp - Hộ tịch" if commune else "Chuyên viên"
+    specialists = make(max(2, min(30, resolved // 1200 + 2)), specialist_title)
+    leaders = make(1 if commune else 2, "Phó Chủ tịch UBND" if commune or level_key(level) == "huyen"
+                   else "Phó Giám đốc")
+    chronic = max(1, len(specialists) // 8)
+    weights = [8.0 if i < chronic else rng.uniform(0.3, 1.5) for i in range(len(specialists))]
+    return Staff(desk, specialists, leaders, weights)
+
+
+class Builder:
+    """Lays out files backwards from their outcome, with the rules' own calendar."""
+
+    def __init__(self, rng: random.Random, calendar: WorkCalendar, procedures: dict[str, list[tuple[str, int]]]):
+        self.rng, self.calendar, self.procedures = rng, calendar, procedures
+        self.demo = Demo()
+        self.serial = 0
+        self.working = {m: [d for d in _days(m) if calendar.is_working_day(d)] for m in MONTHS}
+
+    def _code(self, agency: str, received: dt.datetime) -> str:
+        self.serial += 1
+        return f"{agency}-{received:%y%m%d}-{self.serial:06d}"
+
+    def _time(self, day: dt.date, start: tuple[int, int], end: tuple[int, int]) -> dt.datetime:
+        low, high = start[0] * 60 + start[1], end[0] * 60 + end[1]
+        minute = self.rng.randint(low, high)
+        return dt.datetime.combine(day, dt.time(minute // 60, minute % 60))
+
+    def resolved_file(self, agency: str, level: str | None, staff: Staff, month: Month, outcome: str,
+                      apology: bool, mean_late: float) -> None:
+        rng, calendar = self.rng, self.calendar
+        procedure, days = rng.choice(self.procedures[level_key(level)])
+        finished_day = rng.choice(self.working[month])
+        if outcome == "late":
+            behind = min(40, 1 + int(rng.expovariate(1 / mean_late)))
+            due = calendar.subtract_working_days(finished_day, behind)
+        elif outcome == "early":
+            due = calendar.add_working_days(finished_day, rng.randint(1, min(days, 5)))
+        else:
+            due = finished_day
+        received_day = calendar.subtract_working_days(due, days)
+        received = self._time(received_day, (7, 15), (16, 0))
+        finished = self._time(finished_day, (7, 30), (16, 30))
+        if finished < received + dt.timedelta(minutes=20):
+            finished = received + dt.timedelta(minutes=rng.randint(20, 45))
+        self._add(agency, staff, procedure, days, received, due, finished, outcome, apology)
+
+    def pending_file(self, agency: str, level: str | None, staff: Staff) -> None:
+        """A file overdue and still unfinished at the end of August."""
+        rng, calendar = self.rng, self.calendar
+        procedure, days = rng.choice(self.procedures[level_key(level)])
+        due = rng.choice([d for m in MONTHS[5:] for d in self.working[m] if d < dt.date(2022, 8, 31)])
+        received = self._time(calendar.subtract_working_days(due, days), (7, 15), (16, 0))
+        finished = None
+        if rng.random() < 0.55:
+            finished = self._time(rng.choice(_september(calendar)), (7, 30), (16, 30))
+        self._add(agency, staff, procedure, days, received, due, finished, "late", rng.random() < 0.6)
+
+    def _add(self, agency: str, staff: Staff, procedure: str, days: int, received: dt.datetime,
+             due: dt.date, finished: dt.datetime | None, outcome: str, apology: bool) -> None:
+        rng = self.rng
+        code = self._code(agency, received)
+        late = outcome == "late"
+        specialist = (rng.choices(staff.specialists, staff.late_weights)[0] if late
+                      else rng.choice(staff.specialists))
+        # Three in ten promises are left for the rules to compute from the procedure's time limit.
+        computed = rng.random() < 0.3
+        with_time = not computed and rng.random() < 0.2
+        promise = dt.datetime.combine(due, dt.time(17, 0)) if with_time else due
+        self.demo.cases.append({
+            "case_code": code, "procedure_code": procedure, "agency_code": agency,
+            "received_at": received, "due_at": None if computed else promise,
+            "finished_at": finished, "status": "", "apology_sent": "1" if late and apology else "",
+            "officer_code": specialist.code})
+        if rng.random() < 0.05:
+            return  # some files were entered without their steps
+        desk = rng.choice(staff.desk)
+        self._step(code, 1, desk, received, received.date(), received + dt.timedelta(minutes=10))
+        step_due = self.calendar.subtract_working_days(due, 1) if days >= 2 else due
+        start = received + dt.timedelta(minutes=10)
+        on_time_end = dt.datetime.combine(step_due, dt.time(16, 45))
+        blame = rng.random() if late else 1.0
+        if finished is None or (late and blame < 0.7):
+            # The specialist held the file past both deadlines (or still holds it).
+            self._step(code, 2, specialist, start, step_due, finished)
+        elif late and blame < 0.9:
+            leader = rng.choice(staff.leaders)
+            self._step(code, 2, specialist, start, step_due, on_time_end)
+            self._step(code, 3, leader, on_time_end, due, finished)
+        else:
+            # On time, or late with every step on time: the result was returned late.
+            end = min(finished, on_time_end) if finished.date() > step_due else finished
+            self._step(code, 2, specialist, start, step_due, end)
+            if not late and rng.random() < 0.4:
+                self._step(code, 3, rng.choice(staff.leaders), end, due, finished)
+
+    def _step(self, case: str, number: int, officer: Officer, started: dt.datetime, due: dt.date,
+              finished: dt.datetime | None) -> None:
+        self.demo.steps.append({
+            "case_code": case, "step_no": number, "officer_code": officer.code,
+            "officer_name": officer.name, "officer_title": officer.title, "agency_code": officer.agency,
+            "started_at": started, "due_at": due, "finished_at": finished})
+
+    def withdrawn_file(self, agency: str, level: str | None, staff: Staff) -> None:
+        """A file the applicant withdrew: left out of every figure."""
+        procedure, days = self.rng.choice(self.procedures[level_key(level)])
+        day = self.rng.choice(self.working[self.rng.choice(MONTHS)])
+        received = self._time(day, (7, 15), (11, 0))
+        self.demo.cases.append({
+            "case_code": self._code(agency, received), "procedure_code": procedure,
+            "agency_code": agency, "received_at": received, "due_at": None,
+            "finished_at": received + dt.timedelta(hours=2), "status": self.rng.choice(["withdrawn", "rejected"]),
+            "apology_sent": "", "officer_code": self.rng.choice(staff.specialists).code})
+
+
+def _days(month: Month) -> list[dt.date]:
+    return [month.start.date() + dt.timedelta(days=i) for i in range(month.last_day.day)]
+
+
+def _september(calendar: WorkCalendar) -> list[dt.date]:
+    return [d for d in _days(Month(2022, 9)) if calendar.is_working_day(d)]
+
+
+def generate(agencies: list[tuple[str, str | None]], procedures: dict[str, list[tuple[str, int]]],
+             calendar: WorkCalendar | None = None) -> Demo:
+    """Build the whole demo: officers, case files and their steps."""
+    rng = random.Random(SEED)
+    builder = Builder(rng, calendar or WorkCalendar(), procedures)
+    levels = dict(agencies)
+    for code, (resolved, late, pending) in sorted(plan(agencies).items()):
+        level = levels[code]
+        staff = staff_for(rng, code, level, resolved)
+        for officer in staff.desk + staff.specialists + staff.leaders:
+            builder.demo.officers.append({"officer_code": officer.code, "officer_name": officer.name,
+                                          "officer_title": officer.title, "agency_code": code})
+        mean_late = 6.0 if code == STNMT else 2.5
+        apology_rate = 0.0 if code in NEVER_APOLOGISE else rng.uniform(0.7, 0.95)
+        for month, (month_resolved, month_late) in zip(MONTHS, monthly(rng, code, resolved, late)):
+            early = round((month_resolved - month_late) * rng.uniform(0.6, 0.8))
+            outcomes = (["late"] * month_late + ["early"] * early
+                        + ["on_time"] * (month_resolved - month_late - early))
+            for outcome in outcomes:
+                builder.resolved_file(code, level, staff, month, outcome,
+                                      rng.random() < apology_rate, mean_late)
+        for _ in range(pending):
+            builder.pending_file(code, level, staff)
+        for _ in range(max(1, resolved // 400)):
+            builder.withdrawn_file(code, level, staff)
+    return builder.demo
+
+
+def procedure_pools(times: dict[str, tuple[float | None, str | None]],
+                    levels: dict[str, str | None]) -> dict[str, list[tuple[str, int]]]:
+    """Procedures with a time limit in working days, by the level that carries them out."""
+    pools: dict[str, list[tuple[str, int]]] = {"tinh": [], "huyen": [], "xa": []}
+    for code in sorted(times):
+        value, unit = times[code]
+        if unit != "working_day" or value is None or not 1 <= value <= 30 or value % 1:
+            continue
+        keys = levels.get(code) or ""
+        if "|tinh|" in keys:
+            pools["tinh"].append((code, int(value)))
+        if "|xa|" in keys:
+            pools["xa"].append((code, int(value)))
+            pools["huyen"].append((code, int(value)))
+    return pools

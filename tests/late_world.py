@@ -1,0 +1,21 @@
+"""A small province with hand-counted figures for May 2023 (see tests/fixtures/late-*.csv)."""
+from app.db import get_session
+from app.imports.agencies import import_agencies
+from app.imports.cases import import_cases, import_steps
+from app.imports.people import import_officers
+from app.imports.procedures import import_procedures
+from app.late.rules import Month
+from app.late.store import publish_month
+from tests.conftest import load
+
+WORLD = ((import_agencies, "agencies.csv"), (import_procedures, "national-sample.jsonl"),
+         (import_officers, "late-officers.csv"), (import_cases, "late-cases.csv"),
+         (import_steps, "late-steps.csv"))
+
+
+def build(app, *publish: str) -> None:
+    """Import the small province and publish the given months."""
+    load(app, *WORLD)
+    with app.app_context():
+        for month in publish:
+            publish_month(get_session(), Month.parse(month), by="test")
