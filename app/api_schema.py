@@ -19,6 +19,36 @@ PROCEDURE_FILTERS = [
 ]
 
 
+PERIOD = [
+    _param("month", description="YYYY-MM; without month, from or to: the latest published month"),
+    _param("from", description="YYYY-MM, first month of a period"),
+    _param("to", description="YYYY-MM, last month of a period"),
+    _param("sort", description="A column name"),
+    _param("dir", description="asc or desc"),
+]
+AGENCY_COUNTS = {k: {"type": "integer"} for k in
+                 ("resolved", "early", "on_time", "late", "pending_overdue", "apologies")}
+AGENCY_ROW = {"type": "object", "properties": {
+    "agency_code": {"type": "string"}, "agency_name": {"type": "string"}, **AGENCY_COUNTS,
+    "on_time_rate": {"type": ["number", "null"], "description": "0 to 100, one decimal"}}}
+OFFICER_ROW = {"type": "object", "properties": {
+    **{k: {"type": ["string", "null"]} for k in ("officer_code", "officer_name", "officer_title", "agency_code")},
+    "late_files": {"type": "integer"}, "days_late": {"type": "integer"}}}
+PERIOD_SCHEMA = {"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"}}}
+NOT_PUBLISHED = {"description": "A month of the period is not published (listed in `months`)"}
+
+
+def _late_path(summary: str, extra: list, row: dict, totals: bool) -> dict:
+    properties = {"period": PERIOD_SCHEMA, "items": {"type": "array", "items": row}}
+    if totals:
+        properties["totals"] = {"type": "object", "properties": {
+            k: v for k, v in row["properties"].items() if not k.startswith("agency_")}}
+    return {"get": {"summary": summary, "parameters": PERIOD + extra, "responses": {
+        "200": {"description": summary, "content": {"application/json": {
+            "schema": {"type": "object", "properties": properties}}}},
+        "400": {"description": "A bad parameter, named in the answer"}, "404": NOT_PUBLISHED}}}
+
+
 def openapi_document() -> dict:
     """Return the OpenAPI 3.1 document."""
     summary = {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in
@@ -26,7 +56,7 @@ def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Công khai TTHC API", "version": "1",
-                 "description": "Read-only access to the posted administrative procedures."},
+                 "description": "Read-only access to the posted administrative procedures and the published late tables."},
         "paths": {
             "/api/v1/procedures": {"get": {
                 "summary": "Search and browse procedures", "parameters": PROCEDURE_FILTERS,
@@ -45,5 +75,13 @@ def openapi_document() -> dict:
                                                      "steps, channels, documents, conditions, result, "
                                                      "legal_basis, decision, status"},
                               "404": {"description": "No procedure has this code"}}}},
+            "/api/v1/late/agencies": _late_path(
+                "Published late table by agency; a period sums its months, pending overdue at its end",
+                [_param("level", description="Agency level, as in the agencies file"),
+                 _param("parent", description="Agency code: it and every agency under it")],
+                AGENCY_ROW, True),
+            "/api/v1/late/officers": _late_path(
+                "Published table of officers responsible for files resolved late",
+                [_param("agency", description="Agency code")], OFFICER_ROW, False),
         },
     }

@@ -171,3 +171,15 @@ def test_agency_page_and_home_show_the_published_months(client, app):
     assert agency.select_one("svg[role=img] title").get_text()
     home = client.get("/").get_data(as_text=True)
     assert "Giải quyết hồ sơ tháng 05/2023" in home and "60,0%" in home
+
+
+def test_the_api_answers_as_its_description_says(client, app):
+    build(app, "2023-05")
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in ("/api/v1/late/agencies", "/api/v1/late/officers"):
+        schema = paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        body = client.get(f"{path}?month=2023-05").get_json()
+        assert set(body) == set(schema["properties"])
+        assert set(body["items"][0]) == set(schema["properties"]["items"]["items"]["properties"])
+        if "totals" in body:
+            assert set(body["totals"]) == set(schema["properties"]["totals"]["properties"])
