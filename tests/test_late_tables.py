@@ -183,3 +183,20 @@ def test_the_api_answers_as_its_description_says(client, app):
         assert set(body["items"][0]) == set(schema["properties"]["items"]["items"]["properties"])
         if "totals" in body:
             assert set(body["totals"]) == set(schema["properties"]["totals"]["properties"])
+
+
+def test_officer_table_sorts_by_each_column(client, app):
+    build(app, "2023-05")
+    codes = lambda q: [o["officer_code"] for o in client.get(f"/api/v1/late/officers?month=2023-05&{q}").get_json()["items"]]
+    assert codes("") == ["O2", "O1"]                       # most late files first
+    assert codes("sort=late_files&dir=asc") == ["O1", "O2"]
+    assert codes("sort=name") == ["O1", "O2"]              # Nguyễn before Trần
+    assert codes("sort=name&dir=desc") == ["O2", "O1"]
+    assert codes("agency=T.H1.X1") == []
+
+
+def test_month_links_keep_the_filters(client, app):
+    build(app, "2023-04", "2023-05")
+    page = soup(client.get("/late?from=2023-04&to=2023-05&parent=T.H1&sort=name"))
+    links = [a["href"] for a in page.select("nav.months a")]
+    assert len(links) == 2 and all("parent=T.H1" in h and "sort=name" in h and "from=" not in h for h in links)

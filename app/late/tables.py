@@ -203,7 +203,10 @@ def officer_table(session: Session, period: Period, args=None) -> list[OfficerRo
     rows = [OfficerRow(*row) for row in session.execute(statement)]
     attribute = {"name": "officer_name", "agency": "agency_name"}.get(key, key)
     rows.sort(key=lambda r: (r.officer_name, r.officer_code))
-    rows.sort(key=lambda r: getattr(r, attribute) or "", reverse=descending)
+    if key in ("name", "agency"):
+        rows.sort(key=lambda r: getattr(r, attribute) or "", reverse=descending)
+    else:
+        rows.sort(key=lambda r: getattr(r, attribute), reverse=descending)
     return rows
 
 
