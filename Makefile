@@ -36,6 +36,7 @@ run: install $(SECRET)
 	export SECRET_KEY=$$(cat $(SECRET)) TTHC_DEMO=1 \
 	  && $(FLASK) db upgrade \
 	  && $(FLASK) seed-demo --if-empty \
+	  && $(FLASK) search sync \
 	  && $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install

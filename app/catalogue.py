@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -13,6 +14,8 @@ from app.text import fold
 LEVELS = ("bo", "tinh", "huyen", "xa", "khac")
 ONLINE = ("full", "online", "none")
 MAX_PER_PAGE = 100
+# Citizens paste whole questions: allow a long paragraph, not a document.
+MAX_QUESTION = 1000
 
 
 class BadParameter(ValueError):
@@ -55,8 +58,8 @@ def int_param(args, name: str, default: int, low: int, high: int) -> int:
 def parse_filters(args, per_page: int = 20) -> Filters:
     """Read and check the browse parameters; raise BadParameter for a bad one."""
     q = (args.get("q") or "").strip()
-    if len(q) > 200:
-        raise BadParameter("q", q[:40] + "…", "≤ 200")
+    if len(q) > MAX_QUESTION:
+        raise BadParameter("q", q[:40] + "…", f"≤ {MAX_QUESTION}")
     level = args.get("level") or None
     if level and level not in LEVELS:
         raise BadParameter("level", level, ", ".join(LEVELS))
@@ -107,14 +110,30 @@ class Page:
     total: int
     page: int
     per_page: int
+    # Set when the page answers a search: counts per filter value, a "did you mean", the words.
+    facets: dict | None = None
+    suggestion: str | None = None
+    words: set = field(default_factory=set)
 
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def browse(session: Session, filters: Filters) -> Page:
-    """Return one page of procedures matching `filters`, names in alphabetical order."""
+def browse(session: Session, filters: Filters, index_dir: str | None = None,
+           on_unavailable: Callable[[], None] | None = None) -> Page:
+    """One page of procedures matching `filters`: in rank order when searching words through the
+    index, else names in alphabetical order. A missing index falls back to plain matching."""
+    if filters.q and index_dir:
+        from app import search
+
+        _check_filters(session, filters)
+        try:
+            return _ranked(session, filters, search.search(index_dir, filters.q, _index_filters(filters),
+                                                           filters.page, filters.per_page))
+        except search.IndexUnavailable:
+            if on_unavailable:
+                on_unavailable()
     query = _filtered(session, filters)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(
@@ -123,6 +142,40 @@ def browse(session: Session, filters: Filters) -> Page:
         .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
     ).all()
     return Page(list(rows), total, filters.page, filters.per_page)
+
+
+def _check_filters(session: Session, filters: Filters) -> None:
+    if filters.agency and session.scalar(select(Agency.id).where(Agency.code == filters.agency)) is None:
+        raise BadParameter("agency", filters.agency)
+    if filters.field and session.scalar(select(Field.id).where(Field.slug == filters.field)) is None:
+        raise BadParameter("field", filters.field)
+
+
+def _index_filters(filters: Filters) -> dict:
+    online = ("full", "online") if filters.online == "online" else filters.online
+    return {"agencies": filters.agency, "field_slug": filters.field, "levels": filters.level,
+            "online": online, "postal": None if filters.postal is None else ("1" if filters.postal else "0")}
+
+
+def _ranked(session: Session, filters: Filters, result) -> Page:
+    found = {p.id: p for p in session.scalars(
+        select(Procedure).where(Procedure.id.in_(result.ids)).options(selectinload(Procedure.field)))}
+    items = [found[i] for i in result.ids if i in found]
+    return Page(items, result.total, filters.page, filters.per_page, result.facets, result.suggestion,
+                result.words)
+
+
+def popular(session: Session, limit: int = 6) -> list[Procedure]:
+    """Procedures with the most case files, for a search that found nothing."""
+    from app.models import Case
+
+    codes = [code for code, in session.execute(
+        select(Case.procedure_code).where(Case.procedure_code.is_not(None))
+        .group_by(Case.procedure_code).order_by(func.count().desc()).limit(limit))]
+    if not codes:
+        return []
+    found = {p.code: p for p in session.scalars(select(Procedure).where(Procedure.code.in_(codes)))}
+    return [found[c] for c in codes if c in found]
 
 
 def filter_options(session: Session) -> dict:

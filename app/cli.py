@@ -26,9 +26,22 @@ def _importers():
 
 
 def run_import(kind: str, path: str, skip_invalid: bool = False) -> ImportReport:
-    """Run one import of `kind` from the file at `path` in the current app."""
+    """Run one import of `kind` from the file at `path` in the current app; the index follows."""
     data = Path(path).read_bytes()
-    return _importers()[kind](db.get_session(), data, skip_invalid=skip_invalid)
+    report = _importers()[kind](db.get_session(), data, skip_invalid=skip_invalid)
+    if report.applied and kind in ("procedures", "agencies"):
+        sync_index()
+    return report
+
+
+def sync_index() -> tuple[int, int]:
+    """Bring the search index in step with the database (building it when it is missing)."""
+    from app import search
+
+    directory = current_app.config["SEARCH_INDEX_DIR"]
+    result = search.sync(db.get_session(), directory)
+    search.forget(directory)
+    return result
 
 
 def _report(report: ImportReport, rejects: str | None) -> None:
@@ -67,6 +80,26 @@ for _kind in ("agencies", "procedures", "officers", "cases", "steps", "holidays"
     import_group.command(_kind)(_import_command(_kind))
 
 db_group = AppGroup("db", help="Database schema.")
+search_group = AppGroup("search", help="The search index.")
+
+
+@search_group.command("reindex")
+def search_reindex():
+    """Rebuild the search index from the database."""
+    import time
+
+    from app import search
+
+    start = time.perf_counter()
+    count = search.reindex_all(db.get_session(), current_app.config["SEARCH_INDEX_DIR"], procs=2)
+    click.echo(f"indexed {count} procedures in {time.perf_counter() - start:.1f} s")
+
+
+@search_group.command("sync")
+def search_sync():
+    """Index what changed since the index was last written (all of it if there is no index)."""
+    written, deleted = sync_index()
+    click.echo(f"index in step: {written} written, {deleted} deleted")
 
 
 @db_group.command("upgrade")
@@ -149,5 +182,6 @@ def _seed_late_tables(session) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(import_group)
     app.cli.add_command(db_group)
+    app.cli.add_command(search_group)
     app.cli.add_command(seed_demo)
     app.cli.add_command(publish_month_command)

@@ -25,8 +25,22 @@ def consecutive_groups(items, attribute: str):
     return [(key, list(group)) for key, group in groupby(items, key=attrgetter(attribute))]
 
 
+def procedure_snippet(procedure, words: set[str]) -> str | None:
+    """The passage of a procedure's record that best shows why a search found it."""
+    from app.search.highlight import snippet
+
+    parts = [procedure.subjects, procedure.conditions]
+    parts += [r.get("name") if isinstance(r, dict) else r for r in procedure.results or []]
+    parts += [s for s in procedure.steps or [] if isinstance(s, str)]
+    return snippet([p for p in parts if isinstance(p, str)], words) if words else None
+
+
 def init_app(app: Flask) -> None:
+    from app.search.highlight import highlight
+
     app.jinja_env.filters["consecutive_groups"] = consecutive_groups
+    app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.globals["procedure_snippet"] = procedure_snippet
     app.jinja_env.globals["labels"] = {
         "units": UNITS, "statuses": STATUSES, "online": ONLINE, "levels": LEVELS,
         "actions": ACTIONS, "roles": ROLES, "methods": METHODS,

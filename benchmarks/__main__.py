@@ -12,6 +12,7 @@ from app.db import get_session, upgrade
 from app.imports.procedures import import_procedures
 from app.imports.rates import national_parse_rates
 from benchmarks import late
+from benchmarks import search as search_bench
 from benchmarks.common import latency, timed
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "tthc"
@@ -30,7 +31,8 @@ def catalogue() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.sqlite3"
         upgrade(url)
-        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url})
+        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url,
+                          "SEARCH_INDEX_DIR": f"{tmp}/index"})
         with app.app_context():
             session = get_session()
             national = (DATA / "national-procedures.jsonl.gz").read_bytes()
@@ -41,6 +43,8 @@ def catalogue() -> None:
             r3 = timed("re-import national records (no change)", lambda: import_procedures(session, national))
             print(f"  {r1.summary()} | {r2.summary()} | again: {r3.summary()}")
         client = app.test_client()
+        with app.app_context():
+            search_bench.run(get_session(), f"{tmp}/index", client)
         print("== parse rates of the national records, read back through the API ==")
         rates = national_parse_rates(str(DATA / "national-procedures.jsonl.gz"),
                                      lambda code: client.get(f"/api/v1/procedures/{code}").get_json())

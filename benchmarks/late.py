@@ -15,7 +15,8 @@ def run() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/late.sqlite3"
         upgrade(url)
-        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url})
+        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url,
+                          "SEARCH_INDEX_DIR": f"{tmp}/index"})
         print("== late tables: the Kon Tum demo (SQLite, this machine) ==")
         result = timed("seed-demo (183,854 resolved files and their steps)",
                        lambda: app.test_cli_runner().invoke(args=["seed-demo"]))

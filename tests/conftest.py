@@ -54,12 +54,15 @@ def runner(app):
 
 
 def load(app, *steps) -> None:
-    """Run imports in their own app context, closed before the test's requests."""
+    """Run imports in their own app context, closed before the test's requests; the index follows."""
+    from app.cli import sync_index
+
     with app.app_context():
         session = get_session()
         for importer, name in steps:
             report = importer(session, fixture_bytes(name))
             assert report.applied, report.rejected
+        sync_index()
 
 
 def fixture_bytes(name: str) -> bytes:

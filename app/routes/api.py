@@ -5,15 +5,16 @@ from app import catalogue
 from app.late import tables
 from app.api_schema import openapi_document
 from app.db import get_session
+from app.routes._search import search_options
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/procedures")
 def procedures():
-    """List procedures matching `q` and the browse filters, a page at a time."""
+    """List procedures answering `q` in rank order, within the browse filters, a page at a time."""
     filters = catalogue.parse_filters(request.args, 20)
-    page = catalogue.browse(get_session(), filters)
+    page = catalogue.browse(get_session(), filters, **search_options())
     items = [catalogue.procedure_summary(p, url_for("api.procedure", code=p.code, _external=True))
              for p in page.items]
     return jsonify(total=page.total, page=page.page, per_page=page.per_page, items=items)

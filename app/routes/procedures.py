@@ -4,18 +4,20 @@ from flask import Blueprint, abort, current_app, render_template, request
 from app import catalogue
 from app.db import get_session
 from app.routes._render import render_page
+from app.routes._search import search_options
 
 bp = Blueprint("procedures", __name__, url_prefix="/procedures")
 
 
 @bp.get("")
 def index():
-    """List procedures matching the search words and filters, a page at a time."""
+    """List procedures answering the search words (best first) within the filters, a page at a time."""
     filters = catalogue.parse_filters(request.args, current_app.config["PER_PAGE"])
     session = get_session()
-    page = catalogue.browse(session, filters)
+    page = catalogue.browse(session, filters, **search_options())
+    popular = catalogue.popular(session) if filters.q and not page.total else []
     return render_page("procedures/index.html", "results", filters=filters, page=page,
-                       options=catalogue.filter_options(session))
+                       options=catalogue.filter_options(session), popular=popular)
 
 
 @bp.get("/<path:code>")

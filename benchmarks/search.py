@@ -1,0 +1,86 @@
+"""Search quality and speed on real citizens' questions, beside SQLite FTS5 on the same corpus."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app import search
+from app.models import Procedure
+from app.search.documents import _texts
+
+QUESTIONS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "search-dev.jsonl"
+
+
+def _measure(label: str, rank, questions: list[dict], key: str) -> None:
+    hits, reciprocal, times = 0, 0.0, []
+    for question in questions:
+        start = time.perf_counter()
+        codes = rank(question[key])
+        times.append((time.perf_counter() - start) * 1000)
+        position = next((i + 1 for i, code in enumerate(codes[:10]) if code in question["relevant"]), None)
+        if position:
+            hits += 1
+            reciprocal += 1 / position
+    times.sort()
+    n = len(questions)
+    print(f"  {label:<34} hit@10 {hits / n:6.1%}   MRR {reciprocal / n:.3f}   "
+          f"p50 {statistics.median(times):6.1f} ms   p95 {times[int(0.95 * (n - 1))]:6.1f} ms")
+
+
+def _fts5(session) -> sqlite3.Connection:
+    """The same procedures in an FTS5 table (unicode61 tokenizer, diacritics removed), BM25 ranking."""
+    fts = sqlite3.connect(":memory:")
+    fts.execute("CREATE VIRTUAL TABLE p USING fts5(code UNINDEXED, name, body, tokenize='unicode61 remove_diacritics 2')")
+    rows = []
+    for p in session.scalars(select(Procedure)):
+        body = " ".join(t for t in [p.subjects, p.conditions] + _texts(p.results) + _texts(p.steps) if t)
+        rows.append((p.code, p.name, body))
+    fts.executemany("INSERT INTO p VALUES (?, ?, ?)", rows)
+    return fts
+
+
+def _fts_rank(fts: sqlite3.Connection):
+    def rank(question: str) -> list[str]:
+        words = [w for w in "".join(c if c.isalnum() else " " for c in question).split() if w]
+        if not words:
+            return []
+        match = " OR ".join(f'"{w}"' for w in words)
+        return [code for code, in fts.execute(
+            "SELECT code FROM p WHERE p MATCH ? ORDER BY bm25(p, 0, 3.0, 1.0) LIMIT 10", (match,))]
+    return rank
+
+
+def run(session, directory: str, client) -> None:
+    if not QUESTIONS.exists():
+        print("  (no questions file: quality figures skipped)")
+        return
+    questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    start = time.perf_counter()
+    count = search.reindex_all(session, directory, procs=2)
+    print(f"{'search reindex (' + format(count, ',') + ' procedures)':<52} {time.perf_counter() - start:8.2f} s")
+    codes = {p.id: p.code for p in session.scalars(select(Procedure))}
+
+    def ours(question: str) -> list[str]:
+        return [codes[i] for i in search.search(directory, question, {}, 1, 10).ids]
+
+    ours("khai sinh")  # open the index once, as a running site has
+    print(f"== search quality on {len(questions)} real questions (../shared/data/search-dev.jsonl) ==")
+    _measure("ours, with diacritics", ours, questions, "q")
+    _measure("ours, typed without diacritics", ours, questions, "q_ascii")
+    fts = _fts5(session)
+    _measure("SQLite FTS5 (bm25), with diacritics", _fts_rank(fts), questions, "q")
+    _measure("SQLite FTS5, without diacritics", _fts_rank(fts), questions, "q_ascii")
+    samples = []
+    for question in questions[:40]:
+        begin = time.perf_counter()
+        response = client.get("/procedures", query_string={"q": question["q"]})
+        samples.append((time.perf_counter() - begin) * 1000)
+        assert response.status_code == 200
+    samples.sort()
+    print(f"  {'/procedures?q=<question> (WSGI, page)':<34} p50 {statistics.median(samples):6.1f} ms   "
+          f"p95 {samples[int(0.95 * (len(samples) - 1))]:6.1f} ms")

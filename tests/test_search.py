@@ -1,0 +1,136 @@
+"""Search through the site: ranking, diacritics, facets, suggestions, and an index that follows
+the database and comes back when it is lost."""
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from app import search
+from app.db import get_session
+from app.imports.procedures import import_procedures
+from tests.conftest import load, soup
+
+
+@pytest.fixture
+def indexed(app):
+    load(app, (import_procedures, "search-procedures.csv"))
+    return app
+
+
+def names(client, query: str) -> list[str]:
+    return [i["name"] for i in client.get("/api/v1/procedures", query_string={"q": query}).get_json()["items"]]
+
+
+def test_a_syllable_pair_outranks_the_same_syllables_apart(client, indexed):
+    found = names(client, "khai sinh")
+    assert found[0] == "Đăng ký khai sinh"
+    assert found.index("Đăng ký khai sinh") < found.index("Cấp phép khai thác thủy sản và sinh vật biển")
+
+
+def test_with_or_without_diacritics_the_same_answer(client, indexed):
+    for question in ("đăng ký kết hôn", "Đăng Ký Kết Hôn"):
+        assert names(client, question) == names(client, "dang ky ket hon")
+    assert names(client, "dang ky ket hon")[0] == "Đăng ký kết hôn"
+
+
+def test_citizens_words_find_official_names(client, indexed):
+    assert names(client, "Vợ tôi mới sinh con, tôi phải đến đâu để đăng ký khai sinh?")[0] == "Đăng ký khai sinh"
+    assert names(client, "sổ đỏ")[0] == "Cấp giấy chứng nhận quyền sử dụng đất lần đầu"
+    assert names(client, "cấp lại CCCD bị mất")[0] == "Cấp lại thẻ căn cước công dân"
+    assert names(client, "thẻ bảo hiểm y tế")[0] == "Cấp thẻ BHYT cho người tham gia tự nguyện"
+    assert names(client, "GPLX")[0] == "Cấp đổi giấy phép lái xe"
+    assert names(client, "nhập hộ khẩu cho con")[0] == "Đăng ký thường trú"
+    assert names(client, "lấy chồng người Hàn Quốc")[0] == "Đăng ký kết hôn có yếu tố nước ngoài"
+
+
+def test_a_code_finds_its_procedure_first(client, indexed):
+    assert names(client, "1.000007")[0] == "Đăng ký thường trú"
+
+
+def test_typos_are_tolerated_and_a_suggestion_offered(client, indexed):
+    page = soup(client.get("/procedures?q=dang+ky+khia+sinh"))
+    suggestion = page.select_one(".suggestion a")
+    assert suggestion is not None and suggestion.text == "dang ky khai sinh"
+    assert page.select("ol.results h3 a")[0].text == "Đăng ký khai sinh"
+
+
+def test_results_are_highlighted_and_escaped(client, indexed):
+    page = soup(client.get("/procedures?q=khai+sinh"))
+    first = page.select_one("ol.results h3 a")
+    assert [m.text for m in first.select("mark")] == ["khai", "sinh"]
+    hostile = client.get("/procedures?q=%3Cscript%3Ealert(1)%3C/script%3E+khai").get_data(as_text=True)
+    assert "<script>alert(1)" not in hostile
+
+
+def test_facet_counts_follow_the_results(client, indexed):
+    page = soup(client.get("/procedures?q=dang+ky"))
+    options = {o["value"]: o.text for o in page.select("#field option") if o["value"]}
+    assert any("Hộ tịch" in text and "(" in text for text in options.values())
+    counted = int(options["ho-tich"].rsplit("(", 1)[1].rstrip(")"))
+    only = client.get("/api/v1/procedures?q=dang+ky&field=ho-tich").get_json()
+    assert only["total"] == counted and counted >= 4
+    assert client.get("/api/v1/procedures?q=dang+ky&field=nope").status_code == 400
+
+
+def test_nothing_found_still_helps(client, indexed):
+    page = soup(client.get("/procedures?q=qqqqzzzz"))
+    assert "Không có thủ tục nào khớp" in page.get_text()
+
+
+def test_the_index_follows_an_import(client, indexed, app):
+    assert "Đăng ký nuôi con nuôi" not in names(client, "nuoi con nuoi")
+    with app.app_context():
+        from app.cli import sync_index
+        report = import_procedures(get_session(), (
+            "Mã số,Tên,Cơ quan ban hành,Cơ quan thực hiện,Lĩnh vực\n"
+            "1.000013,Đăng ký nuôi con nuôi trong nước,Bộ Tư pháp,Ủy ban nhân dân cấp xã,Nuôi con nuôi\n"
+            "1.000001,Đăng ký khai sinh cho trẻ em,Bộ Tư pháp,Ủy ban nhân dân cấp xã,Hộ tịch\n").encode())
+        assert report.applied
+        assert sync_index() == (2, 0)
+        assert sync_index() == (0, 0)
+    assert names(client, "nuoi con nuoi")[0] == "Đăng ký nuôi con nuôi trong nước"
+    assert names(client, "tre em")[0] == "Đăng ký khai sinh cho trẻ em"
+
+
+def _wait_for_rebuild(directory: str) -> None:
+    for thread in threading.enumerate():
+        if thread.name == "search-rebuild":
+            thread.join(timeout=60)
+    deadline = time.time() + 5
+    while time.time() < deadline and not (Path(directory) / "_procedures_0.toc").exists() \
+            and not list(Path(directory).glob("*.toc")):
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("damage", ["delete", "corrupt"])
+def test_a_lost_index_is_rebuilt_while_the_site_keeps_answering(client, indexed, app, damage):
+    directory = app.config["SEARCH_INDEX_DIR"]
+    if damage == "delete":
+        shutil.rmtree(directory)
+    else:
+        for path in Path(directory).iterdir():
+            path.write_bytes(b"not an index")
+    search.forget(directory)
+    answer = client.get("/procedures?q=khai+sinh")
+    assert answer.status_code == 200
+    assert "Đăng ký khai sinh" in answer.get_data(as_text=True)    # plain matching meanwhile
+    _wait_for_rebuild(directory)
+    assert search.search(directory, "khai sinh", {}).ids      # the index is back
+    assert names(client, "khai sinh")[0] == "Đăng ký khai sinh"
+
+
+def test_search_reindex_command(runner, indexed, app):
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0 and "indexed 12 procedures" in result.output
+    assert runner.invoke(args=["search", "sync"]).output.strip() == "index in step: 0 written, 0 deleted"
+
+
+def test_live_search_fragment_shares_markup_and_varies(client, indexed):
+    full = client.get("/procedures?q=khai+sinh")
+    fragment = client.get("/procedures?q=khai+sinh", headers={"HX-Request": "true"})
+    assert "HX-Request" in fragment.headers["Vary"] and "<html" not in fragment.get_data(as_text=True)
+    assert str(soup(fragment).select_one("ol.results")) == str(soup(full).select_one("#results ol.results"))
+    form = soup(full).select_one("form.filters")
+    assert "delay:" in form["hx-trigger"] and form["hx-push-url"] == "true"
