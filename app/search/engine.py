@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-K1, B = 1.2, 0.9
+# Tuned on the development questions within a broad plateau (K1 1.6-2.0, B 0.6-0.9 all give
+# MRR 0.60-0.61); the judged set is larger, so no sharper optimum was chased.
+K1, B = 2.0, 0.75
 FIELD_BOOSTS = {"name": 3.0, "name_pairs": 3.0, "text": 1.0, "text_pairs": 1.0}
 FACETS = ("field_slug", "online", "postal")
 MULTI_FACETS = ("levels", "agencies")
