@@ -8,7 +8,7 @@ MO      := app/translations/en/LC_MESSAGES/messages.mo
 SECRET  := instance/secret_key
 PYTHON  ?= python3
 
-.PHONY: install run test bench translations clean
+.PHONY: install run test bench bench-scale translations clean
 
 install: $(VENV)/.installed $(VENDOR)/htmx.min.js $(MO)
 
@@ -44,6 +44,10 @@ test: install
 
 bench: install
 	$(PY) -m benchmarks
+
+# About 60,000 procedures (23 provinces' variants of the national records): 15 to 20 minutes.
+bench-scale: install
+	$(PY) -m benchmarks.scale
 
 # Re-extract the UI strings after changing templates or code, then translate messages.po.
 translations: $(VENV)/.installed

@@ -178,8 +178,19 @@ def popular(session: Session, limit: int = 6) -> list[Procedure]:
     return [found[c] for c in codes if c in found]
 
 
-def filter_options(session: Session) -> dict:
-    """Agencies and fields that have procedures, for the browse form."""
+def filter_options(session: Session, counted: bool = True) -> dict:
+    """Agencies and fields for the browse form, with their procedure counts when `counted`.
+
+    A search brings its own counts (the facets), so it asks for the names only and skips the
+    aggregate over every procedure.
+    """
+    if not counted:
+        fields = [(slug, name, None) for slug, name in session.execute(
+            select(Field.slug, Field.name).order_by(Field.name))]
+        agencies = [(code, name, None) for code, name in session.execute(
+            select(Agency.code, Agency.name).where(Agency.id.in_(select(ProcedureAgency.agency_id)))
+            .order_by(Agency.name))]
+        return {"fields": fields, "agencies": agencies}
     fields = session.execute(
         select(Field.slug, Field.name, func.count(Procedure.id))
         .join(Procedure, Procedure.field_id == Field.id).group_by(Field.id).order_by(Field.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
+import logging
 import statistics
 import tempfile
 import threading
@@ -58,6 +59,7 @@ def run() -> None:
             count = search.reindex_all(session, directory, procs=2)
             total = time.perf_counter() - start
         print(f"  import {report.summary()} in {imported:.0f} s; with indexing ({count:,} procedures) {total:.0f} s")
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()

@@ -17,7 +17,8 @@ def index():
     page = catalogue.browse(session, filters, **search_options())
     popular = catalogue.popular(session) if filters.q and not page.total else []
     return render_page("procedures/index.html", "results", filters=filters, page=page,
-                       options=catalogue.filter_options(session), popular=popular)
+                       options=catalogue.filter_options(session, counted=page.facets is None),
+                       popular=popular)
 
 
 @bp.get("/<path:code>")
