@@ -39,6 +39,7 @@ def test_citizens_words_find_official_names(client, indexed):
     assert names(client, "Vợ tôi mới sinh con, tôi phải đến đâu để đăng ký khai sinh?")[0] == "Đăng ký khai sinh"
     assert names(client, "sổ đỏ")[0] == "Cấp giấy chứng nhận quyền sử dụng đất lần đầu"
     assert names(client, "cấp lại CCCD bị mất")[0] == "Cấp lại thẻ căn cước công dân"
+    assert names(client, "cap lai cmnd bi mat")[0] == "Cấp lại thẻ căn cước công dân"
     assert names(client, "thẻ bảo hiểm y tế")[0] == "Cấp thẻ BHYT cho người tham gia tự nguyện"
     assert names(client, "GPLX")[0] == "Cấp đổi giấy phép lái xe"
     assert names(client, "nhập hộ khẩu cho con")[0] == "Đăng ký thường trú"
