@@ -66,3 +66,27 @@ def test_parse_rates_through_the_api(corpus):
     assert rates["fee_rate"] >= 85.0
     assert rates["doc_rate"] >= 99.0
     assert rates["legal_rate"] >= 90.0
+
+
+def test_search_answers_real_questions_with_or_without_diacritics(corpus):
+    """A guard against regressions, well below the figures `make bench` prints (hit@10 86%, MRR 0.62)."""
+    import json
+
+    from app import search
+
+    app, _, shared = corpus
+    questions = [json.loads(line) for line in (shared.parent / "search-dev.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()]
+    directory = app.config["SEARCH_INDEX_DIR"]
+    with app.app_context():
+        session = get_session()
+        assert search.reindex_all(session, directory, procs=2) == 5739
+        codes = dict(session.execute(select(Procedure.id, Procedure.code)).all())
+    for key in ("q", "q_ascii"):
+        ranks = []
+        for question in questions:
+            found = [codes[i] for i in search.search(directory, question[key], {}, 1, 10).ids]
+            ranks.append(next((i + 1 for i, c in enumerate(found) if c in question["relevant"]), None))
+        hit = sum(r is not None for r in ranks) / len(ranks)
+        mrr = sum(1 / r for r in ranks if r) / len(ranks)
+        assert hit >= 0.8 and mrr >= 0.55, (key, hit, mrr)
