@@ -64,7 +64,14 @@ class Engine:
         self.by_code = {code: n for n, code in enumerate(self.codes) if self.live[n]}
         self.average = {f: max(float(v[self.live].mean()) if self.live_count else 0.0, 1.0)
                         for f, v in self.lengths.items()}
-        self.facet_arrays = {f: np.array(v, dtype=object) for f, v in self.facet_values.items()}
+        # Facet values as small integers: counting is then one bincount, even at 60,000 documents.
+        self.facet_labels: dict[str, list[str]] = {}
+        self.facet_arrays: dict[str, np.ndarray] = {}
+        for name, values in self.facet_values.items():
+            labels = sorted(set(values))
+            number = {label: i for i, label in enumerate(labels)}
+            self.facet_labels[name] = labels
+            self.facet_arrays[name] = np.array([number[v] for v in values], dtype=np.int32)
         self.multi_arrays = {f: {k: np.array(v, dtype=np.int64) for k, v in d.items()}
                              for f, d in self.multi.items()}
         self._norm = {f: K1 * (1 - B + B * self.lengths[f] / self.average[f]) for f in FIELD_BOOSTS}
@@ -118,7 +125,9 @@ class Engine:
                 continue
             if name in self.facet_arrays:
                 values = list(value) if isinstance(value, (tuple, list)) else [value]
-                keep &= np.isin(self.facet_arrays[name], values)
+                labels = self.facet_labels[name]
+                wanted = [labels.index(v) for v in values if v in labels]
+                keep &= np.isin(self.facet_arrays[name], wanted)
             elif name in self.multi_arrays:
                 only = np.zeros(self.n, dtype=bool)
                 docs = self.multi_arrays[name].get(value)
@@ -130,9 +139,10 @@ class Engine:
     def facets(self, selected: np.ndarray) -> dict[str, dict[str, int]]:
         """How many of the selected documents carry each value of each facet."""
         counts: dict[str, dict[str, int]] = {}
-        for name, values in self.facet_arrays.items():
-            found, number = np.unique(values[selected], return_counts=True)
-            counts[name] = {v: int(c) for v, c in zip(found, number) if v}
+        for name, codes in self.facet_arrays.items():
+            labels = self.facet_labels[name]
+            tally = np.bincount(codes[selected], minlength=len(labels))
+            counts[name] = {labels[i]: int(c) for i, c in enumerate(tally) if c and labels[i]}
         for name, groups in self.multi_arrays.items():
             counts[name] = {v: int(np.count_nonzero(selected[docs])) for v, docs in groups.items()}
             counts[name] = {v: c for v, c in counts[name].items() if c}
