@@ -39,14 +39,14 @@ class SearchResult:
 
 def scorer(directory: str) -> Engine:
     """The scorer for the current generation of the index (reopened when the index changes)."""
-    ix = _index.open_index(directory)
-    generation = ix.latest_generation()
     with _engines_lock:
         current = _engines.get(directory)
-        if current is None or current.generation != generation:
-            if current is not None:
-                current.close()
-            current = _engines[directory] = Engine(ix)
+        if current is not None and current.current():
+            return current
+        if current is not None:
+            current.close()
+            del _engines[directory]
+        current = _engines[directory] = Engine(_index.open_index(directory))
         return current
 
 
@@ -70,9 +70,15 @@ def search(directory: str, question: str, filters: dict[str, str | None], page: 
         forget(directory)
         raise
     analysed = analyse(question)
-    suggestion, corrected = _corrections(engine, directory, analysed)
-    weighted = clauses(corrected, engine.document_frequency, engine.live_count)
-    scores = engine.score(weighted) if weighted else np.zeros(engine.n, dtype=np.float32)
+    try:
+        suggestion, corrected = _corrections(engine, directory, analysed)
+        weighted = clauses(corrected, engine.document_frequency, engine.live_count)
+        scores = engine.score(weighted) if weighted else np.zeros(engine.n, dtype=np.float32)
+    except Exception as exc:
+        # Files damaged under an open index fail in many ways; the caller falls back and rebuilds.
+        log.exception("search index unreadable in %s", directory)
+        forget(directory)
+        raise IndexUnavailable(str(exc)) from exc
     code = question.strip()
     exact = engine.by_code.get(code)
     if exact is not None and engine.live[exact]:
@@ -102,7 +108,6 @@ def _corrections(scorer: Engine, directory: str, analysed: Analysed) -> tuple[st
     if len(terms) > MAX_CORRECTED:
         # A long question has words enough without its typos, and correcting is costly.
         return None, analysed
-    corrector = scorer.searcher.corrector("name")
     for index, word in enumerate(terms):
         if len(word) < 2 or scorer.document_frequency("name", word):
             continue
@@ -118,7 +123,7 @@ def _corrections(scorer: Engine, directory: str, analysed: Analysed) -> tuple[st
                           for a, b in ((before, candidate), (candidate, after)) if a and b)
             return context, scorer.document_frequency("text", candidate)
 
-        candidates = corrector.suggest(word, limit=8, maxdist=2 if len(word) > 3 else 1)
+        candidates = scorer.suggest(word, maxdist=2 if len(word) > 3 else 1)
         best = max(candidates, key=fit, default=None)
         # An unknown word takes any known neighbour; a rare one only a far commoner word.
         if best and scorer.document_frequency("text", best) >= (10 * seen if seen else 1):

@@ -7,6 +7,7 @@ index, block by block, cached, and the whole collection is scored with a few vec
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ class Engine:
     """A read-only, in-memory view of one index generation."""
 
     def __init__(self, ix):
+        self.ix = ix
         self.generation = ix.latest_generation()
         self.searcher = ix.searcher()
         reader = self.searcher.reader()
@@ -76,6 +78,8 @@ class Engine:
                              for f, d in self.multi.items()}
         self._norm = {f: K1 * (1 - B + B * self.lengths[f] / self.average[f]) for f in FIELD_BOOSTS}
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        # Whoosh's readers seek in shared files: one thread reads postings at a time.
+        self._lock = threading.Lock()
 
     def close(self) -> None:
         self.searcher.close()
@@ -83,10 +87,18 @@ class Engine:
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers and term frequencies of `term` in `field` (deleted documents included)."""
         key = (field, term)
-        cached = self._cache.get(key)
-        if cached is not None:
-            self._cache.move_to_end(key)
-            return cached
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+            result = self._read(field, term)
+            self._cache[key] = result
+            if len(self._cache) > CACHE_TERMS:
+                self._cache.popitem(last=False)
+            return result
+
+    def _read(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         ids: list[int] = []
         weights: list[float] = []
         for leaf, offset in self.leaves:
@@ -94,11 +106,19 @@ class Engine:
                 continue
             matcher = leaf._terms.matcher(field, leaf._text_to_bytes(field, term), leaf.schema[field].format)
             _read_all(matcher, offset, ids, weights)
-        result = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32))
-        self._cache[key] = result
-        if len(self._cache) > CACHE_TERMS:
-            self._cache.popitem(last=False)
-        return result
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+
+    def suggest(self, word: str, maxdist: int) -> list[str]:
+        """Words of the names within `maxdist` edits of `word`."""
+        with self._lock:
+            return self.searcher.corrector("name").suggest(word, limit=8, maxdist=maxdist)
+
+    def current(self) -> bool:
+        """Tell whether the index on disk is still the generation this engine reads."""
+        try:
+            return self.ix.latest_generation() == self.generation
+        except OSError:
+            return False
 
     def document_frequency(self, field: str, term: str) -> int:
         return len(self.postings(field, term)[0])
