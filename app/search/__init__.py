@@ -46,7 +46,12 @@ def scorer(directory: str) -> Engine:
         if current is not None:
             current.close()
             del _engines[directory]
-        current = _engines[directory] = Engine(_index.open_index(directory))
+        ix = _index.open_index(directory)
+        try:
+            current = Engine(ix)
+        except Exception as exc:  # a damaged segment fails while being read
+            raise IndexUnavailable(f"{directory}: {exc}") from exc
+        _engines[directory] = current
         return current
 
 
