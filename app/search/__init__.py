@@ -15,7 +15,7 @@ from app.search import index as _index
 from app.search.analyzer import Analysed, analyse, syllables
 from app.search.engine import Engine
 from app.search.index import IndexUnavailable
-from app.search.query import clauses
+from app.search.query import MAX_SHARE, clauses
 
 log = logging.getLogger(__name__)
 # Results scoring below this share of the best one are not counted as matches.
@@ -52,7 +52,15 @@ def scorer(directory: str) -> Engine:
         except Exception as exc:  # a damaged segment fails while being read
             raise IndexUnavailable(f"{directory}: {exc}") from exc
         _engines[directory] = current
+        threading.Thread(target=_warm, args=(current,), name="search-warm", daemon=True).start()
         return current
+
+
+def _warm(engine: Engine) -> None:
+    try:
+        engine.warm(MAX_SHARE)
+    except Exception:  # a closed or replaced index: nothing to warm any more
+        log.debug("search warm-up stopped", exc_info=True)
 
 
 def forget(directory: str) -> None:

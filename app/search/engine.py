@@ -20,6 +20,9 @@ FIELD_BOOSTS = {"name": 3.0, "name_pairs": 3.0, "text": 1.0, "text_pairs": 1.0}
 FACETS = ("field_slug", "online", "postal")
 MULTI_FACETS = ("levels", "agencies")
 CACHE_TERMS = 20000
+# Terms read ahead when an engine opens: the commonest are the slowest to read cold.
+WARM_TERMS = 4000
+WARM_MIN_SHARE = 0.002
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,27 @@ class Engine:
             matcher = leaf._terms.matcher(field, leaf._text_to_bytes(field, term), leaf.schema[field].format)
             _read_all(matcher, offset, ids, weights)
         return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+
+    def warm(self, max_share: float) -> int:
+        """Read ahead the postings of the commonest useful terms; return how many were read."""
+        low, high = max(20, WARM_MIN_SHARE * self.live_count), max_share * self.live_count
+        common: list[tuple[int, str, str]] = []
+        for field in FIELD_BOOSTS:
+            with self._lock:
+                for leaf, _offset in self.leaves:
+                    for text, info in leaf.iter_field(field):
+                        if low <= info.doc_frequency() <= high:
+                            common.append((info.doc_frequency(), field, text.decode("utf-8")
+                                           if isinstance(text, bytes) else text))
+        common.sort(reverse=True)
+        seen = set()
+        for _df, field, term in common:
+            if len(seen) >= WARM_TERMS:
+                break
+            if (field, term) not in seen:
+                seen.add((field, term))
+                self.postings(field, term)
+        return len(seen)
 
     def suggest(self, word: str, maxdist: int) -> list[str]:
         """Words of the names within `maxdist` edits of `word`."""
