@@ -82,16 +82,11 @@ def _filtered(session: Session, filters: Filters):
     if filters.q:
         for word in fold(filters.q).split():
             query = query.where(Procedure.name_folded.contains(word, autoescape=True))
-    if filters.agency:
-        agency_id = session.scalar(select(Agency.id).where(Agency.code == filters.agency))
-        if agency_id is None:
-            raise BadParameter("agency", filters.agency)
+    agency_id, field_id = _check_filters(session, filters)
+    if agency_id is not None:
         query = query.where(Procedure.id.in_(
             select(ProcedureAgency.procedure_id).where(ProcedureAgency.agency_id == agency_id)))
-    if filters.field:
-        field_id = session.scalar(select(Field.id).where(Field.slug == filters.field))
-        if field_id is None:
-            raise BadParameter("field", filters.field)
+    if field_id is not None:
         query = query.where(Procedure.field_id == field_id)
     if filters.level:
         query = query.where(Procedure.level_keys.contains(f"|{filters.level}|"))
@@ -144,11 +139,18 @@ def browse(session: Session, filters: Filters, index_dir: str | None = None,
     return Page(list(rows), total, filters.page, filters.per_page)
 
 
-def _check_filters(session: Session, filters: Filters) -> None:
-    if filters.agency and session.scalar(select(Agency.id).where(Agency.code == filters.agency)) is None:
-        raise BadParameter("agency", filters.agency)
-    if filters.field and session.scalar(select(Field.id).where(Field.slug == filters.field)) is None:
-        raise BadParameter("field", filters.field)
+def _check_filters(session: Session, filters: Filters) -> tuple[int | None, int | None]:
+    """The ids of the chosen agency and field; BadParameter for codes that do not exist."""
+    agency_id = field_id = None
+    if filters.agency:
+        agency_id = session.scalar(select(Agency.id).where(Agency.code == filters.agency))
+        if agency_id is None:
+            raise BadParameter("agency", filters.agency)
+    if filters.field:
+        field_id = session.scalar(select(Field.id).where(Field.slug == filters.field))
+        if field_id is None:
+            raise BadParameter("field", filters.field)
+    return agency_id, field_id
 
 
 def _index_filters(filters: Filters) -> dict:

@@ -128,10 +128,10 @@ def test_published_figures_are_frozen_until_corrected_with_a_note(client, app):
     build(app, "2023-05")
     with app.app_context():
         session = get_session()
-        import_cases(session, b"case_code,agency_code,received_at,due_at,finished_at\n"
-                              b"C11,T.STP,2023-05-02,2023-05-04,2023-05-22\n")
-        # The public figures do not move by themselves...
-        assert compute_month(session, Month(2023, 5)).agencies
+        assert import_cases(session, b"case_code,agency_code,received_at,due_at,finished_at\n"
+                                     b"C11,T.STP,2023-05-02,2023-05-04,2023-05-22\n").applied
+        # The database now counts a third late file, but the public figures do not move by themselves.
+        assert sum(c.late for c in compute_month(session, Month(2023, 5)).agencies.values()) == 3
     assert client.get("/api/v1/late/agencies?month=2023-05").get_json()["totals"]["late"] == 2
     with app.app_context():
         session = get_session()

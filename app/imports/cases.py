@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.imports.bulk import upsert
 from app.imports.errors import ImportReport, RowError
-from app.imports.people import agency_ids, rows_of, validate_rows
+from app.imports.rows import agency_ids, apply_all_or_nothing, validate
 from app.imports.values import parse_flag, parse_moment, text
 from app.late.rules import COMPUTABLE_UNITS
 from app.late.store import processing_times
@@ -79,22 +79,12 @@ def import_cases(session: Session, data, skip_invalid: bool = False) -> ImportRe
                 "apology_sent": parse_flag(values["apology_sent"], "apology_sent"),
                 "officer_code": text(values["officer_code"]) or None}
 
-    accepted, rejected = validate_rows(rows_of(data, CASE_HEADERS), CASE_HEADERS, check,
-                                       lambda r: r["code"])
-    report = ImportReport(rejected=rejected)
+    accepted, report = validate(data, CASE_HEADERS, check, lambda r: r["code"])
     if unknown_procedures:
         sample = ", ".join(sorted(unknown_procedures)[:5])
         report.warnings.append(f"{len(unknown_procedures)} mã thủ tục chưa có trong danh mục, vẫn giữ: {sample}")
-    if rejected and not skip_invalid:
-        return report
-    try:
-        upsert(session, Case.__table__, accepted, ("code",), report)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    report.applied = True
-    return report
+    return apply_all_or_nothing(session, report, skip_invalid,
+                                lambda: upsert(session, Case.__table__, accepted, ("code",), report))
 
 
 def import_steps(session: Session, data, skip_invalid: bool = False) -> ImportReport:
@@ -135,12 +125,9 @@ def import_steps(session: Session, data, skip_invalid: bool = False) -> ImportRe
                 "due_at": due[0] if due else None, "due_has_time": bool(due and due[1]),
                 "finished_at": finished[0] if finished else None}
 
-    accepted, rejected = validate_rows(rows_of(data, STEP_HEADERS), STEP_HEADERS, check,
-                                       lambda r: (r["case_id"], r["step_no"]))
-    report = ImportReport(rejected=rejected)
-    if rejected and not skip_invalid:
-        return report
-    try:
+    accepted, report = validate(data, STEP_HEADERS, check, lambda r: (r["case_id"], r["step_no"]))
+
+    def write() -> None:
         officer_ids = upsert(session, Officer.__table__, _officers_of(accepted, officers), ("code",))
         steps = [{"case_id": r["case_id"], "step_no": r["step_no"],
                   "officer_id": officer_ids[(r["officer_code"],)], "agency_id": r["agency_id"],
@@ -148,12 +135,8 @@ def import_steps(session: Session, data, skip_invalid: bool = False) -> ImportRe
                   "due_has_time": r["due_has_time"], "finished_at": r["finished_at"]}
                  for r in accepted]
         upsert(session, Step.__table__, steps, ("case_id", "step_no"), report)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    report.applied = True
-    return report
+
+    return apply_all_or_nothing(session, report, skip_invalid, write)
 
 
 def _officers_of(rows: list[dict], known: dict[str, dict]) -> list[dict]:

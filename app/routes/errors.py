@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from app.catalogue import BadParameter
+from app.i18n import month_label
 from app.late.tables import MonthNotPublished
 
 
@@ -32,7 +33,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(MonthNotPublished)
     def _not_published(error: MonthNotPublished):
         if error.months:
-            message = _("Số liệu tháng %(months)s chưa được công bố.", months=", ".join(error.months))
+            message = _("Số liệu tháng %(months)s chưa được công bố.",
+                        months=", ".join(month_label(m) for m in error.months))
         else:
             message = _("Chưa có tháng nào được công bố.")
         if _wants_json():

@@ -12,7 +12,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from app.search import index as _index
-from app.search.analyzer import Analysed, analyse, syllables
+from app.search.analyzer import Analysed, analyse
 from app.search.engine import Engine
 from app.search.index import IndexUnavailable
 from app.search.query import MAX_SHARE, clauses
@@ -84,7 +84,7 @@ def search(directory: str, question: str, filters: dict[str, str | None], page: 
         raise
     analysed = analyse(question)
     try:
-        suggestion, corrected = _corrections(engine, directory, analysed)
+        suggestion, corrected = _corrections(engine, analysed)
         weighted = clauses(corrected, engine.document_frequency, engine.live_count)
         scores = engine.score(weighted) if weighted else np.zeros(engine.n, dtype=np.float32)
     except Exception as exc:
@@ -110,7 +110,7 @@ def search(directory: str, question: str, filters: dict[str, str | None], page: 
     return SearchResult(ids, total, engine.facets(matched), suggestion, words)
 
 
-def _corrections(scorer: Engine, directory: str, analysed: Analysed) -> tuple[str | None, Analysed]:
+def _corrections(scorer: Engine, analysed: Analysed) -> tuple[str | None, Analysed]:
     """Read words that are absent or nearly so as typos: a "did you mean" and a corrected question.
 
     The corpus has typos of its own ("khia"), so a word seen in a couple of procedures' texts but
@@ -187,4 +187,4 @@ def rebuild_in_background(session_factory, directory: str) -> bool:
     return True
 
 
-__all__ = ["IndexUnavailable", "SearchResult", "reindex_all", "search", "sync", "syllables"]
+__all__ = ["IndexUnavailable", "SearchResult", "reindex_all", "search", "sync"]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Procedure, ProcedureAgency
+from app.models import Agency, Procedure, ProcedureAgency
 from app.search.analyzer import index_tokens, pairs
 
 BATCH = 500
@@ -84,7 +84,6 @@ def versions(session: Session) -> dict[str, str]:
     result: dict[str, list] = {}
     for pid, content_hash in session.execute(select(Procedure.id, Procedure.content_hash)):
         result[str(pid)] = [content_hash]
-    from app.models import Agency
     for pid, code in session.execute(select(ProcedureAgency.procedure_id, Agency.code)
                                      .join(Agency, Agency.id == ProcedureAgency.agency_id)):
         result[str(pid)].append(code)

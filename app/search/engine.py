@@ -46,8 +46,8 @@ class Engine:
         self.lengths = {f: np.zeros(self.n, dtype=np.float32) for f in FIELD_BOOSTS}
         self.ids = np.zeros(self.n, dtype=np.int64)
         self.codes: list[str] = [""] * self.n
-        self.facet_values: dict[str, list[str]] = {f: [""] * self.n for f in FACETS}
-        self.multi: dict[str, dict[str, list[int]]] = {f: {} for f in MULTI_FACETS}
+        facet_values: dict[str, list[str]] = {f: [""] * self.n for f in FACETS}
+        multi: dict[str, dict[str, list[int]]] = {f: {} for f in MULTI_FACETS}
         for leaf, offset in self.leaves:
             deleted = leaf.deleted_docs_set if leaf.has_deletions() else set()
             for docnum in range(leaf.doc_count_all()):
@@ -59,10 +59,10 @@ class Engine:
                 self.ids[n] = int(stored["id"])
                 self.codes[n] = stored["code"]
                 for f in FACETS:
-                    self.facet_values[f][n] = stored.get(f) or ""
+                    facet_values[f][n] = stored.get(f) or ""
                 for f in MULTI_FACETS:
                     for value in (stored.get(f) or "").split():
-                        self.multi[f].setdefault(value, []).append(n)
+                        multi[f].setdefault(value, []).append(n)
                 for f in FIELD_BOOSTS:
                     self.lengths[f][n] = leaf.doc_field_length(docnum, f, 0)
         self.live_count = int(self.live.sum())
@@ -72,13 +72,13 @@ class Engine:
         # Facet values as small integers: counting is then one bincount, even at 60,000 documents.
         self.facet_labels: dict[str, list[str]] = {}
         self.facet_arrays: dict[str, np.ndarray] = {}
-        for name, values in self.facet_values.items():
+        for name, values in facet_values.items():
             labels = sorted(set(values))
             number = {label: i for i, label in enumerate(labels)}
             self.facet_labels[name] = labels
             self.facet_arrays[name] = np.array([number[v] for v in values], dtype=np.int32)
         self.multi_arrays = {f: {k: np.array(v, dtype=np.int64) for k, v in d.items()}
-                             for f, d in self.multi.items()}
+                             for f, d in multi.items()}
         self._norm = {f: K1 * (1 - B + B * self.lengths[f] / self.average[f]) for f in FIELD_BOOSTS}
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # Whoosh's readers seek in shared files: one thread reads postings at a time.
