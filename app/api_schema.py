@@ -35,6 +35,15 @@ OFFICER_ROW = {"type": "object", "properties": {
     **{k: {"type": ["string", "null"]} for k in ("officer_code", "officer_name", "officer_title", "agency_code")},
     "late_files": {"type": "integer"}, "days_late": {"type": "integer"}}}
 PERIOD_SCHEMA = {"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"}}}
+SATISFACTION_ROW = {"type": "object", "properties": {
+    "agency_code": {"type": "string"}, "agency_name": {"type": "string"}, "ratings": {"type": "integer"},
+    "satisfied_pct": {"type": ["number", "null"],
+                      "description": "Share of ratings very satisfied or satisfied, 0 to 100, one decimal"},
+    "average_score": {"type": ["number", "null"],
+                      "description": "Mean total (out of 18) of the ratings that scored all nine criteria, one decimal"},
+    **{k: {"type": "integer"} for k in ("very_satisfied", "satisfied", "unsatisfied", "scored_all_criteria",
+                                         "verified")},
+    "verified_pct": {"type": ["number", "null"], "description": "Share of ratings whose case code matched a file"}}}
 NOT_PUBLISHED = {"description": "A month of the period is not published (listed in `months`)"}
 
 
@@ -56,7 +65,7 @@ def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Công khai TTHC API", "version": "1",
-                 "description": "Read-only access to the posted administrative procedures and the published late tables."},
+                 "description": "Read-only access to the posted administrative procedures, the published late tables and the satisfaction results."},
         "paths": {
             "/api/v1/procedures": {"get": {
                 "summary": "Search and browse procedures", "parameters": PROCEDURE_FILTERS,
@@ -83,5 +92,14 @@ def openapi_document() -> dict:
             "/api/v1/late/officers": _late_path(
                 "Published table of officers responsible for files resolved late",
                 [_param("agency", description="Agency code")], OFFICER_ROW, False),
+            "/api/v1/satisfaction": {"get": {
+                "summary": "Satisfaction results by agency, live: a rating counts in the month it was given",
+                "parameters": [_param("month", description="YYYY-MM; without month, from or to: the latest rated month"),
+                               *PERIOD[1:]],
+                "responses": {"200": {"description": "Results by agency, with totals", "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {
+                        "period": PERIOD_SCHEMA, "items": {"type": "array", "items": SATISFACTION_ROW},
+                        "totals": SATISFACTION_ROW}}}}},
+                    "400": {"description": "A bad parameter, named in the answer"}}}},
         },
     }

@@ -140,19 +140,29 @@ def _published_line(result) -> str:
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Load only the parts that are still empty.")
 def seed_demo(if_empty):
-    """Load the demo data set: Kon Tum's agencies, procedures, and eight months of case files."""
+    """Load the demo data set: Kon Tum's agencies, procedures, eight months of case files, ratings
+    and feedback."""
     from sqlalchemy import func, select
 
-    from app.models import Case, Procedure
+    from app.feedback.criteria import criteria_set
+    from app.models import Case, Procedure, Rating
+    from seed import feedback_demo
 
     session = db.get_session()
+    loaded = True
     if not (if_empty and session.scalar(select(func.count(Procedure.id)))):
         for kind, name in (("agencies", "agencies-kontum.csv"), ("procedures", "procedures.jsonl.gz")):
             _apply(run_import(kind, str(SEED / name)))
-    if if_empty and session.scalar(select(func.count(Case.id))):
+        loaded = False
+    if not (if_empty and session.scalar(select(func.count(Case.id)))):
+        _seed_late_tables(session)
+        loaded = False
+    if not (if_empty and session.scalar(select(func.count(Rating.id)))):
+        ratings, feedback = feedback_demo.load(session, criteria_set(current_app.config["RATING_CRITERIA"]))
+        click.echo(f"demo ratings {ratings}, feedback {feedback}")
+        loaded = False
+    if loaded:
         click.echo("demo data already loaded")
-        return
-    _seed_late_tables(session)
 
 
 def _apply(report: ImportReport) -> None:
@@ -179,9 +189,58 @@ def _seed_late_tables(session) -> None:
         click.echo(_published_line(publish_month(session, month, by="seed-demo")))
 
 
+feedback_group = AppGroup("feedback", help="Answer citizens' feedback (the back office does it in the browser).")
+
+
+def _feedback(code: str):
+    from app.feedback import service
+
+    found = service.find_feedback(db.get_session(), code)
+    if found is None:
+        click.echo(f"error: no feedback with tracking code {code!r}", err=True)
+        sys.exit(1)
+    return found
+
+
+@feedback_group.command("answer")
+@click.argument("code")
+@click.option("--answer", "text", required=True, help="The answer the citizen will read.")
+@click.option("--by", "by", help="Who answers (an agency or office name, shown with the answer).")
+@click.option("--publish", is_flag=True, help="Publish in /feedback (only if the citizen consented).")
+def feedback_answer(code, text, by, publish):
+    """Answer the feedback CODE; the answer appears on its tracking page."""
+    from app.feedback.service import FeedbackError, answer_feedback
+
+    feedback = _feedback(code)
+    try:
+        answer_feedback(db.get_session(), feedback, text, by=by, publish=publish)
+    except FeedbackError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"answered {feedback.tracking_code}" + (" (published)" if publish else ""))
+
+
+@feedback_group.command("status")
+@click.argument("code")
+@click.argument("status", type=click.Choice(["in_progress", "declined"]))
+@click.option("--note", help="A note shown with the change on the tracking page.")
+def feedback_status(code, status, note):
+    """Mark the feedback CODE in progress, or declined (spam, abuse)."""
+    from app.feedback.service import FeedbackError, set_status
+
+    feedback = _feedback(code)
+    try:
+        set_status(db.get_session(), feedback, status, note=note)
+    except FeedbackError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{feedback.tracking_code}: {status}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(import_group)
     app.cli.add_command(db_group)
     app.cli.add_command(search_group)
     app.cli.add_command(seed_demo)
     app.cli.add_command(publish_month_command)
+    app.cli.add_command(feedback_group)

@@ -22,6 +22,14 @@ class Config:
         self.LANGUAGES = ("vi", "en")
         self.PER_PAGE = 20
         self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+        # Rate limits (Flask-Limiter); one process keeps them in memory, several share a store.
+        # Set on every app: Flask-Limiter's extension object is shared by the apps of one process.
+        self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "5 per minute; 30 per day")
+        self.RATING_RATE_LIMIT = os.environ.get("RATING_RATE_LIMIT", "10 per minute; 100 per day")
+        # The satisfaction criteria in force: a set of app/feedback/criteria.toml.
+        self.RATING_CRITERIA = os.environ.get("RATING_CRITERIA", "nd61-2018")
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -75,8 +75,19 @@ def month_label(value) -> str:
     return f"{text[5:7]}/{text[:4]}" if len(text) == 7 else text
 
 
+def date_label(value) -> str:
+    """A date as Vietnamese write it: `23/11/2026`."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def datetime_label(value) -> str:
+    """A moment as Vietnamese write it: `14:05 23/11/2026`."""
+    return value.strftime("%H:%M %d/%m/%Y") if value else ""
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.wsgi_app = LanguagePrefix(app.wsgi_app, app.config["LANGUAGES"])
     app.jinja_env.globals.update(switch_language_url=switch_language_url, get_locale=get_locale)
-    app.jinja_env.filters.update(number=number, percent=percent, month_label=month_label)
+    app.jinja_env.filters.update(number=number, percent=percent, month_label=month_label,
+                                 date_label=date_label, datetime_label=datetime_label)

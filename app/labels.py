@@ -18,6 +18,10 @@ ROLES = {"executing": _l("Cơ quan thực hiện"), "authority": _l("Cơ quan c�
          "authorized": _l("Cơ quan được ủy quyền"), "coordinating": _l("Cơ quan phối hợp")}
 METHODS = {"Trực tiếp": _l("Trực tiếp"), "Trực tuyến": _l("Trực tuyến"),
            "Dịch vụ bưu chính": _l("Dịch vụ bưu chính")}
+FEEDBACK_KINDS = {"phan_anh": _l("Phản ánh"), "kien_nghi": _l("Kiến nghị")}
+FEEDBACK_STATUSES = {"received": _l("Đã tiếp nhận"), "in_progress": _l("Đang xử lý"),
+                     "answered": _l("Đã trả lời"), "declined": _l("Không xử lý")}
+OVERALL = {"very_satisfied": _l("Rất hài lòng"), "satisfied": _l("Hài lòng"), "unsatisfied": _l("Không hài lòng")}
 
 
 def consecutive_groups(items, attribute: str):
@@ -43,5 +47,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["procedure_snippet"] = procedure_snippet
     app.jinja_env.globals["labels"] = {
         "units": UNITS, "statuses": STATUSES, "online": ONLINE, "levels": LEVELS,
-        "actions": ACTIONS, "roles": ROLES, "methods": METHODS,
+        "actions": ACTIONS, "roles": ROLES, "methods": METHODS, "feedback_kinds": FEEDBACK_KINDS,
+        "feedback_statuses": FEEDBACK_STATUSES, "overall": OVERALL,
     }

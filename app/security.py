@@ -1,7 +1,19 @@
-"""Security headers on every response: a strict CSP without inline scripts or styles."""
+"""Security headers on every response (a strict CSP without inline scripts or styles), and rate
+limits keyed by a hash of the client's address, never the address itself."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, current_app, request
+from flask_limiter import Limiter
+
+from app.feedback.service import client_hash
+
+
+def client_key() -> str:
+    """The client, as a keyed hash of its address: what rate limits and stored rows know of it."""
+    return client_hash(current_app.config["SECRET_KEY"], request.remote_addr)
+
+
+limiter = Limiter(key_func=client_key)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -10,7 +22,19 @@ CSP = (
 )
 
 
+def _refuse_nul() -> None:
+    """NUL characters are never meaningful in a parameter, and PostgreSQL refuses them in text."""
+    values = list(request.args.values()) + list(request.view_args.values() if request.view_args else [])
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += list(request.form.values())
+    if any("\x00" in str(value) for value in values):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
+    limiter.init_app(app)
+    app.before_request(_refuse_nul)
+
     @app.after_request
     def _headers(response):
         headers = response.headers

@@ -6,6 +6,8 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+# The combining diacritics Vietnamese uses; any other non-spacing mark is dropped the slow way.
+_MARKS = re.compile("[\u0300-\u036f]")
 
 
 def nfc(text: str | None) -> str:
@@ -19,8 +21,10 @@ def nfc(text: str | None) -> str:
 def fold(text: str | None) -> str:
     """Lower-case `text` and strip its diacritics (đ becomes d)."""
     text = nfc(text).lower().replace("đ", "d")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = _MARKS.sub("", unicodedata.normalize("NFD", text))
+    if stripped.isascii():
+        return stripped
+    return "".join(ch for ch in stripped if ch.isascii() or unicodedata.category(ch) != "Mn")
 
 
 def slugify(text: str | None) -> str:

@@ -1,4 +1,5 @@
-"""The late tables' figures: `seed-demo` end to end, recomputing a month, page and API latency."""
+"""The late tables' figures (`seed-demo` end to end, recomputing a month, page and API latency) and
+the satisfaction pages' latency on the demo's ratings."""
 from __future__ import annotations
 
 import tempfile
@@ -41,3 +42,8 @@ def run() -> None:
         latency(client, "/late/officers?month=YYYY-MM", [f"/late/officers?month=2022-0{m}" for m in range(1, 9)])
         latency(client, "/api/v1/late/agencies?month=YYYY-MM", [f"/api/v1/late/agencies?month=2022-0{m}" for m in range(1, 9)])
         latency(client, "/api/v1/late/officers?month=YYYY-MM", [f"/api/v1/late/officers?month=2022-0{m}" for m in range(1, 9)])
+        print("== satisfaction and feedback (the demo's ratings, live figures) ==")
+        latency(client, "/satisfaction?month=YYYY-MM", [f"/satisfaction?month=2022-0{m}" for m in range(1, 9)])
+        latency(client, "/satisfaction?from=2022-01&to=2022-08", ["/satisfaction?from=2022-01&to=2022-08"] * 4)
+        latency(client, "/api/v1/satisfaction?month=YYYY-MM", [f"/api/v1/satisfaction?month=2022-0{m}" for m in range(1, 9)])
+        latency(client, "/feedback (published answers)", ["/feedback", "/feedback?q=ho+so", "/feedback?page=2"])

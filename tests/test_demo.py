@@ -64,3 +64,19 @@ def test_the_demo_has_variety(demo):
     assert files[0] > 10 * files[len(files) // 2]                          # a few chronic latecomers
     sizes = [i["resolved"] for i in client.get("/api/v1/late/agencies?from=2022-01&to=2022-08").get_json()["items"]]
     assert max(sizes) > 50 * min(sizes)
+
+
+def test_the_demo_has_ratings_and_answered_feedback_without_contact_details(demo):
+    client = demo[0].test_client()
+    body = client.get("/api/v1/satisfaction?from=2022-01&to=2022-08").get_json()
+    assert body["totals"]["ratings"] == 640 and 0 < body["totals"]["verified"] < 640
+    assert len(body["items"]) > 10
+    stnmt = next(i for i in body["items"] if i["agency_code"] == "H34.STNMT")
+    assert stnmt["satisfied_pct"] < body["totals"]["satisfied_pct"], "the late department is rated lower"
+    page = soup(client.get("/satisfaction?from=2022-01&to=2022-08"))
+    assert len(page.select("#officers-title ~ div tbody tr")) >= 5
+    answers = client.get("/feedback").get_data(as_text=True)
+    assert answers.count('class="result"') == 20 and 'rel="next"' in answers
+    for private in ("demo.nguoi.gui@example.vn", "Nguyễn Văn Demo", "0905 000 111", "Trần Thị Minh Họa"):
+        assert private not in answers
+    assert "Quảng cáo vay tiền" not in answers

@@ -140,3 +140,13 @@ def test_live_search_fragment_shares_markup_and_varies(client, indexed):
     assert str(soup(fragment).select_one("ol.results")) == str(soup(full).select_one("#results ol.results"))
     form = soup(full).select_one("form.filters")
     assert "delay:" in form["hx-trigger"] and form["hx-push-url"] == "true"
+
+
+def test_a_rebuild_written_in_several_segments_answers_as_one(client, indexed, app, monkeypatch):
+    questions = ("khai sinh", "dang ky ket hon", "so do", "giay phep lai xe")
+    before = {q: names(client, q) for q in questions}
+    monkeypatch.setattr(search._index, "SEGMENT_DOCS", 5)
+    with app.app_context():
+        assert search.reindex_all(get_session(), app.config["SEARCH_INDEX_DIR"], procs=1) == 12
+        assert len(search.scorer(app.config["SEARCH_INDEX_DIR"]).leaves) == 3  # 5 + 5 + 2 documents
+    assert {q: names(client, q) for q in questions} == before

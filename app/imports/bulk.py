@@ -29,14 +29,9 @@ def upsert(session: Session, table, records: Sequence[dict], key: Sequence[str],
         if row is None:
             new.append(record)
         elif any(row[c] != record[c] for c in columns):
-            changed.append({"b_id": row["id"], **{f"b_{c}": record[c] for c in columns}})
-    for start in range(0, len(new), CHUNK):
-        session.execute(insert(table), new[start:start + CHUNK])
-    if changed:
-        statement = (update(table).where(table.c.id == bindparam("b_id"))
-                     .values({c: bindparam(f"b_{c}") for c in columns}))
-        for start in range(0, len(changed), CHUNK):
-            session.connection().execute(statement, changed[start:start + CHUNK])
+            changed.append({"id": row["id"], **record})
+    insert_many(session, table, new)
+    update_by_id(session, table, changed)
     if report is not None:
         report.imported += len(new)
         report.updated += len(changed)
@@ -46,3 +41,21 @@ def upsert(session: Session, table, records: Sequence[dict], key: Sequence[str],
         for row in session.execute(select(table.c.id, *(table.c[k] for k in key))):
             ids.setdefault(tuple(row[1:]), row[0])
     return ids
+
+
+def insert_many(session: Session, table, rows: Sequence[dict]) -> None:
+    """Insert rows (all with the same columns) a chunk at a time."""
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(table), rows[start:start + CHUNK])
+
+
+def update_by_id(session: Session, table, rows: Sequence[dict]) -> None:
+    """Update rows by their "id"; every row names the same columns."""
+    if not rows:
+        return
+    # Bind names must differ from column names in an executemany UPDATE.
+    statement = update(table).where(table.c.id == bindparam("b_id")).values(
+        {c: bindparam(f"b_{c}") for c in rows[0] if c != "id"})
+    params = [{f"b_{k}": v for k, v in row.items()} for row in rows]
+    for start in range(0, len(params), CHUNK):
+        session.connection().execute(statement, params[start:start + CHUNK])

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.imports.bulk import insert_many
 from app.models import Agency, Procedure, ProcedureAgency
 from app.text import fold
 
@@ -51,19 +52,24 @@ def matching_agencies(text: str, keys: list[tuple[str, int]]) -> set[int]:
     return {agency_id for key, agency_id in keys if f" {key} " in padded}
 
 
-def link_procedures(session: Session, procedures: list[Procedure] | None = None) -> int:
-    """Replace the agency links of `procedures` (all when None); return the number of links."""
+def link_procedures(session: Session, ids: list[int] | None = None) -> int:
+    """Replace the agency links of the procedures `ids` (all when None); return the number of links."""
     keys, by_code = _index(session)
-    if procedures is None:
-        procedures = list(session.scalars(select(Procedure)))
     session.flush()
-    ids = [p.id for p in procedures]
-    for i in range(0, len(ids), 500):
-        session.execute(delete(ProcedureAgency).where(ProcedureAgency.procedure_id.in_(ids[i:i + 500])))
+    query = select(Procedure.id, Procedure.agency_names)
+    if ids is None:
+        procedures = session.execute(query).all()
+        session.execute(delete(ProcedureAgency))
+    else:
+        procedures = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            procedures.extend(session.execute(query.where(Procedure.id.in_(chunk))).all())
+            session.execute(delete(ProcedureAgency).where(ProcedureAgency.procedure_id.in_(chunk)))
     rows = []
-    for procedure in procedures:
+    for pid, names in procedures:
         links: dict[int, str] = {}
-        names = procedure.agency_names or {}
+        names = names or {}
         for code in names.get("codes") or []:
             if code in by_code:
                 links.setdefault(by_code[code], "executing")
@@ -71,9 +77,8 @@ def link_procedures(session: Session, procedures: list[Procedure] | None = None)
             for name in names.get(role) or []:
                 for agency_id in matching_agencies(name, keys):
                     links.setdefault(agency_id, role)
-        rows.extend({"procedure_id": procedure.id, "agency_id": a, "role": r} for a, r in links.items())
-    for i in range(0, len(rows), 2000):
-        session.execute(insert(ProcedureAgency), rows[i:i + 2000])
-    for procedure in procedures:
-        session.expire(procedure, ["agency_links"])
+        rows.extend({"procedure_id": pid, "agency_id": a, "role": r} for a, r in links.items())
+    insert_many(session, ProcedureAgency.__table__, rows)
+    # Procedures loaded in this session would otherwise show their old links.
+    session.expire_all()
     return len(rows)

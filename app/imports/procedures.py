@@ -1,20 +1,23 @@
-"""`import procedures`: validate every row, then upsert each source's record and rebuild merges."""
+"""`import procedures`: validate every row, then upsert each source's record and rebuild merges.
+
+Writes go through SQLAlchemy Core in a few statements per table: a province's catalogue runs to
+tens of thousands of procedures, each with channels, fees, papers and legal bases.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
 
+from app.imports.bulk import insert_many, update_by_id
 from app.imports.errors import ImportReport, Rejection, RowError
 from app.imports.linking import link_procedures
 from app.imports.merge import content_hash, merge_records
 from app.imports.procedure_records import TABLE_HEADERS, to_record
 from app.imports.readers import read_rows
-from app.models import (
-    Channel, Decision, DecisionItem, Document, Fee, Field, LegalBasis, Procedure, ProcedureSource,
-)
+from app.models import Channel, Decision, DecisionItem, Document, Fee, Field, LegalBasis, Procedure, ProcedureSource
 from app.text import fold, slugify
 
 KNOWN_HEADERS = {alias for aliases in TABLE_HEADERS.values() for alias in aliases}
@@ -57,174 +60,200 @@ def import_procedures(session: Session, data: bytes, skip_invalid: bool = False)
     return report
 
 
-def _apply(session: Session, accepted: list, report: ImportReport) -> list[Procedure]:
+def _apply(session: Session, accepted: list, report: ImportReport) -> list[int]:
+    """Write the sources and the procedures whose merge changed; return those procedures' ids."""
     by_code: dict[str, dict[str, dict]] = defaultdict(dict)
     for _number, kind, record in accepted:
         by_code[record["code"]][kind] = record
-    codes = list(by_code)
-    stored = _load_sources(session, codes)
-    for code, kinds in by_code.items():
-        for kind, record in kinds.items():
-            source = stored[code].get(kind)
-            if source is None:
-                source = ProcedureSource(procedure_code=code, kind=kind, payload=record)
-                session.add(source)
-                stored[code][kind] = source
-            elif source.payload != record:
-                source.payload = record
-    procedures = _load_procedures(session, codes)
-    cache = _Lookups(session)
-    changed = []
-    with session.no_autoflush:
-        _merge_all(codes, stored, procedures, cache, changed, report, session)
-    session.flush()
-    _record_decisions(session, changed)
-    return changed
-
-
-def _merge_all(codes, stored, procedures, cache, changed, report, session) -> None:
-    for code in codes:
-        merged = merge_records({kind: s.payload for kind, s in stored[code].items()})
+    payloads = _store_sources(session, by_code)
+    existing = {code: (pid, digest) for code, pid, digest in _chunked(session, list(by_code), lambda chunk: select(
+        Procedure.code, Procedure.id, Procedure.content_hash).where(Procedure.code.in_(chunk)))}
+    lookups = _Lookups(session)
+    new, changed, merged_by_code = [], [], {}
+    for code in by_code:
+        merged = merge_records(payloads[code])
         digest = content_hash(merged)
-        procedure = procedures.get(code)
-        if procedure is not None and procedure.content_hash == digest:
+        current = existing.get(code)
+        if current is not None and current[1] == digest:
             report.unchanged += 1
             continue
-        if procedure is None:
-            procedure = Procedure(code=code)
-            session.add(procedure)
-            report.imported += 1
+        values = procedure_values(merged, digest, lookups)
+        if current is None:
+            new.append(values)
         else:
-            report.updated += 1
-        write_procedure(procedure, merged, digest, cache)
-        changed.append(procedure)
+            changed.append({"id": current[0], **values})
+        merged_by_code[code] = merged
+    report.imported += len(new)
+    report.updated += len(changed)
+    insert_many(session, Procedure.__table__, new)
+    update_by_id(session, Procedure.__table__, changed)
+    ids = {code: pid for code, (pid, _digest) in existing.items()}
+    ids.update(_chunked(session, [v["code"] for v in new], lambda chunk: select(
+        Procedure.code, Procedure.id).where(Procedure.code.in_(chunk))))
+    merged_by_id = {ids[code]: merged for code, merged in merged_by_code.items()}
+    _replace_parts(session, merged_by_id, [row["id"] for row in changed])
+    _record_decisions(session, merged_by_id, lookups)
+    return list(merged_by_id)
 
 
-def _load_sources(session: Session, codes: list[str]) -> dict[str, dict[str, ProcedureSource]]:
-    stored: dict[str, dict[str, ProcedureSource]] = defaultdict(dict)
-    for i in range(0, len(codes), CHUNK):
-        chunk = codes[i:i + CHUNK]
-        for source in session.scalars(select(ProcedureSource).where(ProcedureSource.procedure_code.in_(chunk))):
-            stored[source.procedure_code][source.kind] = source
-    return stored
+def _store_sources(session: Session, by_code: dict[str, dict[str, dict]]) -> dict[str, dict[str, dict]]:
+    """Upsert each source's record; return every stored record of the codes met, by kind."""
+    stored: dict[str, dict[str, tuple[int | None, dict]]] = defaultdict(dict)
+    for pid, code, kind, payload in _chunked(session, list(by_code), lambda chunk: select(
+            ProcedureSource.id, ProcedureSource.procedure_code, ProcedureSource.kind,
+            ProcedureSource.payload).where(ProcedureSource.procedure_code.in_(chunk))):
+        stored[code][kind] = (pid, payload)
+    new, changed = [], []
+    for code, kinds in by_code.items():
+        for kind, record in kinds.items():
+            old = stored[code].get(kind)
+            if old is None:
+                new.append({"procedure_code": code, "kind": kind, "payload": record})
+            elif old[1] != record:
+                changed.append({"id": old[0], "payload": record})
+            stored[code][kind] = (None, record)
+    insert_many(session, ProcedureSource.__table__, new)
+    update_by_id(session, ProcedureSource.__table__, changed)
+    return {code: {kind: payload for kind, (_id, payload) in stored[code].items()} for code in by_code}
 
 
-def _load_procedures(session: Session, codes: list[str]) -> dict[str, Procedure]:
-    found = {}
-    for i in range(0, len(codes), CHUNK):
-        chunk = codes[i:i + CHUNK]
-        query = select(Procedure).where(Procedure.code.in_(chunk)).options(
-            selectinload(Procedure.channels).selectinload(Channel.fees),
-            selectinload(Procedure.documents), selectinload(Procedure.legal_bases))
-        found.update({p.code: p for p in session.scalars(query)})
-    return found
+def _chunked(session: Session, keys: list, query) -> list:
+    """Rows of `query(chunk)` for every chunk of `keys` (IN lists stay within database limits)."""
+    rows = []
+    for start in range(0, len(keys), CHUNK):
+        rows.extend(session.execute(query(keys[start:start + CHUNK])).all())
+    return rows
 
 
 class _Lookups:
-    """Fields and decisions met during one import, created on first use."""
+    """Fields and decisions met during one import, created on first use; ids by name and number."""
 
     def __init__(self, session: Session):
         self.session = session
-        self.fields = {f.name: f for f in session.scalars(select(Field))}
-        self.slugs = {f.slug for f in self.fields.values()}
-        self.decisions = {d.number: d for d in session.scalars(select(Decision))}
+        self.fields = {name: [fid, code] for fid, name, code in session.execute(
+            select(Field.id, Field.name, Field.code))}
+        self.slugs = set(session.scalars(select(Field.slug)))
+        self.decisions = {number: [did, date, issuer] for did, number, date, issuer in session.execute(
+            select(Decision.id, Decision.number, Decision.date, Decision.issuer))}
 
-    def field(self, name: str | None, code: str | None) -> Field | None:
+    def field(self, name: str | None, code: str | None) -> int | None:
         if not name:
             return None
-        field = self.fields.get(name)
-        if field is None:
+        known = self.fields.get(name)
+        table = Field.__table__
+        if known is None:
             slug, n = slugify(name) or "linh-vuc", 2
             base = slug
             while slug in self.slugs:
                 slug, n = f"{base}-{n}", n + 1
-            field = Field(name=name, slug=slug, code=code)
-            self.session.add(field)
-            self.fields[name], _ = field, self.slugs.add(slug)
-        elif code and not field.code:
-            field.code = code
-        return field
+            result = self.session.execute(insert(table).values(name=name, slug=slug, code=code))
+            known = self.fields[name] = [result.inserted_primary_key[0], code]
+            self.slugs.add(slug)
+        elif code and not known[1]:
+            self.session.execute(update(table).where(table.c.id == known[0]).values(code=code))
+            known[1] = code
+        return known[0]
 
-    def decision(self, info: dict | None) -> Decision | None:
+    def decision(self, info: dict | None) -> int | None:
         if not info or not info.get("number"):
             return None
-        decision = self.decisions.get(info["number"])
-        if decision is None:
-            decision = Decision(number=info["number"])
-            self.session.add(decision)
-            self.decisions[info["number"]] = decision
-        if info.get("date") and decision.date is None:
-            decision.date = dt.date.fromisoformat(info["date"])
-        if info.get("issuer") and not decision.issuer:
-            decision.issuer = info["issuer"]
-        return decision
+        table = Decision.__table__
+        known = self.decisions.get(info["number"])
+        if known is None:
+            result = self.session.execute(insert(table).values(number=info["number"]))
+            known = self.decisions[info["number"]] = [result.inserted_primary_key[0], None, None]
+        values = {}
+        if info.get("date") and known[1] is None:
+            values["date"] = known[1] = dt.date.fromisoformat(info["date"])
+        if info.get("issuer") and not known[2]:
+            values["issuer"] = known[2] = info["issuer"]
+        if values:
+            self.session.execute(update(table).where(table.c.id == known[0]).values(**values))
+        return known[0]
 
 
-def write_procedure(procedure: Procedure, record: dict, digest: str, cache: _Lookups) -> None:
-    """Copy a merged record onto a procedure and its parts."""
-    procedure.name = record["name"]
-    procedure.name_folded = fold(f"{record['code']} {record['name']}")
-    procedure.field = cache.field(record.get("field"), record.get("field_code"))
-    procedure.level = record.get("level")
-    procedure.level_keys = record.get("level_keys")
-    procedure.procedure_type = record.get("procedure_type")
-    procedure.subjects = record.get("subjects")
+def procedure_values(record: dict, digest: str, lookups: _Lookups) -> dict:
+    """The procedures row of a merged record."""
     agencies = dict(record.get("agencies") or {})
     if record.get("agency_codes"):
         agencies["codes"] = record["agency_codes"]
-    procedure.agency_names = agencies or None
-    procedure.issuing_agency = record.get("issuing_agency")
-    procedure.receiving_address = record.get("receiving_address")
-    procedure.steps = record.get("steps") or None
-    procedure.conditions = record.get("conditions")
-    procedure.results = record.get("results") or None
-    procedure.related = record.get("related")
-    procedure.status = record.get("status") or "in_force"
-    procedure.online_level = record.get("online_level")
-    procedure.postal = record.get("postal")
-    procedure.source_url = record.get("source_url")
-    procedure.sources = ",".join(record.get("sources") or [])
-    procedure.decision = cache.decision(record.get("decision"))
-    procedure.content_hash = digest
-    procedure.channels = [_channel(i, c) for i, c in enumerate(record.get("channels") or [])]
-    procedure.documents = [
-        Document(position=i, name=d["name"], form=d.get("form"), original_qty=d.get("original_qty") or 0,
-                 copy_qty=d.get("copy_qty") or 0, group_name=d.get("group"))
-        for i, d in enumerate(record.get("documents") or [])
-    ]
-    procedure.legal_bases = [
-        LegalBasis(position=i, number=b.get("number"), title=b.get("title"))
-        for i, b in enumerate(record.get("legal_basis") or [])
-    ]
-    procedure._decision_action = (record.get("decision") or {}).get("action")
+    return {
+        "code": record["code"],
+        "name": record["name"],
+        "name_folded": fold(f"{record['code']} {record['name']}"),
+        "field_id": lookups.field(record.get("field"), record.get("field_code")),
+        "level": record.get("level"),
+        "level_keys": record.get("level_keys"),
+        "procedure_type": record.get("procedure_type"),
+        "subjects": record.get("subjects"),
+        "agency_names": agencies or None,
+        "issuing_agency": record.get("issuing_agency"),
+        "receiving_address": record.get("receiving_address"),
+        "steps": record.get("steps") or None,
+        "conditions": record.get("conditions"),
+        "results": record.get("results") or None,
+        "related": record.get("related"),
+        "status": record.get("status") or "in_force",
+        "online_level": record.get("online_level"),
+        "postal": record.get("postal"),
+        "source_url": record.get("source_url"),
+        "sources": ",".join(record.get("sources") or []),
+        "decision_id": lookups.decision(record.get("decision")),
+        "content_hash": digest,
+    }
 
 
-def _channel(position: int, data: dict) -> Channel:
-    time = data.get("processing_time") or {}
-    return Channel(
-        position=position, method=data.get("method") or "",
-        processing_value=time.get("value"), processing_unit=time.get("unit"),
-        processing_text=time.get("text"), description=data.get("description"),
-        fees=[Fee(position=i, amount_vnd=f.get("amount_vnd"), text=f.get("text"))
-              for i, f in enumerate(data.get("fees") or [])],
-    )
+def _replace_parts(session: Session, merged_by_id: dict[int, dict], replaced: list[int]) -> None:
+    """Write the channels, fees, papers and legal bases of the procedures, dropping their old ones."""
+    for start in range(0, len(replaced), CHUNK):
+        chunk = replaced[start:start + CHUNK]
+        channels = select(Channel.id).where(Channel.procedure_id.in_(chunk)).scalar_subquery()
+        session.execute(delete(Fee.__table__).where(Fee.channel_id.in_(channels)))
+        for model in (Channel, Document, LegalBasis):
+            session.execute(delete(model.__table__).where(model.procedure_id.in_(chunk)))
+    documents, bases, channels = [], [], []
+    for pid, record in merged_by_id.items():
+        documents.extend(
+            {"procedure_id": pid, "position": i, "name": d["name"], "form": d.get("form"),
+             "original_qty": d.get("original_qty") or 0, "copy_qty": d.get("copy_qty") or 0,
+             "group_name": d.get("group")}
+            for i, d in enumerate(record.get("documents") or []))
+        bases.extend({"procedure_id": pid, "position": i, "number": b.get("number"), "title": b.get("title")}
+                     for i, b in enumerate(record.get("legal_basis") or []))
+        for i, channel in enumerate(record.get("channels") or []):
+            time = channel.get("processing_time") or {}
+            channels.append({"procedure_id": pid, "position": i, "method": channel.get("method") or "",
+                             "processing_value": time.get("value"), "processing_unit": time.get("unit"),
+                             "processing_text": time.get("text"), "description": channel.get("description")})
+    insert_many(session, Document.__table__, documents)
+    insert_many(session, LegalBasis.__table__, bases)
+    insert_many(session, Channel.__table__, channels)
+    fees = []
+    with_channels = sorted({row["procedure_id"] for row in channels})
+    for channel_id, pid, position in _chunked(session, with_channels, lambda chunk: select(
+            Channel.id, Channel.procedure_id, Channel.position).where(Channel.procedure_id.in_(chunk))):
+        channel = merged_by_id[pid]["channels"][position]
+        fees.extend({"channel_id": channel_id, "position": i, "amount_vnd": f.get("amount_vnd"), "text": f.get("text")}
+                    for i, f in enumerate(channel.get("fees") or []))
+    insert_many(session, Fee.__table__, fees)
 
 
-def _record_decisions(session: Session, procedures: list[Procedure]) -> None:
+def _record_decisions(session: Session, merged_by_id: dict[int, dict], lookups: _Lookups) -> None:
     """List each procedure under its publication decision, as new, amended or abolished."""
-    ids = [p.id for p in procedures if p.decision is not None]
-    existing = {}
-    for i in range(0, len(ids), CHUNK):
-        query = select(DecisionItem).where(DecisionItem.procedure_id.in_(ids[i:i + CHUNK]))
-        existing.update({(d.decision_id, d.procedure_id): d for d in session.scalars(query)})
-    for procedure in procedures:
-        if procedure.decision is None:
+    wanted = {}
+    for pid, record in merged_by_id.items():
+        info = record.get("decision") or {}
+        if not info.get("number"):
             continue
-        action = procedure._decision_action or {
-            "amended": "amended", "abolished": "abolished"}.get(procedure.status, "new")
-        item = existing.get((procedure.decision.id, procedure.id))
-        if item is None:
-            session.add(DecisionItem(decision_id=procedure.decision.id, procedure_id=procedure.id,
-                                     action=action))
-        elif item.action != action:
-            item.action = action
+        action = info.get("action") or {"amended": "amended", "abolished": "abolished"}.get(
+            record.get("status"), "new")
+        wanted[(lookups.decisions[info["number"]][0], pid)] = action
+    existing = {(did, pid): (iid, action) for iid, did, pid, action in _chunked(
+        session, sorted({pid for _did, pid in wanted}), lambda chunk: select(
+            DecisionItem.id, DecisionItem.decision_id, DecisionItem.procedure_id, DecisionItem.action)
+        .where(DecisionItem.procedure_id.in_(chunk)))}
+    insert_many(session, DecisionItem.__table__, [{"decision_id": did, "procedure_id": pid, "action": action}
+                             for (did, pid), action in wanted.items() if (did, pid) not in existing])
+    update_by_id(session, DecisionItem.__table__, [
+        {"id": existing[key][0], "action": action} for key, action in wanted.items()
+        if key in existing and existing[key][1] != action])

@@ -54,25 +54,34 @@ def _month(args, name: str) -> Month:
         raise BadParameter(name, args.get(name), "YYYY-MM") from None
 
 
-def parse_period(session: Session, args) -> Period | None:
-    """Read `month` or `from`/`to` (default: the latest published month); None if none is published.
+def read_period(args, default: str | None) -> Period | None:
+    """Read `month` or `from`/`to` (else the month `default`, None when that is None).
 
-    Raise BadParameter for a malformed or reversed period, MonthNotPublished for unpublished months.
+    Raise BadParameter for a malformed, reversed or too long period.
     """
     if args.get("month"):
-        period = Period(_month(args, "month"), _month(args, "month"))
-    elif args.get("from") or args.get("to"):
+        return Period(_month(args, "month"), _month(args, "month"))
+    if args.get("from") or args.get("to"):
         first = _month(args, "from") if args.get("from") else None
         last = _month(args, "to") if args.get("to") else None
         first, last = first or last, last or first
         if (last.year, last.month) < (first.year, first.month):
             raise BadParameter("to", args.get("to"), f"≥ {first}")
-        period = Period(first, last)
         if len(first.through(last)) > MAX_MONTHS:
             raise BadParameter("from", args.get("from"), f"≤ {MAX_MONTHS}")
-    else:
-        latest = session.scalar(select(func.max(PublishedMonth.month)))
-        return Period(Month.parse(latest), Month.parse(latest)) if latest else None
+        return Period(first, last)
+    return Period(Month.parse(default), Month.parse(default)) if default else None
+
+
+def parse_period(session: Session, args) -> Period | None:
+    """Read `month` or `from`/`to` (default: the latest published month); None if none is published.
+
+    Raise BadParameter for a malformed or reversed period, MonthNotPublished for unpublished months.
+    """
+    asked = args.get("month") or args.get("from") or args.get("to")
+    period = read_period(args, None if asked else session.scalar(select(func.max(PublishedMonth.month))))
+    if period is None or not asked:
+        return period
     public = set(session.scalars(select(PublishedMonth.month).where(PublishedMonth.month.in_(period.months))))
     missing = [m for m in period.months if m not in public]
     if missing:

@@ -1,6 +1,7 @@
 """Database models; the schema itself changes only through Alembic migrations."""
 from app.models.base import Base
 from app.models.agency import Agency
+from app.models.feedback import Feedback, FeedbackEvent, Rating
 from app.models.late import (
     AgencyMonth, Case, HolidayOverride, MonthRevision, Officer, OfficerMonth, PublishedMonth, Step,
 )
@@ -11,6 +12,6 @@ from app.models.procedure import (
 
 __all__ = [
     "Agency", "AgencyMonth", "Base", "Case", "Channel", "Decision", "DecisionItem", "Document",
-    "Fee", "Field", "HolidayOverride", "LegalBasis", "MonthRevision", "Officer", "OfficerMonth",
-    "Procedure", "ProcedureAgency", "ProcedureSource", "PublishedMonth", "Step",
+    "Fee", "Feedback", "FeedbackEvent", "Field", "HolidayOverride", "LegalBasis", "MonthRevision", "Officer", "OfficerMonth",
+    "Procedure", "ProcedureAgency", "ProcedureSource", "PublishedMonth", "Rating", "Step",
 ]

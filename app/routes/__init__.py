@@ -3,8 +3,8 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.routes import agencies, api, decisions, errors, late, main, procedures
+    from app.routes import agencies, api, decisions, errors, feedback, late, main, procedures, ratings
 
-    for module in (main, procedures, decisions, agencies, late, api):
+    for module in (main, procedures, decisions, agencies, late, feedback, ratings, api):
         app.register_blueprint(module.bp)
     errors.init_app(app)

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from app import catalogue
 from app.db import get_session
+from app.feedback import stats
 from app.late import charts, tables
 from app.models import Agency
 
@@ -12,7 +13,8 @@ bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 
 @bp.get("/<path:code>")
 def show(code):
-    """Show an agency, its sub-agencies, its published monthly figures and its procedures."""
+    """Show an agency, its sub-agencies, its published monthly figures, its satisfaction results and
+    its procedures."""
     session = get_session()
     agency = session.scalar(select(Agency).where(Agency.code == code))
     if agency is None:
@@ -22,5 +24,7 @@ def show(code):
     page = catalogue.browse(session, filters)
     series = tables.monthly_series(session, agency.id)
     trend = charts.rate_chart([(s["month"], s["on_time_rate"]) for s in series])
+    recent = stats.recent_period(stats.rated_months(session, agency.id))
+    satisfaction = [(m, f) for m, f in stats.monthly(session, recent, agency.id) if f.ratings] if recent else []
     return render_template("agencies/show.html", agency=agency, page=page, filters=filters,
-                           series=series, trend=trend)
+                           series=series, trend=trend, satisfaction=satisfaction)

@@ -5,6 +5,8 @@ from app import catalogue
 from app.late import tables
 from app.api_schema import openapi_document
 from app.db import get_session
+from app.feedback import stats
+from app.routes.ratings import satisfaction_period
 from app.routes._search import search_options
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -56,6 +58,19 @@ def late_officers():
     period = _published_period(session)
     rows = tables.officer_table(session, period, request.args)
     return jsonify(period=period.as_dict(), items=[row.as_dict() for row in rows])
+
+
+@bp.get("/satisfaction")
+def satisfaction():
+    """Return the satisfaction results by agency for a month or period (empty when none were given)."""
+    session = get_session()
+    period, _months = satisfaction_period(session, request.args)
+    sort, descending = stats.parse_sort(request.args)
+    if period is None:
+        return jsonify(period=None, items=[], totals=None)
+    results = stats.agency_results(session, period, sort=sort, descending=descending)
+    return jsonify(period=period.as_dict(), items=[row.as_dict() for row in results.agencies],
+                   totals=results.totals_dict())
 
 
 @bp.get("/openapi.json")

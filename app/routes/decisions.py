@@ -18,7 +18,7 @@ def index():
     return render_template("decisions/index.html", page=page)
 
 
-@bp.get("/<int:decision_id>")
+@bp.get("/<int(max=2147483647):decision_id>")
 def show(decision_id):
     """Show one decision and its procedures grouped by what it does to them."""
     decision = get_session().scalar(

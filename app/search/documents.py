@@ -1,15 +1,19 @@
 """What the index holds for one procedure, read from the database (the source of truth)."""
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from app.models import Agency, Procedure, ProcedureAgency
+from app.models import Agency, Document, Field, Procedure, ProcedureAgency
 from app.search.analyzer import index_tokens, pairs
 
-BATCH = 500
+BATCH = 2000
+_COLUMNS = (Procedure.id, Procedure.code, Procedure.name, Procedure.field_id, Procedure.subjects,
+            Procedure.conditions, Procedure.results, Procedure.steps, Procedure.agency_names,
+            Procedure.level_keys, Procedure.online_level, Procedure.postal, Procedure.content_hash)
 
 
 def _texts(value) -> list[str]:
@@ -26,40 +30,32 @@ def _texts(value) -> list[str]:
     return found
 
 
-def document(procedure: Procedure) -> dict:
-    """The indexed fields of one procedure: folded syllables and pairs, plus filter keys."""
-    names = procedure.agency_names or {}
-    name = index_tokens(procedure.name)
-    text: list[str] = []
+def document(row, field: tuple[str, str] | None, paper_names: list[str], agency_codes: list[str]) -> dict:
+    """The indexed fields of one procedure row: folded syllables and pairs, plus filter keys."""
+    names = row.agency_names or {}
+    name = index_tokens(row.name)
+    words: list[str] = []
+    text_pairs: list[str] = []
     # The text holds the name too: every word of a procedure is in it, for frequencies and scoring.
-    for part in ([procedure.name, procedure.field.name if procedure.field else None, procedure.subjects,
-                  procedure.conditions] + _texts(procedure.results) + _texts(procedure.steps)
-                 + [d.name for d in procedure.documents]
+    for part in ([row.name, field[0] if field else None, row.subjects, row.conditions]
+                 + _texts(row.results) + _texts(row.steps) + paper_names
                  + [n for role in ("executing", "authority") for n in names.get(role) or []]):
         # Each part on its own, so that no pair spans two parts.
         tokens = index_tokens(part)
-        text.extend(tokens)
-        text.append("|")
-    words = [t for t in text if t != "|"]
-    text_pairs = []
-    run: list[str] = []
-    for token in text + ["|"]:
-        if token == "|":
-            text_pairs.extend(pairs(run))
-            run = []
-        else:
-            run.append(token)
+        words.extend(tokens)
+        text_pairs.extend(pairs(tokens))
+    codes = sorted(agency_codes)
     return {
-        "id": str(procedure.id),
-        "code": procedure.code,
+        "id": str(row.id),
+        "code": row.code,
         "name": " ".join(name), "name_pairs": " ".join(pairs(name)),
         "text": " ".join(words), "text_pairs": " ".join(text_pairs),
-        "field_slug": procedure.field.slug if procedure.field else "",
-        "agencies": " ".join(link.agency.code for link in procedure.agency_links),
-        "levels": " ".join(k for k in (procedure.level_keys or "").split("|") if k),
-        "online": procedure.online_level or "",
-        "postal": {True: "1", False: "0"}.get(procedure.postal, ""),
-        "version": procedure.content_hash + ":" + ",".join(sorted(l.agency.code for l in procedure.agency_links)),
+        "field_slug": field[1] if field else "",
+        "agencies": " ".join(codes),
+        "levels": " ".join(k for k in (row.level_keys or "").split("|") if k),
+        "online": row.online_level or "",
+        "postal": {True: "1", False: "0"}.get(row.postal, ""),
+        "version": row.content_hash + ":" + ",".join(codes),
     }
 
 
@@ -69,14 +65,21 @@ def documents(session: Session, ids: list[int] | None = None) -> Iterator[dict]:
     if ids is not None:
         query = query.where(Procedure.id.in_(ids))
     all_ids = list(session.scalars(query))
+    fields = {f.id: (f.name, f.slug) for f in session.execute(select(Field.id, Field.name, Field.slug))}
     for start in range(0, len(all_ids), BATCH):
-        batch = session.scalars(
-            select(Procedure).where(Procedure.id.in_(all_ids[start:start + BATCH])).options(
-                selectinload(Procedure.field), selectinload(Procedure.documents),
-                selectinload(Procedure.agency_links).selectinload(ProcedureAgency.agency)))
-        for procedure in batch:
-            yield document(procedure)
-        session.expunge_all()
+        batch = all_ids[start:start + BATCH]
+        papers: dict[int, list[str]] = defaultdict(list)
+        for pid, name in session.execute(select(Document.procedure_id, Document.name)
+                                         .where(Document.procedure_id.in_(batch))
+                                         .order_by(Document.procedure_id, Document.position)):
+            papers[pid].append(name)
+        agencies: dict[int, list[str]] = defaultdict(list)
+        for pid, code in session.execute(select(ProcedureAgency.procedure_id, Agency.code)
+                                         .join(Agency, Agency.id == ProcedureAgency.agency_id)
+                                         .where(ProcedureAgency.procedure_id.in_(batch))):
+            agencies[pid].append(code)
+        for row in session.execute(select(*_COLUMNS).where(Procedure.id.in_(batch)).order_by(Procedure.id)):
+            yield document(row, fields.get(row.field_id), papers[row.id], agencies[row.id])
 
 
 def versions(session: Session) -> dict[str, str]:

@@ -1,0 +1,207 @@
+"""Writing feedback and ratings, and answering feedback: plain functions over a Session."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.feedback.criteria import CriteriaSet
+from app.models import Agency, Case, Feedback, FeedbackEvent, Officer, Procedure, Rating, Step
+from app.text import fold
+
+KINDS = ("phan_anh", "kien_nghi")
+STATUSES = ("received", "in_progress", "answered", "declined")
+OVERALL = ("very_satisfied", "satisfied", "unsatisfied")
+SATISFIED = ("very_satisfied", "satisfied")
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
+# Crockford's base32 without I, L, O, U: read aloud or copied from paper without confusion.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_GROUPS, GROUP_SIZE = 4, 4   # 16 symbols: 80 random bits
+
+
+class FeedbackError(ValueError):
+    """A change the feedback's state does not allow."""
+
+
+class DuplicateRating(ValueError):
+    """The case code has been rated already."""
+
+
+def local_now() -> dt.datetime:
+    """Now in Vietnam, naive, as every stored date-time of the site."""
+    return dt.datetime.now(VIETNAM).replace(tzinfo=None)
+
+
+def new_tracking_code() -> str:
+    """An unguessable tracking code such as 7K3M-Q9XD-2H4T-8RWC."""
+    symbols = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_GROUPS * GROUP_SIZE))
+    return "-".join(symbols[i:i + GROUP_SIZE] for i in range(0, len(symbols), GROUP_SIZE))
+
+
+def normalise_code(text: str) -> str:
+    """A tracking code as typed (lower case, spaces, O for 0) in its stored form."""
+    raw = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    raw = raw.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if len(raw) != CODE_GROUPS * GROUP_SIZE or any(ch not in _ALPHABET for ch in raw):
+        return ""
+    return "-".join(raw[i:i + GROUP_SIZE] for i in range(0, len(raw), GROUP_SIZE))
+
+
+def client_hash(secret: str, address: str | None) -> str:
+    """A keyed hash of a client address: enough to see repeats, never the address itself."""
+    return hmac.new(secret.encode(), (address or "").encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def submit_feedback(session: Session, *, kind: str, content: str, procedure: Procedure | None = None,
+                    agency: Agency | None = None, name: str | None = None, email: str | None = None,
+                    phone: str | None = None, publish_consent: bool = False,
+                    client: str | None = None, now: dt.datetime | None = None) -> Feedback:
+    """Store a feedback and return it with its tracking code, committed."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    now = now or local_now()
+    for _attempt in range(5):
+        feedback = Feedback(
+            tracking_code=new_tracking_code(), kind=kind, content=content.strip(), procedure=procedure,
+            agency=agency or _agency_of(session, procedure), contact_name=name or None,
+            contact_email=email or None, contact_phone=phone or None, publish_consent=publish_consent,
+            status="received", received_at=now, published=False, client_hash=client,
+            folded=fold(content))
+        feedback.events.append(FeedbackEvent(status="received", at=now))
+        session.add(feedback)
+        try:
+            session.commit()
+            return feedback
+        except IntegrityError:   # a tracking code drawn twice: 1 in 2^80, but never lose a feedback
+            session.rollback()
+    raise RuntimeError("could not draw a unique tracking code")
+
+
+def _agency_of(session: Session, procedure: Procedure | None) -> Agency | None:
+    """The only agency that carries out `procedure`, when there is exactly one."""
+    if procedure is None or len(procedure.agency_links) != 1:
+        return None
+    return procedure.agency_links[0].agency
+
+
+def selectable_agencies(session: Session) -> list[Agency]:
+    """Agencies a citizen can pick: those in force, or all of them when none is (a past tree, as the demo's)."""
+    current = list(session.scalars(select(Agency).where(Agency.valid_to.is_(None)).order_by(Agency.name)))
+    return current or list(session.scalars(select(Agency).order_by(Agency.name)))
+
+
+def find_feedback(session: Session, code: str) -> Feedback | None:
+    code = normalise_code(code)
+    return session.scalar(select(Feedback).where(Feedback.tracking_code == code)) if code else None
+
+
+def set_status(session: Session, feedback: Feedback, status: str, note: str | None = None,
+               now: dt.datetime | None = None) -> None:
+    """Move a feedback to `status` (in progress or declined), recording when."""
+    if status not in ("in_progress", "declined"):
+        raise FeedbackError(f"trạng thái không hợp lệ: {status}")
+    if feedback.status in ("answered", "declined"):
+        raise FeedbackError(f"phản ánh {feedback.tracking_code} đã đóng ({feedback.status})")
+    now = now or local_now()
+    feedback.status = status
+    feedback.events.append(FeedbackEvent(status=status, at=now, note=note))
+    if status == "declined":
+        feedback.published = False
+    session.commit()
+
+
+def answer_feedback(session: Session, feedback: Feedback, answer: str, by: str | None = None,
+                    publish: bool = False, now: dt.datetime | None = None) -> None:
+    """Give the answer the citizen sees; publish it in /feedback only if the citizen consented."""
+    answer = (answer or "").strip()
+    if not answer:
+        raise FeedbackError("câu trả lời trống")
+    if feedback.status == "declined":
+        raise FeedbackError(f"phản ánh {feedback.tracking_code} đã bị từ chối")
+    if publish and not feedback.publish_consent:
+        raise FeedbackError(f"người gửi {feedback.tracking_code} không đồng ý công khai")
+    now = now or local_now()
+    feedback.answer, feedback.answered_at, feedback.answered_by = answer, now, by
+    feedback.status = "answered"
+    feedback.published = publish
+    feedback.folded = fold(f"{feedback.content} {answer}")
+    feedback.events.append(FeedbackEvent(status="answered", at=now))
+    session.commit()
+
+
+@dataclass
+class CaseFacts:
+    """What a matching case file tells a rating: verified agency, officer and procedure."""
+
+    case: Case
+    agency: Agency
+    officer: Officer | None
+    procedure: Procedure | None
+
+
+def case_facts(session: Session, code: str | None) -> CaseFacts | None:
+    """The imported file with this code, or None."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    case = session.scalar(select(Case).where(Case.code == code))
+    if case is None:
+        return None
+    officer = None
+    if case.officer_code:
+        officer = session.scalar(select(Officer).where(Officer.code == case.officer_code))
+    if officer is None:
+        # The last step's officer handled the file when it names none itself.
+        officer = session.scalar(select(Officer).join(Step, Step.officer_id == Officer.id)
+                                 .where(Step.case_id == case.id).order_by(Step.step_no.desc()).limit(1))
+    procedure = None
+    if case.procedure_code:
+        procedure = session.scalar(select(Procedure).where(Procedure.code == case.procedure_code))
+    return CaseFacts(case, case.agency, officer, procedure)
+
+
+def already_rated(session: Session, case_code: str | None) -> bool:
+    code = (case_code or "").strip()
+    return bool(code) and session.scalar(select(Rating.id).where(Rating.case_code == code)) is not None
+
+
+def submit_rating(session: Session, criteria: CriteriaSet, *, overall: str, scores: dict[int, int],
+                  agency: Agency | None, procedure: Procedure | None = None, officer: Officer | None = None,
+                  case_code: str | None = None, comment: str | None = None, client: str | None = None,
+                  now: dt.datetime | None = None) -> Rating:
+    """Store a rating, committed. A case code that matches a file verifies it and names the agency
+    and officer; a case code already rated raises DuplicateRating."""
+    if overall not in OVERALL:
+        raise ValueError(overall)
+    numbers = {c.number for c in criteria.criteria}
+    if any(n not in numbers or s not in (0, 1, 2) for n, s in scores.items()):
+        raise ValueError(scores)
+    case_code = (case_code or "").strip() or None
+    facts = case_facts(session, case_code)
+    if facts is not None:
+        agency, officer = facts.agency, facts.officer or officer
+        procedure = facts.procedure or procedure
+    if agency is None:
+        raise ValueError("agency")
+    now = now or local_now()
+    rating = Rating(
+        created_at=now, month=f"{now.year:04d}-{now.month:02d}", agency=agency, procedure=procedure,
+        officer=officer, case_code=case_code, case=facts.case if facts else None, verified=facts is not None,
+        overall=overall, criteria_set=criteria.key, scores={str(n): s for n, s in sorted(scores.items())},
+        score_total=sum(scores.values()), complete=len(scores) == len(numbers),
+        comment=(comment or "").strip() or None, comment_hidden=False, client_hash=client)
+    session.add(rating)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        if case_code and already_rated(session, case_code):
+            raise DuplicateRating(case_code) from None
+        raise
+    return rating

@@ -1,0 +1,129 @@
+"""Feedback: the form, the tracking page, and the published questions and answers."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.catalogue import Page, int_param
+from app.db import get_session
+from app.feedback import service
+from app.feedback.forms import FeedbackForm
+from app.models import Agency, Feedback, Procedure
+from app.routes._render import render_page
+from app.security import client_key, limiter
+from app.text import fold
+
+bp = Blueprint("feedback", __name__, url_prefix="/feedback")
+PER_PAGE = 20
+CHOICES = 8
+
+
+def procedure_choices(session, words: str, limit: int = CHOICES) -> list[Procedure]:
+    """Procedures whose code or name holds every word typed (without diacritics)."""
+    words = fold(words).split()[:8]
+    if not words:
+        return []
+    query = select(Procedure).where(Procedure.status != "abolished")
+    for word in words:
+        query = query.where(Procedure.name_folded.contains(word, autoescape=True))
+    return list(session.scalars(query.order_by(func.length(Procedure.name), Procedure.code).limit(limit)))
+
+
+def _lookup(session, model, code: str | None):
+    code = (code or "").strip()
+    return session.scalar(select(model).where(model.code == code)) if code else None
+
+
+@bp.get("/procedure-choices")
+def choices():
+    """The procedures matching what was typed, as radio buttons (the picker's htmx answer)."""
+    session = get_session()
+    query = request.args.get("procedure_q", "")[:200]
+    return render_template("feedback/_choices.html", choices=procedure_choices(session, query), query=query,
+                           selected=None)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["FEEDBACK_RATE_LIMIT"], methods=["POST"])
+def new():
+    """Send a phản ánh or kiến nghị; on success go to its tracking page."""
+    session = get_session()
+    form = FeedbackForm()
+    if request.method == "GET":
+        form.procedure_code.data = request.args.get("procedure", "")[:64]
+        form.agency_code.data = request.args.get("agency", "")[:50]
+        form.kind.data = form.kind.data or "phan_anh"
+    query = request.form.get("procedure_q", "")[:200]
+    procedure = _lookup(session, Procedure, form.procedure_code.data)
+    agency = _lookup(session, Agency, form.agency_code.data)
+    status = 200
+    if request.method == "POST" and request.form.get("action") != "find":
+        valid = form.validate()
+        if form.procedure_code.data and procedure is None:
+            form.procedure_code.errors = [*form.procedure_code.errors, _("Không có thủ tục mã này.")]
+            valid = False
+        if form.agency_code.data and agency is None:
+            form.agency_code.errors = [*form.agency_code.errors, _("Không có cơ quan mã này.")]
+            valid = False
+        if valid:
+            feedback = service.submit_feedback(
+                session, kind=form.kind.data, content=form.content.data, procedure=procedure, agency=agency,
+                name=form.name.data, email=form.email.data, phone=form.phone.data,
+                publish_consent=form.publish_consent.data, client=client_key())
+            return redirect(url_for("feedback.track", code=feedback.tracking_code), 303)
+        status = 422
+    choices = procedure_choices(session, query) if query else []
+    return render_template("feedback/new.html", form=form, procedure=procedure, agencies=service.selectable_agencies(session),
+                           choices=choices, query=query), status
+
+
+@bp.get("/lookup")
+def lookup():
+    """Go to the tracking page of the code typed."""
+    code = service.normalise_code(request.args.get("code", "")[:64])
+    if not code:
+        return render_template("feedback/lookup.html", code=request.args.get("code", "")[:64],
+                               error=_("Mã tra cứu gồm 16 chữ và số, ví dụ 7K3M-Q9XD-2H4T-8RWC.")), 400
+    return redirect(url_for("feedback.track", code=code), 303)
+
+
+@bp.get("/<code>")
+def track(code):
+    """A feedback's status, its dates and, once given, the answer; never the contact details."""
+    session = get_session()
+    feedback = service.find_feedback(session, code[:64])
+    if feedback is None:
+        return render_template("feedback/lookup.html", code=code[:64],
+                               error=_("Không tìm thấy phản ánh, kiến nghị có mã này.")), 404
+    if feedback.tracking_code != code:
+        return redirect(url_for("feedback.track", code=feedback.tracking_code), 301)
+    return render_template("feedback/track.html", feedback=feedback)
+
+
+@bp.get("")
+def index():
+    """The published questions and answers: searchable, by agency and procedure."""
+    session = get_session()
+    page = int_param(request.args, "page", 1, 1, 100000)
+    q = request.args.get("q", "")[:200].strip()
+    agency = _lookup(session, Agency, request.args.get("agency"))
+    procedure = _lookup(session, Procedure, request.args.get("procedure"))
+    query = select(Feedback).where(Feedback.published.is_(True), Feedback.status == "answered",
+                                   Feedback.publish_consent.is_(True))
+    if agency is not None:
+        query = query.where(Feedback.agency_id == agency.id)
+    if procedure is not None:
+        query = query.where(Feedback.procedure_id == procedure.id)
+    for word in fold(q).split()[:12]:
+        query = query.where(Feedback.folded.contains(word, autoescape=True))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(Feedback.answered_at.desc(), Feedback.id.desc())
+                           .options(selectinload(Feedback.agency), selectinload(Feedback.procedure))
+                           .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    answered = select(Feedback.agency_id).where(Feedback.published.is_(True)).distinct()
+    agencies = list(session.scalars(select(Agency).where(Agency.id.in_(answered)).order_by(Agency.name)))
+    return render_page("feedback/index.html", "results", page=Page(list(rows), total, page, PER_PAGE),
+                       q=q, agency=agency, procedure=procedure, agencies=agencies,
+                       args=request.args.to_dict())

@@ -1,0 +1,138 @@
+"""Ratings: the form (also reached by a file's case code or its QR code) and the published results."""
+from __future__ import annotations
+
+import csv
+import io
+
+import segno
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.db import get_session
+from app.feedback import service, stats
+from app.feedback.criteria import criteria_set
+from app.feedback.forms import rating_form
+from app.late import charts
+from app.late.tables import read_period
+from app.models import Agency, Officer, Procedure
+from app.routes._render import render_page
+from app.security import client_key, limiter
+
+bp = Blueprint("ratings", __name__)
+
+
+def _criteria():
+    return criteria_set(current_app.config["RATING_CRITERIA"])
+
+
+def _lookup(session, model, code: str | None):
+    code = (code or "").strip()
+    return session.scalar(select(model).where(model.code == code)) if code else None
+
+
+@bp.route("/ratings/new", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATING_RATE_LIMIT"], methods=["POST"])
+def new():
+    """Rate how a file or a service was handled; on success go to the thank-you page."""
+    session = get_session()
+    criteria = _criteria()
+    form = rating_form(criteria, str(get_locale()))
+    if request.method == "GET":
+        form.case_code.data = request.args.get("case", "")[:100]
+        form.agency_code.data = request.args.get("agency", "")[:50]
+        form.procedure_code.data = request.args.get("procedure", "")[:64]
+        form.officer_code.data = request.args.get("officer", "")[:64]
+    facts = service.case_facts(session, form.case_code.data)
+    rated = service.already_rated(session, form.case_code.data)
+    agency = facts.agency if facts else _lookup(session, Agency, form.agency_code.data)
+    procedure = _lookup(session, Procedure, form.procedure_code.data)
+    officer = _lookup(session, Officer, form.officer_code.data)
+    status = 200
+    if request.method == "POST":
+        valid = form.validate()
+        checks = [(rated, form.case_code, _("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.")),
+                  (facts is None and not form.agency_code.data, form.agency_code,
+                   _("Hãy chọn cơ quan giải quyết hồ sơ (hoặc nhập mã hồ sơ).")),
+                  (facts is None and form.agency_code.data and agency is None, form.agency_code,
+                   _("Không có cơ quan mã này.")),
+                  (form.procedure_code.data and procedure is None, form.procedure_code, _("Không có thủ tục mã này.")),
+                  (form.officer_code.data and officer is None, form.officer_code, _("Không có cán bộ mã này."))]
+        for failed, field, message in checks:
+            if failed:
+                field.errors = [*field.errors, message]
+                valid = False
+        if valid:
+            scores = {n: int(getattr(form, f"criterion_{n}").data) for n in range(1, len(criteria.criteria) + 1)
+                      if getattr(form, f"criterion_{n}").data not in (None, "")}
+            try:
+                rating = service.submit_rating(
+                    session, criteria, overall=form.overall.data, scores=scores, agency=agency,
+                    procedure=procedure, officer=officer, case_code=form.case_code.data,
+                    comment=form.comment.data, client=client_key())
+            except service.DuplicateRating:
+                form.case_code.errors = [_("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.")]
+            else:
+                return redirect(url_for("ratings.thanks", agency=rating.agency.code), 303)
+        status = 422
+    agencies = service.selectable_agencies(session)
+    return render_template("ratings/new.html", form=form, criteria=criteria, facts=facts, rated=rated,
+                           agencies=agencies, procedure=procedure, officer=officer), status
+
+
+@bp.get("/ratings/thanks")
+def thanks():
+    session = get_session()
+    return render_template("ratings/thanks.html", agency=_lookup(session, Agency, request.args.get("agency")))
+
+
+@bp.get("/ratings/qr.svg")
+def qr():
+    """A QR code of the rating link for one file, to print on its receipt."""
+    case = request.args.get("case", "").strip()[:100]
+    link = url_for("ratings.new", case=case, _external=True) if case else url_for("ratings.new", _external=True)
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="svg", scale=4, title=_("Đánh giá mức độ hài lòng"))
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")
+
+
+def satisfaction_period(session, args, agency_id: int | None = None):
+    """The period asked for, else the latest month with ratings (None when there are none)."""
+    months = stats.rated_months(session, agency_id)
+    return read_period(args, months[0] if months else None), months
+
+
+@bp.get("/satisfaction")
+def satisfaction():
+    """Satisfaction results by agency for a month or period, the trend, and the officers."""
+    session = get_session()
+    period, months = satisfaction_period(session, request.args)
+    sort, descending = stats.parse_sort(request.args)
+    results = stats.agency_results(session, period, sort=sort, descending=descending) if period else None
+    officers = stats.officer_results(session, period) if period else []
+    series = stats.monthly(session, stats.recent_period(months)) if months else []
+    trend = charts.rate_chart([(m, f.satisfied_pct) for m, f in series])
+    return render_page("ratings/satisfaction.html", "view", period=period, results=results, officers=officers,
+                       months=months, month_options=[{"month": m} for m in months], series=series, trend=trend, criteria=_criteria(),
+                       minimum=stats.MIN_OFFICER_RATINGS, args=request.args.to_dict())
+
+
+@bp.get("/satisfaction.csv")
+def satisfaction_csv():
+    """The agency results of the page, as CSV (UTF-8 with a BOM for spreadsheets)."""
+    session = get_session()
+    period, _months = satisfaction_period(session, request.args)
+    results = stats.agency_results(session, period) if period else None
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    header = ["agency_code", "agency_name", "ratings", "satisfied_pct", "average_score", "very_satisfied",
+              "satisfied", "unsatisfied", "scored_all_criteria", "verified", "verified_pct"]
+    writer.writerow(header)
+    for row in results.agencies if results else []:
+        data = row.as_dict()
+        writer.writerow([data[k] for k in header])
+    name = f"satisfaction-{period.months[0]}-{period.months[-1]}.csv" if period else "satisfaction.csv"
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})

@@ -1,0 +1,189 @@
+"""Feedback through the HTTP interface: the form, the tracking page, published answers, privacy,
+CSRF, 422 with the typed values kept, rate limits, and nothing acknowledged lost."""
+from __future__ import annotations
+
+import re
+import threading
+
+from bs4 import BeautifulSoup
+from sqlalchemy import func, select
+
+from app.db import get_session
+from app.feedback import service
+from app.models import Feedback
+from tests import late_world
+
+CONTACT = {"name": "Phạm Thị Riêng Tư", "email": "rieng.tu@example.vn", "phone": "0905 123 456"}
+
+
+def token(client, path="/feedback/new") -> str:
+    page = BeautifulSoup(client.get(path).data, "html.parser")
+    return page.select_one("input[name=csrf_token]")["value"]
+
+
+def send(client, **fields):
+    data = {"csrf_token": token(client), "kind": "phan_anh", "content": "Hồ sơ của tôi quá hạn.", **fields}
+    return client.post("/feedback/new", data=data)
+
+
+def public_pages(client, code: str) -> list[str]:
+    return [client.get(path).get_data(as_text=True) for path in
+            (f"/feedback/{code}", "/feedback", "/feedback?q=qua+han", "/satisfaction", "/")]
+
+
+def test_a_feedback_from_form_to_tracking_page_to_published_answer(app, client):
+    late_world.build(app)
+    response = send(client, procedure_code="1.010093", agency_code="T.STP", publish_consent="1",
+                    content="Tôi nộp hồ sơ đã quá hạn 5 ngày mà chưa có kết quả.", **CONTACT)
+    assert response.status_code == 303
+    code = response.headers["Location"].rsplit("/", 1)[1]
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}", code)
+
+    page = BeautifulSoup(client.get(f"/feedback/{code}").data, "html.parser")
+    assert "Đã tiếp nhận" in page.select_one(".facts").text
+    assert "quá hạn 5 ngày" in page.text
+    assert client.get("/feedback").get_data(as_text=True).count('class="result"') == 0
+
+    with app.app_context():
+        session = get_session()
+        feedback = service.find_feedback(session, code)
+        assert feedback.contact_email == CONTACT["email"] and feedback.agency.code == "T.STP"
+        service.set_status(session, feedback, "in_progress")
+        service.answer_feedback(session, feedback, "Sở đã trả kết quả ngày 12/5 và gửi thư xin lỗi.",
+                                by="Sở Tư pháp", publish=True)
+
+    page = BeautifulSoup(client.get(f"/feedback/{code}").data, "html.parser")
+    assert "Đã trả lời" in page.select_one(".facts").text
+    assert "gửi thư xin lỗi" in page.text
+    assert [li.strong.text for li in page.select(".timeline li")] == ["Đã tiếp nhận", "Đang xử lý", "Đã trả lời"]
+    listing = BeautifulSoup(client.get("/feedback?q=qua+han&agency=T.STP").data, "html.parser")
+    assert len(listing.select(".result")) == 1 and "gửi thư xin lỗi" in listing.select_one(".answer").text
+    assert len(BeautifulSoup(client.get("/feedback?q=khong+co+tu+nay").data, "html.parser").select(".result")) == 0
+    # Typed in lower case, with spaces: the same feedback.
+    assert client.get(f"/feedback/lookup?code={code.lower().replace('-', ' ')}").headers["Location"].endswith(code)
+
+    for html in public_pages(client, code):
+        for value in CONTACT.values():
+            assert value not in html
+
+
+def test_an_answer_is_published_only_with_consent(app, client):
+    response = send(client)
+    code = response.headers["Location"].rsplit("/", 1)[1]
+    with app.app_context():
+        session = get_session()
+        feedback = service.find_feedback(session, code)
+        try:
+            service.answer_feedback(session, feedback, "Trả lời.", publish=True)
+        except service.FeedbackError:
+            pass
+        else:
+            raise AssertionError("published without consent")
+        service.answer_feedback(session, feedback, "Trả lời riêng.", publish=False)
+    assert "Trả lời riêng." in client.get(f"/feedback/{code}").get_data(as_text=True)
+    assert "Trả lời riêng." not in client.get("/feedback").get_data(as_text=True)
+
+
+def test_errors_answer_422_and_keep_what_was_typed(app, client):
+    late_world.build(app)
+    typed = "Nội dung <script>alert(1)</script> " + "x" * 5000
+    response = send(client, content=typed, email="khong-phai-email", name="Lê Văn Gõ", kind="kien_nghi",
+                    procedure_code="0.000000", agency_code="T.STP", publish_consent="1")
+    assert response.status_code == 422
+    page = BeautifulSoup(response.data, "html.parser")
+    assert page.select_one("textarea[name=content]").text == typed
+    assert page.select_one("input[name=name]")["value"] == "Lê Văn Gõ"
+    assert page.select_one("input[name=email]")["value"] == "khong-phai-email"
+    assert page.select_one("input[name=kind][value=kien_nghi]").has_attr("checked")
+    assert page.select_one("#agency_code option[selected]")["value"] == "T.STP"
+    assert page.select_one("input[name=publish_consent]").has_attr("checked")
+    errors = [a.text for a in page.select(".error-summary a")]
+    assert "Nội dung dài quá 5000 ký tự." in errors
+    assert "Địa chỉ thư điện tử không đúng dạng." in errors
+    assert "Không có thủ tục mã này." in errors
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+    with app.app_context():
+        assert get_session().scalar(select(func.count(Feedback.id))) == 0
+
+
+def test_csrf_is_required(client):
+    response = client.post("/feedback/new", data={"kind": "phan_anh", "content": "Không có mã CSRF"})
+    assert response.status_code == 400
+    response = client.post("/ratings/new", data={"agency_code": "T", "overall": "satisfied"})
+    assert response.status_code == 400
+
+
+def test_the_honeypot_refuses_and_stores_nothing(app, client):
+    response = send(client, website="http://spam.example")
+    assert response.status_code == 422
+    with app.app_context():
+        assert get_session().scalar(select(func.count(Feedback.id))) == 0
+
+
+def test_the_procedure_picker_finds_by_name_without_javascript(app, client):
+    late_world.build(app)
+    data = {"csrf_token": token(client), "kind": "kien_nghi", "content": "Giữ nguyên nội dung này",
+            "procedure_q": "dang ky", "action": "find"}
+    response = client.post("/feedback/new", data=data)
+    assert response.status_code == 200
+    page = BeautifulSoup(response.data, "html.parser")
+    assert page.select("#procedure-choices input[name=procedure_code]")
+    assert page.select_one("textarea[name=content]").text == "Giữ nguyên nội dung này"
+    assert not page.select(".error-summary")
+    fragment = client.get("/feedback/procedure-choices?procedure_q=dang+ky", headers={"HX-Request": "true"})
+    assert [i["value"] for i in BeautifulSoup(fragment.data, "html.parser").select("input[name=procedure_code]")] == \
+        [i["value"] for i in page.select("#procedure-choices input[name=procedure_code]")]
+
+
+def test_procedure_and_agency_pages_link_to_a_prefilled_form(app, client):
+    late_world.build(app)
+    page = BeautifulSoup(client.get("/procedures/1.010093").data, "html.parser")
+    link = page.select_one("a[href*='/feedback/new']")["href"]
+    form = BeautifulSoup(client.get(link).data, "html.parser")
+    assert form.select_one("input[type=hidden][name=procedure_code]")["value"] == "1.010093"
+    page = BeautifulSoup(client.get("/agencies/T.STP").data, "html.parser")
+    form = BeautifulSoup(client.get(page.select_one("a[href*='/feedback/new']")["href"]).data, "html.parser")
+    assert form.select_one("#agency_code option[selected]")["value"] == "T.STP"
+    assert page.select_one("a[href*='/ratings/new']")
+
+
+def test_unknown_and_malformed_tracking_codes(client):
+    assert client.get("/feedback/ABCD-ABCD-ABCD-ABCD").status_code == 404
+    assert client.get("/feedback/not-a-code").status_code == 404
+    assert client.get("/feedback/lookup?code=abc").status_code == 400
+
+
+def test_a_burst_of_posts_gets_429(app, client):
+    app.config["FEEDBACK_RATE_LIMIT"] = "3 per minute"
+    codes = [send(client).status_code for _ in range(5)]
+    assert codes[:3] == [303, 303, 303]
+    assert codes[3:] == [429, 429]
+    assert "quá nhiều" in send(client).get_data(as_text=True)
+
+
+def test_every_acknowledged_tracking_code_is_stored_under_concurrency(app):
+    app.config["FEEDBACK_RATE_LIMIT"] = "1000 per minute"
+    acknowledged, failures = [], []
+    lock = threading.Lock()
+
+    def citizen(number: int) -> None:
+        client = app.test_client()
+        for attempt in range(5):
+            response = send(client, content=f"Phản ánh số {number}-{attempt}")
+            with lock:
+                if response.status_code == 303:
+                    acknowledged.append(response.headers["Location"].rsplit("/", 1)[1])
+                else:
+                    failures.append(response.status_code)
+
+    threads = [threading.Thread(target=citizen, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures and len(acknowledged) == 40
+    with app.app_context():
+        stored = set(get_session().scalars(select(Feedback.tracking_code)))
+    assert set(acknowledged) <= stored and len(stored) == 40
+    client = app.test_client()
+    assert all(client.get(f"/feedback/{code}").status_code == 200 for code in acknowledged)
