@@ -33,7 +33,7 @@ $(SECRET):
 	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 
 run: install $(SECRET)
-	export SECRET_KEY=$$(cat $(SECRET)) TTHC_DEMO=1 \
+	export SECRET_KEY=$$(cat $(SECRET)) TTHC_DEMO=1 SESSION_COOKIE_SECURE=0 \
 	  && $(FLASK) db upgrade \
 	  && $(FLASK) seed-demo --if-empty \
 	  && $(FLASK) search sync \

@@ -25,6 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
             raise RuntimeError("SECRET_KEY must be set (it may be omitted only in debug and tests)")
         # Debug and tests only: sessions last as long as the process.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+    if (app.debug or app.testing) and "SESSION_COOKIE_SECURE" not in (config or {}):
+        app.config["SESSION_COOKIE_SECURE"] = False
     db.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)

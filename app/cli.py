@@ -14,7 +14,7 @@ from app.imports.errors import ImportRejected, ImportReport
 SEED = Path(__file__).resolve().parent.parent / "seed"
 
 
-def _importers():
+def importers():
     from app.imports.agencies import import_agencies
     from app.imports.cases import import_cases, import_steps
     from app.imports.people import import_holidays, import_officers
@@ -28,7 +28,7 @@ def _importers():
 def run_import(kind: str, path: str, skip_invalid: bool = False) -> ImportReport:
     """Run one import of `kind` from the file at `path` in the current app; the index follows."""
     data = Path(path).read_bytes()
-    report = _importers()[kind](db.get_session(), data, skip_invalid=skip_invalid)
+    report = importers()[kind](db.get_session(), data, skip_invalid=skip_invalid)
     if report.applied and kind in ("procedures", "agencies"):
         sync_index()
     return report
@@ -214,6 +214,7 @@ def feedback_answer(code, text, by, publish):
     feedback = _feedback(code)
     try:
         answer_feedback(db.get_session(), feedback, text, by=by, publish=publish)
+        db.get_session().commit()
     except FeedbackError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -231,10 +232,45 @@ def feedback_status(code, status, note):
     feedback = _feedback(code)
     try:
         set_status(db.get_session(), feedback, status, note=note)
+        db.get_session().commit()
     except FeedbackError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     click.echo(f"{feedback.tracking_code}: {status}")
+
+
+@click.command("create-admin")
+@with_appcontext
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--role", type=click.Choice(["admin", "editor", "responder"]), default="admin", show_default=True)
+@click.option("--agency", "agency_code", help="The agency of a responder account.")
+def create_admin(email, password_stdin, role, agency_code):
+    """Create an Office account (the password is asked for, or read from standard input)."""
+    from sqlalchemy import select
+
+    from app.admin import audit
+    from app.admin.accounts import AccountError, create_account
+    from app.models import Agency
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    session = db.get_session()
+    agency = session.scalar(select(Agency).where(Agency.code == agency_code)) if agency_code else None
+    if agency_code and agency is None:
+        click.echo(f"error: no agency with code {agency_code!r}", err=True)
+        sys.exit(1)
+    try:
+        account = create_account(session, email, password, role=role, agency=agency)
+    except AccountError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    session.flush()
+    audit.record(session, None, "account.create", "account", account.email, role)
+    session.commit()
+    click.echo(f"created {role} {account.email}")
 
 
 def init_app(app: Flask) -> None:
@@ -244,3 +280,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(publish_month_command)
     app.cli.add_command(feedback_group)
+    app.cli.add_command(create_admin)

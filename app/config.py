@@ -28,6 +28,17 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "5 per minute; 30 per day")
         self.RATING_RATE_LIMIT = os.environ.get("RATING_RATE_LIMIT", "10 per minute; 100 per day")
+        self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
+        # Working days an agency has to answer a feedback (the national index counts answers on time).
+        self.FEEDBACK_ANSWER_DAYS = int(os.environ.get("FEEDBACK_ANSWER_DAYS", "10"))
+        # Files uploaded in the back office wait here until confirmed.
+        self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
+        # Session cookies (the back office's login, the forms' CSRF token): HttpOnly, SameSite, and
+        # Secure unless SESSION_COOKIE_SECURE=0 (plain-HTTP local serving) or in debug and tests.
+        self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.PERMANENT_SESSION_LIFETIME = 8 * 3600
         # The satisfaction criteria in force: a set of app/feedback/criteria.toml.
         self.RATING_CRITERIA = os.environ.get("RATING_CRITERIA", "nd61-2018")
 

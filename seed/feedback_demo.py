@@ -80,14 +80,17 @@ def load(session: Session, criteria: CriteriaSet) -> tuple[int, int]:
         if number % 9 == 8:
             continue  # still received
         service.set_status(session, item, "in_progress", now=received + dt.timedelta(days=1))
+        session.commit()
         if number == 13:
             continue
         service.answer_feedback(session, item, answer, by="Văn phòng UBND tỉnh",
                                 publish=item.publish_consent, now=received + dt.timedelta(days=3 + rng.randrange(9)))
+        session.commit()
     spam = service.submit_feedback(session, kind="phan_anh", content="Quảng cáo vay tiền nhanh, liên hệ ngay!!!",
                                    now=dt.datetime(2022, 8, 20, 23, 11))
     service.set_status(session, spam, "declined", note="Nội dung quảng cáo, không phải phản ánh.",
                        now=dt.datetime(2022, 8, 22, 8, 30))
+    session.commit()
     return RATINGS, feedback + 1
 
 

@@ -51,6 +51,7 @@ def test_a_feedback_from_form_to_tracking_page_to_published_answer(app, client):
         service.set_status(session, feedback, "in_progress")
         service.answer_feedback(session, feedback, "Sở đã trả kết quả ngày 12/5 và gửi thư xin lỗi.",
                                 by="Sở Tư pháp", publish=True)
+        session.commit()
 
     page = BeautifulSoup(client.get(f"/feedback/{code}").data, "html.parser")
     assert "Đã trả lời" in page.select_one(".facts").text
@@ -80,6 +81,7 @@ def test_an_answer_is_published_only_with_consent(app, client):
         else:
             raise AssertionError("published without consent")
         service.answer_feedback(session, feedback, "Trả lời riêng.", publish=False)
+        session.commit()
     assert "Trả lời riêng." in client.get(f"/feedback/{code}").get_data(as_text=True)
     assert "Trả lời riêng." not in client.get("/feedback").get_data(as_text=True)
 

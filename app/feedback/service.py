@@ -103,7 +103,7 @@ def find_feedback(session: Session, code: str) -> Feedback | None:
 
 def set_status(session: Session, feedback: Feedback, status: str, note: str | None = None,
                now: dt.datetime | None = None) -> None:
-    """Move a feedback to `status` (in progress or declined), recording when."""
+    """Move a feedback to `status` (in progress or declined), recording when (not committed)."""
     if status not in ("in_progress", "declined"):
         raise FeedbackError(f"trạng thái không hợp lệ: {status}")
     if feedback.status in ("answered", "declined"):
@@ -113,12 +113,11 @@ def set_status(session: Session, feedback: Feedback, status: str, note: str | No
     feedback.events.append(FeedbackEvent(status=status, at=now, note=note))
     if status == "declined":
         feedback.published = False
-    session.commit()
 
 
 def answer_feedback(session: Session, feedback: Feedback, answer: str, by: str | None = None,
                     publish: bool = False, now: dt.datetime | None = None) -> None:
-    """Give the answer the citizen sees; publish it in /feedback only if the citizen consented."""
+    """Give the answer the citizen sees; publish it in /feedback only if the citizen consented (not committed)."""
     answer = (answer or "").strip()
     if not answer:
         raise FeedbackError("câu trả lời trống")
@@ -132,7 +131,6 @@ def answer_feedback(session: Session, feedback: Feedback, answer: str, by: str |
     feedback.published = publish
     feedback.folded = fold(f"{feedback.content} {answer}")
     feedback.events.append(FeedbackEvent(status="answered", at=now))
-    session.commit()
 
 
 @dataclass

@@ -178,3 +178,11 @@ def rated_months(session: Session, agency_id: int | None = None) -> list[str]:
     if agency_id is not None:
         query = query.where(Rating.agency_id == agency_id)
     return list(session.scalars(query))
+
+
+def recent_comments(session: Session, agency_id: int, limit: int = 5) -> list[Rating]:
+    """The agency's latest rating comments that the Office has not hidden."""
+    return list(session.scalars(
+        select(Rating).where(Rating.agency_id == agency_id, Rating.comment.is_not(None),
+                             Rating.comment_hidden.is_(False))
+        .order_by(Rating.created_at.desc(), Rating.id.desc()).limit(limit)))

@@ -6,6 +6,8 @@ import json
 
 # On a tie the earlier source wins: the portal's API is structured at the source.
 PRIORITY = ("portal_api", "national", "table", "catalogue")
+# Corrections made in the back office: each part it names replaces the merged part.
+OFFICE = "office"
 NESTED = ("agencies",)
 
 
@@ -25,7 +27,10 @@ def richness(value) -> int:
 
 
 def merge_records(by_kind: dict[str, dict]) -> dict:
-    """Return one record from the records of several sources, part by part."""
+    """Return one record from the records of several sources, part by part; the Office's corrections
+    replace the parts they name."""
+    office = by_kind.get(OFFICE) or {}
+    by_kind = {k: v for k, v in by_kind.items() if k != OFFICE} or {OFFICE: office}
     ordered = [by_kind[k] for k in sorted(by_kind, key=_rank)]
     merged: dict = {}
     keys = {k for record in ordered for k in record}
@@ -37,7 +42,8 @@ def merge_records(by_kind: dict[str, dict]) -> dict:
             merged[key] = {r: v for r, v in merged[key].items() if v}
         else:
             merged[key] = _richest([record.get(key) for record in ordered])
-    merged["sources"] = sorted(by_kind, key=_rank)
+    merged["sources"] = sorted(by_kind, key=_rank) + ([OFFICE] if office and OFFICE not in by_kind else [])
+    merged.update({k: v for k, v in office.items() if k != "code"})
     return derive(merged)
 
 

@@ -50,7 +50,7 @@ def import_procedures(session: Session, data: bytes, skip_invalid: bool = False)
     if rejected and not skip_invalid:
         return report
     try:
-        changed = _apply(session, accepted, report)
+        changed = apply_records(session, accepted, report)
         link_procedures(session, changed)
         session.commit()
     except Exception:
@@ -60,8 +60,8 @@ def import_procedures(session: Session, data: bytes, skip_invalid: bool = False)
     return report
 
 
-def _apply(session: Session, accepted: list, report: ImportReport) -> list[int]:
-    """Write the sources and the procedures whose merge changed; return those procedures' ids."""
+def apply_records(session: Session, accepted: list, report: ImportReport) -> list[int]:
+    """Write (row, kind, record) sources and the procedures whose merge changed; return their ids."""
     by_code: dict[str, dict[str, dict]] = defaultdict(dict)
     for _number, kind, record in accepted:
         by_code[record["code"]][kind] = record

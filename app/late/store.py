@@ -29,6 +29,10 @@ class AgencyCounts:
     pending_overdue: int = 0
     apologies: int = 0
 
+    @property
+    def on_time_rate(self) -> float | None:
+        return rules.on_time_rate(self.early, self.on_time, self.resolved)
+
 
 @dataclass
 class OfficerCounts:
@@ -164,8 +168,10 @@ class PublishResult:
 
 
 def publish_month(session: Session, month: Month, by: str | None = None, note: str | None = None,
-                  now: dt.datetime | None = None) -> PublishResult:
-    """Recompute `month` and make it public; a published month changes only with a revision note."""
+                  now: dt.datetime | None = None, commit: bool = True) -> PublishResult:
+    """Recompute `month` and make it public; a published month changes only with a revision note.
+
+    With `commit=False` the caller commits (the back office, with its audit entry)."""
     now = now or dt.datetime.now(dt.timezone.utc)
     if month.last_day >= now.date():
         raise PublishError(f"tháng {month} chưa kết thúc, chưa thể công bố")
@@ -175,7 +181,7 @@ def publish_month(session: Session, month: Month, by: str | None = None, note: s
         raise PublishError(f"tháng {month} không có hồ sơ nào để công bố")
     note = (note or "").strip() or None
     if published is not None:
-        if _same(stored_figures(session, month), figures):
+        if same_figures(stored_figures(session, month), figures):
             return PublishResult(month, published.revision, False, figures)
         if not note:
             raise PublishError(f"tháng {month} đã công bố và số liệu đã thay đổi: cần ghi chú đính chính (--note)")
@@ -190,14 +196,18 @@ def publish_month(session: Session, month: Month, by: str | None = None, note: s
             published.published_at, published.published_by = now, by
             published.revisions.append(MonthRevision(revision=published.revision, note=note,
                                                      published_at=now, published_by=by))
-        session.commit()
+        if commit:
+            session.commit()
+        else:
+            session.flush()
     except Exception:
         session.rollback()
         raise
     return PublishResult(month, published.revision, True, figures)
 
 
-def _same(left: MonthFigures, right: MonthFigures) -> bool:
+def same_figures(left: MonthFigures, right: MonthFigures) -> bool:
+    """Whether two computations of a month give the same figures for every agency and officer."""
     return ({k: asdict(v) for k, v in left.agencies.items()} == {k: asdict(v) for k, v in right.agencies.items()}
             and {k: asdict(v) for k, v in left.officers.items()} == {k: asdict(v) for k, v in right.officers.items()})
 

@@ -1,5 +1,6 @@
 """Database models; the schema itself changes only through Alembic migrations."""
 from app.models.base import Base
+from app.models.admin import Account, AuditEntry
 from app.models.agency import Agency
 from app.models.feedback import Feedback, FeedbackEvent, Rating
 from app.models.late import (
@@ -11,7 +12,7 @@ from app.models.procedure import (
 )
 
 __all__ = [
-    "Agency", "AgencyMonth", "Base", "Case", "Channel", "Decision", "DecisionItem", "Document",
+    "Account", "AuditEntry", "Agency", "AgencyMonth", "Base", "Case", "Channel", "Decision", "DecisionItem", "Document",
     "Fee", "Feedback", "FeedbackEvent", "Field", "HolidayOverride", "LegalBasis", "MonthRevision", "Officer", "OfficerMonth",
     "Procedure", "ProcedureAgency", "ProcedureSource", "PublishedMonth", "Rating", "Step",
 ]

@@ -3,8 +3,8 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.routes import agencies, api, decisions, errors, feedback, late, main, procedures, ratings
+    from app.routes import admin, agencies, api, decisions, errors, feedback, late, main, procedures, ratings
 
-    for module in (main, procedures, decisions, agencies, late, feedback, ratings, api):
+    for module in (main, procedures, decisions, agencies, late, feedback, ratings, api, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)

@@ -27,4 +27,5 @@ def show(code):
     recent = stats.recent_period(stats.rated_months(session, agency.id))
     satisfaction = [(m, f) for m, f in stats.monthly(session, recent, agency.id) if f.ratings] if recent else []
     return render_template("agencies/show.html", agency=agency, page=page, filters=filters,
-                           series=series, trend=trend, satisfaction=satisfaction)
+                           series=series, trend=trend, satisfaction=satisfaction,
+                           comments=stats.recent_comments(session, agency.id))

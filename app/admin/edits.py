@@ -1,0 +1,171 @@
+"""Corrections made in the back office to procedures, agencies, officers and holidays, each logged
+with before and after. Procedures are corrected through an "office" source that the merge applies
+over the imported ones, so that the next import of the same records does not undo a correction."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.admin import audit
+from app.imports.errors import ImportReport
+from app.imports.linking import link_procedures
+from app.imports.merge import OFFICE
+from app.imports.procedures import apply_records
+from app.models import Account, Agency, AuditEntry, HolidayOverride, Officer, Procedure, ProcedureSource
+from app.text import fold
+
+PROCEDURE_FIELDS = ("name", "level", "procedure_type", "subjects", "conditions", "issuing_agency",
+                    "receiving_address", "status")
+PROCEDURE_STATUSES = ("in_force", "amended", "abolished")
+AGENCY_FIELDS = ("name", "level", "aliases", "parent_code", "valid_from", "valid_to")
+OFFICER_FIELDS = ("name", "title", "agency_code")
+
+
+class EditError(ValueError):
+    """A correction that cannot be saved; the message says why."""
+
+
+def _clean(value) -> str | None:
+    value = (value or "").strip() if isinstance(value, str) or value is None else value
+    return value or None
+
+
+def procedure_values(procedure: Procedure) -> dict:
+    return {f: getattr(procedure, f) for f in PROCEDURE_FIELDS}
+
+
+def edit_procedure(session: Session, account: Account, procedure: Procedure, values: dict) -> dict:
+    """Save the changed parts as the Office's correction; return the changes (empty if none)."""
+    before = procedure_values(procedure)
+    wanted = {f: _clean(values.get(f)) for f in PROCEDURE_FIELDS if f in values}
+    changes = {f: v for f, v in wanted.items() if v != before[f]}
+    if not changes:
+        return {}
+    if "name" in changes and not changes["name"]:
+        raise EditError("tên thủ tục không được để trống")
+    if "status" in changes and changes["status"] not in PROCEDURE_STATUSES:
+        raise EditError(f"trạng thái không hợp lệ: {changes['status']}")
+    office = session.scalar(select(ProcedureSource).where(ProcedureSource.procedure_code == procedure.code,
+                                                          ProcedureSource.kind == OFFICE))
+    payload = dict(office.payload) if office else {"code": procedure.code}
+    payload.update(changes)
+    ids = apply_records(session, [(0, OFFICE, payload)], ImportReport())
+    link_procedures(session, ids)
+    audit.record(session, account, "procedure.edit", "procedure", procedure.code, None,
+                 {k: before[k] for k in changes}, changes)
+    session.commit()
+    return changes
+
+
+def _agency(session: Session, code: str | None) -> Agency | None:
+    """The agency with this code (None for no code); EditError for an unknown one."""
+    if not code:
+        return None
+    agency = session.scalar(select(Agency).where(Agency.code == code))
+    if agency is None:
+        raise EditError(f"không có cơ quan mã {code}")
+    return agency
+
+
+def agency_values(agency: Agency) -> dict:
+    return {"name": agency.name, "level": agency.level, "aliases": agency.aliases,
+            "parent_code": agency.parent.code if agency.parent else None,
+            "valid_from": agency.valid_from, "valid_to": agency.valid_to}
+
+
+def _date(value) -> dt.date | None:
+    if isinstance(value, dt.date) or value is None:
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise EditError(f"ngày không hợp lệ: {value!r} (YYYY-MM-DD)") from None
+
+
+def edit_agency(session: Session, account: Account, agency: Agency, values: dict) -> dict:
+    """Correct an agency; procedures are linked again when its names change."""
+    before = agency_values(agency)
+    wanted = {f: _clean(values.get(f)) for f in AGENCY_FIELDS if f in values}
+    for key in ("valid_from", "valid_to"):
+        if key in wanted:
+            wanted[key] = _date(wanted[key])
+    changes = {f: v for f, v in wanted.items() if v != before[f]}
+    if not changes:
+        return {}
+    if "name" in changes and not changes["name"]:
+        raise EditError("tên cơ quan không được để trống")
+    if "parent_code" in changes:
+        parent = _agency(session, changes["parent_code"])
+        if parent is not None and (parent.id == agency.id or agency in parent.ancestors()):
+            raise EditError("cơ quan cấp trên không thể là chính nó hay cơ quan trực thuộc nó")
+        agency.parent = parent
+    valid_from = changes.get("valid_from", before["valid_from"])
+    valid_to = changes.get("valid_to", before["valid_to"])
+    if valid_from and valid_to and valid_to < valid_from:
+        raise EditError("ngày kết thúc trước ngày bắt đầu")
+    for key in ("name", "level", "aliases", "valid_from", "valid_to"):
+        if key in changes:
+            setattr(agency, key, changes[key])
+    if "name" in changes:
+        agency.name_folded = fold(agency.name)
+    if {"name", "aliases"} & set(changes):
+        link_procedures(session)
+    audit.record(session, account, "agency.edit", "agency", agency.code, None,
+                 {k: before[k] for k in changes}, changes)
+    session.commit()
+    return changes
+
+
+def edit_officer(session: Session, account: Account, officer: Officer, values: dict) -> dict:
+    before = {"name": officer.name, "title": officer.title, "agency_code": officer.agency.code if officer.agency else None}
+    wanted = {f: _clean(values.get(f)) for f in OFFICER_FIELDS if f in values}
+    changes = {f: v for f, v in wanted.items() if v != before[f]}
+    if not changes:
+        return {}
+    if "name" in changes and not changes["name"]:
+        raise EditError("họ tên cán bộ không được để trống")
+    if "agency_code" in changes:
+        officer.agency = _agency(session, changes["agency_code"])
+    for key in ("name", "title"):
+        if key in changes:
+            setattr(officer, key, changes[key])
+    audit.record(session, account, "officer.edit", "officer", officer.code, None,
+                 {k: before[k] for k in changes}, changes)
+    session.commit()
+    return changes
+
+
+def set_holiday(session: Session, account: Account, day: dt.date, name: str | None, kind: str | None) -> None:
+    """Add or change a day off / working weekend day, or remove it (kind None)."""
+    existing = session.scalar(select(HolidayOverride).where(HolidayOverride.date == day))
+    before = {"name": existing.name, "kind": existing.kind} if existing else None
+    if kind is None:
+        if existing is None:
+            return
+        session.delete(existing)
+        after = None
+    else:
+        if kind not in ("off", "work"):
+            raise EditError(f"loại ngày không hợp lệ: {kind}")
+        if existing is None:
+            existing = HolidayOverride(date=day)
+            session.add(existing)
+        existing.name, existing.kind = name or None, kind
+        after = {"name": existing.name, "kind": kind}
+    audit.record(session, account, "holiday.edit", "holiday", day.isoformat(), None, before, after)
+    session.commit()
+
+
+def history(session: Session, target_type: str, target: str) -> list[AuditEntry]:
+    """The logged changes of one record, the latest first."""
+    return list(session.scalars(select(AuditEntry).where(AuditEntry.target_type == target_type,
+                                                         AuditEntry.target == target)
+                                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())))
+
+
+def history_of_kind(session: Session, target_type: str, limit: int = 50) -> list[AuditEntry]:
+    """The latest logged changes of one kind of record."""
+    return list(session.scalars(select(AuditEntry).where(AuditEntry.target_type == target_type)
+                                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))

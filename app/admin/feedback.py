@@ -1,0 +1,139 @@
+"""The feedback queue: who may see what, the answering deadline in working days, the share answered
+on time (as the national satisfaction index counts it), and the Office's actions, each logged."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.admin import audit
+from app.feedback import service
+from app.late.calendar import WorkCalendar
+from app.late.rules import percent
+from app.late.store import load_calendar
+from app.models import Account, Agency, Feedback
+
+OPEN = ("received", "in_progress")
+
+
+class NotAllowed(PermissionError):
+    """The account may not act on this feedback."""
+
+
+def may_see(account: Account, feedback: Feedback) -> bool:
+    return account.role in ("admin", "editor") or (
+        account.role == "responder" and feedback.agency_id is not None and feedback.agency_id == account.agency_id)
+
+
+def deadline(calendar: WorkCalendar, feedback: Feedback, days: int) -> dt.date:
+    """The last day to answer: `days` working days after the day it was received."""
+    return calendar.add_working_days(feedback.received_at.date(), days)
+
+
+@dataclass
+class QueueItem:
+    feedback: Feedback
+    due: dt.date
+    overdue: bool
+
+
+def queue(session: Session, account: Account, days: int, status: str | None = None, agency: Agency | None = None,
+          overdue_only: bool = False, today: dt.date | None = None) -> list[QueueItem]:
+    """The feedback the account may see, oldest first, with deadlines."""
+    today = today or service.local_now().date()
+    calendar = load_calendar(session)
+    query = select(Feedback).options(selectinload(Feedback.agency), selectinload(Feedback.procedure))
+    if account.role == "responder":
+        query = query.where(Feedback.agency_id == account.agency_id)
+    if status:
+        query = query.where(Feedback.status == status)
+    if agency is not None:
+        query = query.where(Feedback.agency_id == agency.id)
+    items = []
+    for feedback in session.scalars(query.order_by(Feedback.received_at, Feedback.id)):
+        due = deadline(calendar, feedback, days)
+        late = feedback.status in OPEN and due < today
+        if overdue_only and not late:
+            continue
+        items.append(QueueItem(feedback, due, late))
+    return items
+
+
+@dataclass
+class Timeliness:
+    answered: int
+    on_time: int
+
+    @property
+    def share(self) -> float | None:
+        return percent(self.on_time, self.answered)
+
+
+def timeliness(session: Session, days: int, agency_id: int | None = None) -> Timeliness:
+    """Answered feedback, and how many within the deadline."""
+    calendar = load_calendar(session)
+    query = select(Feedback).where(Feedback.status == "answered")
+    if agency_id is not None:
+        query = query.where(Feedback.agency_id == agency_id)
+    answered = on_time = 0
+    for feedback in session.scalars(query):
+        answered += 1
+        on_time += feedback.answered_at.date() <= deadline(calendar, feedback, days)
+    return Timeliness(answered, on_time)
+
+
+def _check(account: Account, feedback: Feedback) -> None:
+    if not may_see(account, feedback):
+        raise NotAllowed(feedback.tracking_code)
+
+
+def _state(feedback: Feedback) -> dict:
+    return {"status": feedback.status, "agency": feedback.agency.code if feedback.agency else None,
+            "published": feedback.published}
+
+
+def assign(session: Session, account: Account, feedback: Feedback, agency: Agency | None) -> None:
+    """Give the feedback to an agency to answer (administrators and editors)."""
+    if account.role not in ("admin", "editor"):
+        raise NotAllowed(feedback.tracking_code)
+    before = _state(feedback)
+    feedback.agency = agency
+    audit.record(session, account, "feedback.assign", "feedback", feedback.tracking_code,
+                 agency.name if agency else None, before, _state(feedback))
+    session.commit()
+
+
+def mark(session: Session, account: Account, feedback: Feedback, status: str, note: str | None) -> None:
+    """In progress, or declined (spam, abuse) with a reason."""
+    _check(account, feedback)
+    before = _state(feedback)
+    service.set_status(session, feedback, status, note=note)
+    audit.record(session, account, f"feedback.{status}", "feedback", feedback.tracking_code, note, before,
+                 _state(feedback))
+    session.commit()
+
+
+def answer(session: Session, account: Account, feedback: Feedback, text: str, publish: bool) -> None:
+    """Answer (what the citizen sees on the tracking page); publish it if the citizen consented."""
+    _check(account, feedback)
+    before = _state(feedback)
+    by = feedback.agency.name if feedback.agency else "Văn phòng UBND tỉnh"
+    service.answer_feedback(session, feedback, text, by=by, publish=publish)
+    audit.record(session, account, "feedback.answer", "feedback", feedback.tracking_code, text[:200], before,
+                 _state(feedback))
+    session.commit()
+
+
+def set_published(session: Session, account: Account, feedback: Feedback, publish: bool) -> None:
+    """Publish an answered feedback in /feedback, or withdraw it (administrators and editors)."""
+    if account.role not in ("admin", "editor") or feedback.status != "answered":
+        raise NotAllowed(feedback.tracking_code)
+    if publish and not feedback.publish_consent:
+        raise service.FeedbackError("người gửi không đồng ý công khai")
+    before = _state(feedback)
+    feedback.published = publish
+    audit.record(session, account, "feedback.publish" if publish else "feedback.unpublish", "feedback",
+                 feedback.tracking_code, None, before, _state(feedback))
+    session.commit()

@@ -1,0 +1,60 @@
+"""Accounts, for administrators: create one with its role, deactivate or reactivate it."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.admin import accounts as ops
+from app.admin import audit
+from app.db import get_session
+from app.feedback.service import selectable_agencies
+from app.models import Account, Agency
+from app.models.admin import ROLES
+from app.routes.admin import bp, current_account, require
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@require("admin")
+def accounts():
+    db = get_session()
+    error, status = None, 200
+    if request.method == "POST":
+        code = request.form.get("agency_code") or ""
+        agency = db.scalar(select(Agency).where(Agency.code == code)) if code else None
+        try:
+            account = ops.create_account(db, request.form.get("email", "")[:254], request.form.get("password", "")[:1000],
+                                         role=request.form.get("role", ""), agency=agency,
+                                         name=request.form.get("name", "")[:200].strip() or None)
+            db.flush()
+        except ops.AccountError as exc:
+            db.rollback()
+            error, status = str(exc), 422
+        else:
+            audit.record(db, current_account(), "account.create", "account", account.email, None, None,
+                         {"role": account.role, "agency": agency.code if agency else None})
+            db.commit()
+            flash(_("Đã tạo tài khoản %(email)s.", email=account.email))
+            return redirect(url_for("admin.accounts"), 303)
+    rows = list(db.scalars(select(Account).order_by(Account.email)))
+    return render_template("admin/accounts.html", rows=rows, roles=ROLES, agencies=selectable_agencies(db),
+                           error=error, typed=request.form), status
+
+
+@bp.post("/accounts/<int(max=2147483647):account_id>")
+@require("admin")
+def account_active(account_id):
+    db = get_session()
+    account = db.get(Account, account_id)
+    if account is None:
+        abort(404)
+    if account.id == current_account().id:
+        abort(400)
+    active = request.form.get("action") == "activate"
+    before = {"active": account.active}
+    account.active = active
+    account.session_version = (account.session_version or 1) + 1
+    audit.record(db, current_account(), "account.activate" if active else "account.deactivate", "account",
+                 account.email, None, before, {"active": active})
+    db.commit()
+    return redirect(url_for("admin.accounts"), 303)

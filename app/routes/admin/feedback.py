@@ -1,0 +1,86 @@
+"""The feedback queue and one feedback's page: assign, mark, answer, publish."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.admin import feedback as queue_ops
+from app.db import get_session
+from app.feedback import service
+from app.models import Agency
+from app.routes.admin import bp, current_account
+
+STATUSES = ("received", "in_progress", "answered", "declined")
+
+
+def _days() -> int:
+    return current_app.config["FEEDBACK_ANSWER_DAYS"]
+
+
+@bp.get("/feedback")
+def feedback_queue():
+    """Feedback the signed-in person may handle, filtered by status, agency and overdue."""
+    db = get_session()
+    account = current_account()
+    status = request.args.get("status") or None
+    if status and status not in STATUSES:
+        abort(400)
+    agency = db.scalar(select(Agency).where(Agency.code == request.args.get("agency"))) \
+        if request.args.get("agency") else None
+    items = queue_ops.queue(db, account, _days(), status, agency, request.args.get("overdue") == "1")
+    timely = queue_ops.timeliness(db, _days(), account.agency_id if account.role == "responder" else None)
+    return render_template("admin/feedback_queue.html", items=items, timely=timely, days=_days(),
+                           agencies=service.selectable_agencies(db), args=request.args.to_dict())
+
+
+def _load(code: str):
+    db = get_session()
+    feedback = service.find_feedback(db, code)
+    if feedback is None:
+        abort(404)
+    if not queue_ops.may_see(current_account(), feedback):
+        abort(403)
+    return db, feedback
+
+
+@bp.get("/feedback/<code>")
+def feedback_item(code):
+    db, feedback = _load(code)
+    due = queue_ops.deadline(queue_ops.load_calendar(db), feedback, _days())
+    return render_template("admin/feedback_item.html", feedback=feedback, due=due,
+                           agencies=service.selectable_agencies(db))
+
+
+@bp.post("/feedback/<code>")
+def feedback_act(code):
+    """One action on a feedback, named by the button pressed."""
+    db, feedback = _load(code)
+    account = current_account()
+    action = request.form.get("action")
+    try:
+        if action == "assign":
+            code_ = request.form.get("agency_code") or ""
+            agency = db.scalar(select(Agency).where(Agency.code == code_)) if code_ else None
+            if code_ and agency is None:
+                raise service.FeedbackError(_("Không có cơ quan mã này."))
+            queue_ops.assign(db, account, feedback, agency)
+        elif action in ("in_progress", "declined"):
+            queue_ops.mark(db, account, feedback, action, request.form.get("note", "").strip()[:2000] or None)
+        elif action == "answer":
+            queue_ops.answer(db, account, feedback, request.form.get("answer", "")[:10000],
+                             request.form.get("publish") == "1")
+        elif action in ("publish", "unpublish"):
+            queue_ops.set_published(db, account, feedback, action == "publish")
+        else:
+            abort(400)
+    except queue_ops.NotAllowed:
+        db.rollback()
+        abort(403)
+    except service.FeedbackError as exc:
+        db.rollback()
+        due = queue_ops.deadline(queue_ops.load_calendar(db), feedback, _days())
+        return render_template("admin/feedback_item.html", feedback=feedback, due=due, error=str(exc),
+                               agencies=service.selectable_agencies(db), typed=request.form), 422
+    flash(_("Đã lưu."))
+    return redirect(url_for("admin.feedback_item", code=feedback.tracking_code), 303)

@@ -1,0 +1,61 @@
+"""Upload a file, see what it would change, confirm: the command line's imports, in the browser."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.admin import audit
+from app.admin import imports as uploads
+from app.cli import importers, run_import
+from app.db import get_session
+from app.imports.errors import ImportRejected
+from app.routes.admin import bp, current_account, require
+
+
+def _directory() -> str:
+    return current_app.config["UPLOAD_DIR"]
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+@require("editor")
+def imports():
+    """Choose a kind and a file; the answer is the preview of what it would change."""
+    if request.method == "GET":
+        return render_template("admin/imports.html", kinds=uploads.KINDS)
+    kind = request.form.get("kind", "")
+    upload = request.files.get("file")
+    if kind not in uploads.KINDS or upload is None or not upload.filename:
+        return render_template("admin/imports.html", kinds=uploads.KINDS, kind=kind,
+                               error=_("Hãy chọn loại dữ liệu và tệp.")), 422
+    data = upload.read()
+    try:
+        report = uploads.preview(current_app.extensions["engine"], importers()[kind], data)
+    except ImportRejected as exc:
+        return render_template("admin/imports.html", kinds=uploads.KINDS, kind=kind,
+                               error=_("Không đọc được tệp: %(reason)s", reason=str(exc))), 422
+    token = uploads.keep_upload(_directory(), kind, data)
+    return render_template("admin/import_preview.html", kind=kind, report=report, token=token,
+                           filename=upload.filename)
+
+
+@bp.post("/imports/confirm")
+@require("editor")
+def import_confirm():
+    """Apply a previewed file exactly as `flask import KIND FILE` would."""
+    kind, token = request.form.get("kind", ""), request.form.get("token", "")
+    path = uploads.upload_path(_directory(), token, kind)
+    if path is None:
+        abort(404)
+    skip_invalid = request.form.get("skip_invalid") == "1"
+    report = run_import(kind, str(path), skip_invalid=skip_invalid)
+    db = get_session()
+    if report.applied:
+        audit.record(db, current_account(), f"import.{kind}", "file", request.form.get("filename", "")[:120],
+                     report.summary(), None, {"imported": report.imported, "updated": report.updated,
+                                              "rejected": len(report.rejected)})
+        db.commit()
+        path.unlink(missing_ok=True)
+        flash(_("Đã nhập: %(summary)s", summary=report.summary()))
+        return redirect(url_for("admin.imports"), 303)
+    return render_template("admin/import_preview.html", kind=kind, report=report, token=token,
+                           filename=request.form.get("filename", "")), 422

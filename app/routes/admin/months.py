@@ -1,0 +1,69 @@
+"""Publishing the late tables: preview a month as the public will see it, publish, correct."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.admin import audit
+from app.db import get_session
+from app.late import store, tables
+from app.late.rules import Month
+from app.models import Agency, Case, PublishedMonth
+from app.routes.admin import bp, current_account, require
+
+
+def _month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError:
+        abort(404)
+
+
+@bp.get("/months")
+@require("editor")
+def months():
+    """Months with resolved files, and whether each is published."""
+    db = get_session()
+    finished = db.execute(select(func.min(Case.finished_at), func.max(Case.finished_at))).one()
+    published = {m.month: m for m in tables.published_months(db)}
+    candidates = []
+    if finished[0]:
+        first, last = Month.of(finished[0].date()), Month.of(finished[1].date())
+        candidates = [str(m) for m in reversed(first.through(last))]
+    return render_template("admin/months.html", candidates=candidates, published=published)
+
+
+@bp.get("/months/<month>")
+@require("editor")
+def month_preview(month):
+    """The month's agency and officer figures computed now, beside what is published."""
+    db = get_session()
+    figures = store.compute_month(db, _month(month))
+    names = dict(db.execute(select(Agency.id, Agency.name)).all())
+    published = db.scalar(select(PublishedMonth).where(PublishedMonth.month == month))
+    changed = published is not None and not store.same_figures(store.stored_figures(db, _month(month)), figures)
+    return render_template("admin/month_preview.html", month=month, figures=figures, names=names,
+                           published=published, changed=changed)
+
+
+@bp.post("/months/<month>")
+@require("editor")
+def month_publish(month):
+    """Publish the month, or publish a correction with its public note."""
+    db = get_session()
+    account = current_account()
+    note = request.form.get("note", "").strip()[:2000] or None
+    try:
+        result = store.publish_month(db, _month(month), by=account.email, note=note, commit=False)
+    except store.PublishError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("admin.month_preview", month=month), 303)
+    if result.changed:
+        audit.record(db, account, "month.publish", "month", month, note, None, {"revision": result.revision})
+        db.commit()
+        flash(_("Đã công bố tháng %(month)s (lần %(n)s).", month=month, n=result.revision))
+    else:
+        flash(_("Số liệu không thay đổi; không công bố lại."))
+    return redirect(url_for("admin.month_preview", month=month), 303)

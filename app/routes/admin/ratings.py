@@ -1,0 +1,44 @@
+"""Moderating rating comments: hide an abusive one with a reason; its scores still count."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.admin import audit
+from app.db import get_session
+from app.models import Rating
+from app.routes.admin import bp, current_account, require
+
+PER_PAGE = 50
+
+
+@bp.get("/ratings")
+@require("editor")
+def ratings():
+    """The latest ratings with a comment."""
+    db = get_session()
+    rows = db.scalars(select(Rating).where(Rating.comment.is_not(None))
+                      .order_by(Rating.created_at.desc(), Rating.id.desc()).limit(PER_PAGE))
+    return render_template("admin/ratings.html", ratings=list(rows))
+
+
+@bp.post("/ratings/<int(max=2147483647):rating_id>")
+@require("editor")
+def rating_hide(rating_id):
+    db = get_session()
+    rating = db.get(Rating, rating_id)
+    if rating is None:
+        abort(404)
+    hide = request.form.get("action") == "hide"
+    reason = request.form.get("reason", "").strip()[:500]
+    if hide and not reason:
+        flash(_("Hãy ghi lý do ẩn góp ý."), "error")
+        return redirect(url_for("admin.ratings"), 303)
+    before = {"comment_hidden": rating.comment_hidden, "hidden_reason": rating.hidden_reason}
+    rating.comment_hidden, rating.hidden_reason = hide, reason if hide else None
+    audit.record(db, current_account(), "rating.hide" if hide else "rating.show", "rating", str(rating.id),
+                 reason or None, before, {"comment_hidden": rating.comment_hidden, "hidden_reason": rating.hidden_reason})
+    db.commit()
+    flash(_("Đã lưu."))
+    return redirect(url_for("admin.ratings"), 303)

@@ -1,0 +1,145 @@
+"""Correcting procedures, agencies, officers and holidays, with each record's history."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from app.admin import edits
+from app.cli import sync_index
+from app.db import get_session
+from app.models import Agency, HolidayOverride, Officer, Procedure
+from app.routes.admin import bp, current_account, require
+from app.text import fold
+
+LIMIT = 50
+LABELS = {"name": _l("Tên"), "level": _l("Cấp"), "procedure_type": _l("Loại thủ tục"),
+          "subjects": _l("Đối tượng thực hiện"), "conditions": _l("Yêu cầu, điều kiện"),
+          "issuing_agency": _l("Cơ quan ban hành"), "receiving_address": _l("Địa chỉ tiếp nhận"),
+          "status": _l("Trạng thái (in_force, amended, abolished)"), "aliases": _l("Tên gọi khác (cách nhau bởi |)"),
+          "parent_code": _l("Mã cơ quan cấp trên"), "valid_from": _l("Hoạt động từ (YYYY-MM-DD)"),
+          "valid_to": _l("Hoạt động đến (YYYY-MM-DD)"), "title": _l("Chức vụ"), "agency_code": _l("Mã cơ quan")}
+LONG = {"subjects", "conditions", "receiving_address"}
+
+
+def _form(values: dict) -> list[dict]:
+    return [{"name": k, "label": LABELS[k], "value": "" if v is None else str(v), "long": k in LONG}
+            for k, v in values.items()]
+
+
+def _edit(kind: str, title: str, record_key: str, values: dict, save, after_save=None):
+    """Show the form and history of one record; on POST save the changes (422 with a message)."""
+    db = get_session()
+    error, status = None, 200
+    if request.method == "POST":
+        # A field the form does not send is left as it is.
+        typed = {k: request.form[k][:5000] for k in values if k in request.form}
+        try:
+            changes = save(db, current_account(), typed)
+        except edits.EditError as exc:
+            db.rollback()
+            error, status, values = str(exc), 422, {**values, **typed}
+        else:
+            if changes and after_save:
+                after_save()
+            flash(_("Đã lưu %(n)s thay đổi.", n=len(changes)) if changes else _("Không có gì thay đổi."))
+            return redirect(request.path, 303)
+    return render_template("admin/record_edit.html", title=title, fields=_form(values), error=error,
+                           history=edits.history(db, kind, record_key)), status
+
+
+def _found(model, code):
+    record = get_session().scalar(select(model).where(model.code == code))
+    if record is None:
+        abort(404)
+    return record
+
+
+@bp.get("/procedures")
+@require("editor")
+def procedures():
+    q = request.args.get("q", "")[:200].strip()
+    rows = []
+    if q:
+        query = select(Procedure).where(or_(Procedure.code == q, *[Procedure.name_folded.contains(w, autoescape=True)
+                                                                  for w in fold(q).split()[:1]]))
+        for word in fold(q).split()[1:8]:
+            query = query.where(Procedure.name_folded.contains(word, autoescape=True))
+        rows = [(p.code, p.name, url_for("admin.procedure_edit", code=p.code))
+                for p in get_session().scalars(query.order_by(Procedure.code).limit(LIMIT))]
+    return render_template("admin/records.html", title=_("Thủ tục"), q=q, rows=rows, searchable=True)
+
+
+@bp.route("/procedures/<path:code>", methods=["GET", "POST"])
+@require("editor")
+def procedure_edit(code):
+    procedure = _found(Procedure, code)
+    return _edit("procedure", procedure.name, procedure.code, edits.procedure_values(procedure),
+                 lambda db, account, typed: edits.edit_procedure(db, account, procedure, typed), sync_index)
+
+
+@bp.get("/agencies")
+@require("editor")
+def agencies():
+    rows = [(a.code, a.name, url_for("admin.agency_edit", code=a.code))
+            for a in get_session().scalars(select(Agency).order_by(Agency.code))]
+    return render_template("admin/records.html", title=_("Cơ quan"), rows=rows, searchable=False)
+
+
+@bp.route("/agencies/<path:code>", methods=["GET", "POST"])
+@require("editor")
+def agency_edit(code):
+    agency = _found(Agency, code)
+    return _edit("agency", agency.name, agency.code, edits.agency_values(agency),
+                 lambda db, account, typed: edits.edit_agency(db, account, agency, typed), sync_index)
+
+
+@bp.get("/officers")
+@require("editor")
+def officers():
+    q = request.args.get("q", "")[:200].strip()
+    rows = []
+    if q:
+        query = select(Officer).where(or_(Officer.code == q, Officer.name.contains(q, autoescape=True)))
+        rows = [(o.code, o.name, url_for("admin.officer_edit", code=o.code))
+                for o in get_session().scalars(query.order_by(Officer.code).limit(LIMIT))]
+    return render_template("admin/records.html", title=_("Cán bộ"), q=q, rows=rows, searchable=True)
+
+
+@bp.route("/officers/<path:code>", methods=["GET", "POST"])
+@require("editor")
+def officer_edit(code):
+    officer = _found(Officer, code)
+    values = {"name": officer.name, "title": officer.title, "agency_code": officer.agency.code if officer.agency else None}
+    return _edit("officer", officer.name, officer.code, values,
+                 lambda db, account, typed: edits.edit_officer(db, account, officer, typed))
+
+
+@bp.route("/holidays", methods=["GET", "POST"])
+@require("editor")
+def holidays():
+    """Days off and working weekend days beyond the national calendar."""
+    db = get_session()
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            day = dt.date.fromisoformat(request.form.get("date", ""))
+        except ValueError:
+            error, status = _("Ngày không hợp lệ (YYYY-MM-DD)."), 422
+        else:
+            kind = request.form.get("kind") or None
+            try:
+                edits.set_holiday(db, current_account(), day, request.form.get("name", "")[:200].strip(),
+                                  None if kind == "remove" else kind)
+            except edits.EditError as exc:
+                db.rollback()
+                error, status = str(exc), 422
+            else:
+                flash(_("Đã lưu."))
+                return redirect(url_for("admin.holidays"), 303)
+    rows = list(db.scalars(select(HolidayOverride).order_by(HolidayOverride.date.desc())))
+    return render_template("admin/holidays.html", rows=rows, error=error,
+                           history=edits.history_of_kind(db, "holiday")), status

@@ -1,0 +1,337 @@
+"""The back office through HTTP: login first, roles, upload-preview-confirm equal to the CLI,
+publishing and correcting a month, answering feedback, the audit log, throttled login."""
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import func, select
+
+from app.admin.accounts import create_account
+from app.db import get_session
+from app.feedback import service
+from app.imports.cases import import_cases
+from app.models import Agency, AuditEntry, Case, Feedback, Officer
+from tests import late_world
+from tests.conftest import FIXTURES, make_app
+
+PASSWORD = "mat-khau-du-dai-1"
+
+
+def accounts(app) -> None:
+    with app.app_context():
+        session = get_session()
+        stp = session.scalar(select(Agency).where(Agency.code == "T.STP"))
+        create_account(session, "admin@tinh.gov.vn", PASSWORD, "admin")
+        create_account(session, "editor@tinh.gov.vn", PASSWORD, "editor")
+        create_account(session, "stp@tinh.gov.vn", PASSWORD, "responder", agency=stp)
+        session.commit()
+
+
+def token(client, path: str) -> str:
+    return BeautifulSoup(client.get(path).data, "html.parser").select_one("input[name=csrf_token]")["value"]
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return client.post("/admin/login", data={"csrf_token": token(client, "/admin/login"), "email": email,
+                                             "password": password})
+
+
+def post(client, path: str, form_page: str, **data):
+    return client.post(path, data={"csrf_token": token(client, form_page), **data})
+
+
+@pytest.fixture
+def office(app):
+    late_world.build(app, "2023-04")
+    accounts(app)
+    return app
+
+
+def test_anonymous_visitors_are_sent_to_the_login_from_every_admin_page(office, client):
+    rules = [r for r in office.url_map.iter_rules() if r.rule.startswith("/admin") and r.endpoint != "admin.login"]
+    assert len(rules) >= 12
+    csrf = token(client, "/feedback/new")  # a valid token: the login check itself must refuse
+    for rule in rules:
+        path = rule.rule.replace("<code>", "AAAA-AAAA-AAAA-AAAA").replace("<month>", "2023-05")
+        path = path.replace("<int(max=2147483647):rating_id>", "1")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(path, method=method, data={"csrf_token": csrf} if method == "POST" else None)
+            assert response.status_code == 302, (method, path, response.status_code)
+            assert response.headers["Location"].startswith("/admin/login"), path
+    assert client.get("/admin/no-such-page").headers["Location"].startswith("/admin/login")
+
+
+def test_login_logout_and_the_session_cookie(office, client):
+    response = login(client, "editor@tinh.gov.vn")
+    assert response.status_code == 303 and response.headers["Location"] == "/admin"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get("/admin").status_code == 200
+    assert client.get("/admin/audit").status_code == 403, "an editor does not read the audit log"
+    assert client.post("/admin/logout").status_code == 400, "logout needs the CSRF token"
+    assert post(client, "/admin/logout", "/admin").status_code == 303
+    assert client.get("/admin").status_code == 302
+    assert login(client, "editor@tinh.gov.vn", "sai-mat-khau-roi").status_code == 401
+    assert login(client, "nobody@tinh.gov.vn").status_code == 401
+
+
+def test_secure_cookie_outside_debug(template_db, tmp_path):
+    path = tmp_path / "db.sqlite3"
+    shutil.copy(template_db, path)
+    app = make_app(path, TESTING=False)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_repeated_failures_lock_the_account_and_bursts_are_throttled(office, client):
+    for _ in range(5):
+        login(client, "editor@tinh.gov.vn", "sai-mat-khau-roi")
+    locked = login(client, "editor@tinh.gov.vn")
+    assert locked.status_code == 429 and "tạm khóa" in locked.get_data(as_text=True)
+    office.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    other = office.test_client()
+    codes = [login(other, "admin@tinh.gov.vn", "sai-mat-khau-roi").status_code for _ in range(5)]
+    assert codes[:3] == [401, 401, 401] and codes[3:] == [429, 429]
+
+
+def test_a_responder_answers_only_their_agency_and_cannot_import(office, client):
+    with office.app_context():
+        session = get_session()
+        stp = session.scalar(select(Agency).where(Agency.code == "T.STP"))
+        h1 = session.scalar(select(Agency).where(Agency.code == "T.H1"))
+        mine = service.submit_feedback(session, kind="phan_anh", content="Hồ sơ chậm ở Sở", agency=stp)
+        other = service.submit_feedback(session, kind="phan_anh", content="Hồ sơ chậm ở huyện", agency=h1)
+        mine_code, other_code = mine.tracking_code, other.tracking_code
+    login(client, "stp@tinh.gov.vn")
+    queue = client.get("/admin/feedback").get_data(as_text=True)
+    assert mine_code in queue and other_code not in queue
+    assert client.get(f"/admin/feedback/{other_code}").status_code == 403
+    response = post(client, f"/admin/feedback/{other_code}", "/admin/password", action="answer", answer="Không phải việc của tôi")
+    assert response.status_code == 403
+    assert client.get("/admin/imports").status_code == 403
+    assert client.get("/admin/months").status_code == 403
+    response = post(client, f"/admin/feedback/{mine_code}", f"/admin/feedback/{mine_code}",
+                    action="answer", answer="Sở đã trả kết quả hôm nay.")
+    assert response.status_code == 303
+    page = client.get(f"/feedback/{mine_code}").get_data(as_text=True)
+    assert "Sở đã trả kết quả hôm nay." in page and "Đã trả lời" in page
+    with office.app_context():
+        session = get_session()
+        assert session.scalar(select(Feedback.status).where(Feedback.tracking_code == other_code)) == "received"
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "feedback.answer"))
+        assert entry.actor == "stp@tinh.gov.vn" and entry.target == mine_code
+        assert entry.before["status"] == "received" and entry.after["status"] == "answered"
+
+
+def test_an_editor_assigns_publishes_and_declines(office, client):
+    with office.app_context():
+        session = get_session()
+        item = service.submit_feedback(session, kind="kien_nghi", content="Đề nghị nộp online", publish_consent=True)
+        spam = service.submit_feedback(session, kind="phan_anh", content="Quảng cáo")
+        code, spam_code = item.tracking_code, spam.tracking_code
+    login(client, "editor@tinh.gov.vn")
+    page = f"/admin/feedback/{code}"
+    assert post(client, page, page, action="assign", agency_code="T.H1").status_code == 303
+    assert post(client, page, page, action="answer", answer="Đã có dịch vụ trực tuyến.", publish="1").status_code == 303
+    assert "Đã có dịch vụ trực tuyến." in client.get("/feedback").get_data(as_text=True)
+    assert post(client, page, page, action="unpublish").status_code == 303
+    assert "Đã có dịch vụ trực tuyến." not in client.get("/feedback").get_data(as_text=True)
+    spam_page = f"/admin/feedback/{spam_code}"
+    assert post(client, spam_page, spam_page, action="declined", note="Thư rác").status_code == 303
+    assert "Thư rác" in client.get(f"/feedback/{spam_code}").get_data(as_text=True)
+    assert post(client, spam_page, spam_page, action="answer", answer="x").status_code == 422
+    with office.app_context():
+        actions = list(get_session().scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    assert actions[-4:] == ["feedback.assign", "feedback.answer", "feedback.unpublish", "feedback.declined"]
+
+
+def test_upload_preview_confirm_equals_the_cli(office, client, template_db, tmp_path):
+    office.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    data = (FIXTURES / "late-cases.csv").read_bytes().replace(b"C1,", b"C1X,").replace(b"C2,", b"C2X,")
+    login(client, "editor@tinh.gov.vn")
+
+    def snapshot(app):
+        with app.app_context():
+            return sorted(tuple(r) for r in get_session().execute(
+                select(Case.code, Case.agency_id, Case.received_at, Case.due_at, Case.finished_at, Case.officer_code)))
+
+    before = snapshot(office)
+    response = client.post("/admin/imports", data={"csrf_token": token(client, "/admin/imports"), "kind": "cases",
+                                                   "file": (io.BytesIO(data), "ho-so.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    preview = BeautifulSoup(response.data, "html.parser")
+    figures = [li.strong.text for li in preview.select(".headline li")]
+    assert figures[:2] == ["2", "0"], "two new files; the others are unchanged"
+    assert snapshot(office) == before, "nothing changes before confirmation"
+    form = {i["name"]: i["value"] for i in preview.select("form input[type=hidden]")}
+    assert client.post("/admin/imports/confirm", data=form).status_code == 303
+    after = snapshot(office)
+    assert len(after) == len(before) + 2
+
+    path = tmp_path / "cli.sqlite3"
+    shutil.copy(template_db, path)
+    twin = make_app(path)
+    late_world.build(twin, "2023-04")
+    cli = twin.test_cli_runner()
+    upload = tmp_path / "ho-so.csv"
+    upload.write_bytes(data)
+    assert cli.invoke(args=["import", "cases", str(upload)]).exit_code == 0
+    assert snapshot(twin) == after
+    assert client.post("/admin/imports/confirm", data=form).status_code == 404, "a file is applied once"
+    with office.app_context():
+        entry = get_session().scalar(select(AuditEntry).where(AuditEntry.action == "import.cases"))
+        assert entry.summary == "imported 2, updated 0, rejected 0" and entry.target == "ho-so.csv"
+
+
+def test_a_bad_upload_changes_nothing_and_shows_its_rows(office, client, tmp_path):
+    office.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    login(client, "editor@tinh.gov.vn")
+    data = "officer_code,officer_name,officer_title,agency_code\nO9,Người Mới,,T.STP\nO8,Sai,,NOPE\n".encode()
+    response = client.post("/admin/imports", data={"csrf_token": token(client, "/admin/imports"), "kind": "officers",
+                                                   "file": (io.BytesIO(data), "can-bo.csv")},
+                           content_type="multipart/form-data")
+    page = BeautifulSoup(response.data, "html.parser")
+    assert [td.text for td in page.select("table td")][:1] == ["3"]
+    with office.app_context():
+        assert get_session().scalar(select(func.count(Officer.id))) == 3
+
+
+def test_publishing_and_correcting_a_month(office, client):
+    login(client, "editor@tinh.gov.vn")
+    assert client.get("/late?month=2023-05").status_code == 404
+    assert post(client, "/admin/months/2023-05", "/admin/months/2023-05").status_code == 303
+    assert client.get("/late?month=2023-05").status_code == 200
+    late = client.get("/api/v1/late/agencies?month=2023-05").get_json()["totals"]["late"]
+    _add_a_late_case(office)
+    preview = client.get("/admin/months/2023-05").get_data(as_text=True)
+    assert "khác số liệu đã công bố" in preview
+    refused = post(client, "/admin/months/2023-05", "/admin/months/2023-05")
+    assert "ghi chú" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert post(client, "/admin/months/2023-05", "/admin/months/2023-05",
+                note="Bổ sung hồ sơ nhập muộn").status_code == 303
+    assert client.get("/api/v1/late/agencies?month=2023-05").get_json()["totals"]["late"] == late + 1
+    assert "Bổ sung hồ sơ nhập muộn" in client.get("/late/months").get_data(as_text=True)
+    with office.app_context():
+        entries = list(get_session().scalars(select(AuditEntry).where(AuditEntry.action == "month.publish")))
+        assert [(e.target, e.after["revision"]) for e in entries] == [("2023-05", 1), ("2023-05", 2)]
+    login(client, "admin@tinh.gov.vn")
+    csv = client.get("/admin/audit.csv").get_data(as_text=True)
+    assert "month.publish" in csv and "Bổ sung hồ sơ nhập muộn" in csv
+
+
+def _add_a_late_case(app) -> None:
+    with app.app_context():
+        data = ("case_code,procedure_code,agency_code,received_at,due_at,finished_at,status,apology_sent,officer_code\n"
+                "C99,,T.STP,2023-05-02 08:00,2023-05-05,2023-05-19 10:00,,,O1\n").encode()
+        report = import_cases(get_session(), data)
+        assert report.applied
+
+
+def test_create_admin_and_password_change(office, client):
+    runner = office.test_cli_runner()
+    result = runner.invoke(args=["create-admin", "moi@tinh.gov.vn", "--password-stdin"], input=PASSWORD + "\n")
+    assert result.exit_code == 0 and "created admin moi@tinh.gov.vn" in result.output
+    assert runner.invoke(args=["create-admin", "moi@tinh.gov.vn", "--password-stdin"], input=PASSWORD + "\n").exit_code == 1
+    assert runner.invoke(args=["create-admin", "ngan@tinh.gov.vn", "--password-stdin"], input="ngan\n").exit_code == 1
+    assert login(client, "moi@tinh.gov.vn").status_code == 303
+    other = office.test_client()
+    login(other, "moi@tinh.gov.vn")
+    response = post(client, "/admin/password", "/admin/password", current_password=PASSWORD,
+                    new_password="mot-mat-khau-moi-2", confirm_password="mot-mat-khau-moi-2")
+    assert response.status_code == 303
+    assert client.get("/admin").status_code == 200, "this session goes on"
+    assert other.get("/admin").status_code == 302, "other sessions end"
+    assert login(office.test_client(), "moi@tinh.gov.vn", "mot-mat-khau-moi-2").status_code == 303
+
+
+def test_hiding_an_abusive_comment_keeps_its_scores(office, client):
+    with office.app_context():
+        session = get_session()
+        from app.feedback.criteria import criteria_set
+        stp = session.scalar(select(Agency).where(Agency.code == "T.STP"))
+        rating = service.submit_rating(session, criteria_set("nd61-2018"), overall="unsatisfied", scores={},
+                                       agency=stp, comment="Cán bộ X là đồ tồi")
+        rating_id = rating.id
+    assert "đồ tồi" in client.get("/agencies/T.STP").get_data(as_text=True)
+    login(client, "editor@tinh.gov.vn")
+    assert post(client, f"/admin/ratings/{rating_id}", "/admin/ratings", action="hide", reason="").status_code == 303
+    assert "đồ tồi" in client.get("/agencies/T.STP").get_data(as_text=True), "no reason, no hiding"
+    assert post(client, f"/admin/ratings/{rating_id}", "/admin/ratings", action="hide",
+                reason="Lăng mạ cán bộ").status_code == 303
+    assert "đồ tồi" not in client.get("/agencies/T.STP").get_data(as_text=True)
+    body = client.get("/api/v1/satisfaction").get_json()
+    assert body["totals"]["ratings"] == 1 and body["totals"]["unsatisfied"] == 1
+    with office.app_context():
+        entry = get_session().scalar(select(AuditEntry).where(AuditEntry.action == "rating.hide"))
+        assert entry.summary == "Lăng mạ cán bộ" and entry.after["comment_hidden"] is True
+
+
+def test_a_procedure_correction_reaches_the_site_and_search_and_survives_a_reimport(office, client):
+    from app.imports.procedures import import_procedures
+    from tests.conftest import fixture_bytes
+
+    login(client, "editor@tinh.gov.vn")
+    page = "/admin/procedures/2.001610"
+    form = BeautifulSoup(client.get(page).data, "html.parser")
+    typed = {i["name"]: i.get("value", "") for i in form.select("form.form input[type=text]")}
+    typed.update({t["name"]: t.text for t in form.select("form.form textarea")})
+    assert typed["name"] == "Đăng ký thành lập doanh nghiệp tư nhân"
+    typed["name"] = "Đăng ký thành lập doanh nghiệp tư nhân (một chủ sở hữu)"
+    assert post(client, page, page, **typed).status_code == 303
+    assert "(một chủ sở hữu)" in client.get("/procedures/2.001610").get_data(as_text=True)
+    found = client.get("/api/v1/procedures?q=mot+chu+so+huu").get_json()["items"]
+    assert found and found[0]["code"] == "2.001610", "the search index follows the correction"
+    history = BeautifulSoup(client.get(page).data, "html.parser").select("table.data-table tbody tr")
+    assert len(history) == 1 and "(một chủ sở hữu)" in history[0].text
+    with office.app_context():
+        report = import_procedures(get_session(), fixture_bytes("national-sample.jsonl"))
+        assert report.updated == 0, "re-importing the same records changes nothing"
+    assert "(một chủ sở hữu)" in client.get("/procedures/2.001610").get_data(as_text=True)
+    assert post(client, page, page, **{**typed, "name": ""}).status_code == 422
+
+
+def test_agency_officer_and_holiday_corrections_are_checked_and_logged(office, client):
+    login(client, "editor@tinh.gov.vn")
+    page = "/admin/agencies/T"
+    assert post(client, page, page, parent_code="T.H1").status_code == 422, "a cycle in the tree"
+    assert post(client, page, page, valid_from="2026-02-30").status_code == 422
+    assert post(client, "/admin/agencies/T.STP", "/admin/agencies/T.STP", aliases="Sở TP").status_code == 303
+    assert post(client, "/admin/officers/O1", "/admin/officers/O1", name="Nguyễn Văn An",
+                title="Trưởng phòng", agency_code="T.STP").status_code == 303
+    assert post(client, "/admin/holidays", "/admin/holidays", date="2023-05-19", name="Nghỉ bù",
+                kind="off").status_code == 303
+    assert post(client, "/admin/holidays", "/admin/holidays", date="19/05/2023", kind="off").status_code == 422
+    with office.app_context():
+        session = get_session()
+        entries = {(e.action, e.target): e for e in session.scalars(select(AuditEntry))}
+        assert entries[("agency.edit", "T.STP")].after == {"aliases": "Sở TP"}
+        assert entries[("officer.edit", "O1")].before == {"title": "Chuyên viên"}
+        assert entries[("holiday.edit", "2023-05-19")].after == {"name": "Nghỉ bù", "kind": "off"}
+        assert session.scalar(select(Officer.title).where(Officer.code == "O1")) == "Trưởng phòng"
+    login(client, "stp@tinh.gov.vn")
+    assert client.get("/admin/procedures/2.001610").status_code == 403
+
+
+def test_an_administrator_manages_accounts(office, client):
+    login(client, "editor@tinh.gov.vn")
+    assert client.get("/admin/accounts").status_code == 403
+    login(client, "admin@tinh.gov.vn")
+    response = post(client, "/admin/accounts", "/admin/accounts", email="h1@tinh.gov.vn", role="responder",
+                    agency_code="", password=PASSWORD)
+    assert response.status_code == 422 and "cần một cơ quan" in response.get_data(as_text=True)
+    assert post(client, "/admin/accounts", "/admin/accounts", email="h1@tinh.gov.vn", role="responder",
+                agency_code="T.H1", password=PASSWORD).status_code == 303
+    responder = office.test_client()
+    assert login(responder, "h1@tinh.gov.vn").status_code == 303
+    with office.app_context():
+        from app.models import Account
+        account_id = get_session().scalar(select(Account.id).where(Account.email == "h1@tinh.gov.vn"))
+    assert post(client, f"/admin/accounts/{account_id}", "/admin/accounts", action="deactivate").status_code == 303
+    assert responder.get("/admin").status_code == 302, "a deactivated account's session ends"
+    assert login(office.test_client(), "h1@tinh.gov.vn").status_code == 401
+    with office.app_context():
+        actions = [e.action for e in get_session().scalars(select(AuditEntry).where(AuditEntry.target == "h1@tinh.gov.vn"))]
+    assert actions == ["account.create", "account.deactivate"]
