@@ -335,3 +335,15 @@ def test_an_administrator_manages_accounts(office, client):
     with office.app_context():
         actions = [e.action for e in get_session().scalars(select(AuditEntry).where(AuditEntry.target == "h1@tinh.gov.vn"))]
     assert actions == ["account.create", "account.deactivate"]
+
+
+def test_the_queue_filters_in_place_with_htmx_and_the_same_markup(office, client):
+    with office.app_context():
+        service.submit_feedback(get_session(), kind="phan_anh", content="Một phản ánh")
+    login(client, "editor@tinh.gov.vn")
+    full = BeautifulSoup(client.get("/admin/feedback?status=received").data, "html.parser")
+    response = client.get("/admin/feedback?status=received", headers={"HX-Request": "true"})
+    fragment = BeautifulSoup(response.data, "html.parser")
+    assert "HX-Request" in response.headers["Vary"]
+    assert fragment.select_one("table") is not None and fragment.select_one("form.filters") is None
+    assert str(fragment.select_one("table")) == str(full.select_one("#queue table"))

@@ -189,3 +189,16 @@ def test_every_acknowledged_tracking_code_is_stored_under_concurrency(app):
     assert set(acknowledged) <= stored and len(stored) == 40
     client = app.test_client()
     assert all(client.get(f"/feedback/{code}").status_code == 200 for code in acknowledged)
+
+
+def test_searching_procedures_does_not_use_up_the_rate_limit_and_a_choice_can_be_changed(app, client):
+    late_world.build(app)
+    app.config["FEEDBACK_RATE_LIMIT"] = "2 per minute"
+    for _ in range(4):
+        data = {"csrf_token": token(client), "kind": "phan_anh", "content": "x", "procedure_q": "dang ky", "action": "find"}
+        assert client.post("/feedback/new", data=data).status_code == 200
+    chosen = {"csrf_token": token(client), "kind": "phan_anh", "content": "Giữ", "procedure_code": "2.001610"}
+    page = BeautifulSoup(client.post("/feedback/new", data={**chosen, "action": "change"}).data, "html.parser")
+    assert page.select_one("#procedure_q") is not None and not page.select("input[type=hidden][name=procedure_code]")
+    assert page.select_one("textarea[name=content]").text == "Giữ"
+    assert send(client).status_code == 303

@@ -46,7 +46,8 @@ def choices():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["FEEDBACK_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["FEEDBACK_RATE_LIMIT"], methods=["POST"],
+               exempt_when=lambda: request.form.get("action") in ("find", "change"))
 def new():
     """Send a phản ánh or kiến nghị; on success go to its tracking page."""
     session = get_session()
@@ -56,10 +57,12 @@ def new():
         form.agency_code.data = request.args.get("agency", "")[:50]
         form.kind.data = form.kind.data or "phan_anh"
     query = request.form.get("procedure_q", "")[:200]
+    if request.form.get("action") == "change":
+        form.procedure_code.data = ""
     procedure = _lookup(session, Procedure, form.procedure_code.data)
     agency = _lookup(session, Agency, form.agency_code.data)
     status = 200
-    if request.method == "POST" and request.form.get("action") != "find":
+    if request.method == "POST" and request.form.get("action") not in ("find", "change"):
         valid = form.validate()
         if form.procedure_code.data and procedure is None:
             form.procedure_code.errors = [*form.procedure_code.errors, _("Không có thủ tục mã này.")]

@@ -8,6 +8,7 @@ import segno
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.db import get_session
@@ -21,6 +22,7 @@ from app.routes._render import render_page
 from app.security import client_key, limiter
 
 bp = Blueprint("ratings", __name__)
+ALREADY_RATED = _l("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.")
 
 
 def _criteria():
@@ -52,7 +54,7 @@ def new():
     status = 200
     if request.method == "POST":
         valid = form.validate()
-        checks = [(rated, form.case_code, _("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.")),
+        checks = [(rated, form.case_code, ALREADY_RATED),
                   (facts is None and not form.agency_code.data, form.agency_code,
                    _("Hãy chọn cơ quan giải quyết hồ sơ (hoặc nhập mã hồ sơ).")),
                   (facts is None and form.agency_code.data and agency is None, form.agency_code,
@@ -72,7 +74,7 @@ def new():
                     procedure=procedure, officer=officer, case_code=form.case_code.data,
                     comment=form.comment.data, client=client_key())
             except service.DuplicateRating:
-                form.case_code.errors = [_("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.")]
+                form.case_code.errors = [ALREADY_RATED]
             else:
                 return redirect(url_for("ratings.thanks", agency=rating.agency.code), 303)
         status = 422

@@ -31,7 +31,8 @@ def _login_first():
     path = request.path
     if (path == "/admin" or path.startswith("/admin/")) and request.endpoint not in OPEN:
         if current_account() is None:
-            return redirect(url_for("admin.login", next=request.full_path if request.method == "GET" else None))
+            back = (request.full_path if request.query_string else request.path) if request.method == "GET" else None
+            return redirect(url_for("admin.login", next=back))
     return None
 
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.admin import accounts, audit
+from app.admin import feedback as feedback_ops
 from app.db import get_session
 from app.models import Feedback
 from app.routes.admin import bp, current_account
@@ -59,7 +60,10 @@ def dashboard():
     if account.role == "responder":
         query = query.where(Feedback.agency_id == account.agency_id)
     counts = dict(db.execute(query).all())
-    return render_template("admin/dashboard.html", counts=counts)
+    days = current_app.config["FEEDBACK_ANSWER_DAYS"]
+    overdue = len(feedback_ops.queue(db, account, days, overdue_only=True))
+    timely = feedback_ops.timeliness(db, days, account.agency_id if account.role == "responder" else None)
+    return render_template("admin/dashboard.html", counts=counts, overdue=overdue, timely=timely, days=days)
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from app.admin import feedback as queue_ops
 from app.db import get_session
 from app.feedback import service
 from app.models import Agency
+from app.routes._render import render_page
 from app.routes.admin import bp, current_account
 
 STATUSES = ("received", "in_progress", "answered", "declined")
@@ -30,8 +31,8 @@ def feedback_queue():
         if request.args.get("agency") else None
     items = queue_ops.queue(db, account, _days(), status, agency, request.args.get("overdue") == "1")
     timely = queue_ops.timeliness(db, _days(), account.agency_id if account.role == "responder" else None)
-    return render_template("admin/feedback_queue.html", items=items, timely=timely, days=_days(),
-                           agencies=service.selectable_agencies(db), args=request.args.to_dict())
+    return render_page("admin/feedback_queue.html", "queue", items=items, timely=timely, days=_days(),
+                       agencies=service.selectable_agencies(db), args=request.args.to_dict())
 
 
 def _load(code: str):
