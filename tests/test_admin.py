@@ -347,3 +347,27 @@ def test_the_queue_filters_in_place_with_htmx_and_the_same_markup(office, client
     assert "HX-Request" in response.headers["Vary"]
     assert fragment.select_one("table") is not None and fragment.select_one("form.filters") is None
     assert str(fragment.select_one("table")) == str(full.select_one("#queue table"))
+
+
+def test_a_corrected_time_limit_moves_computed_due_dates(office, client):
+    """C1 (procedure 1.010093, no due date) is due from the procedure's time limit."""
+    login(client, "editor@tinh.gov.vn")
+    page = BeautifulSoup(client.get("/admin/procedures/1.010093").data, "html.parser")
+    fields = {i["name"]: i.get("value", "") for i in page.select("form[action$='/times'] input[type=text]")}
+    assert fields, "the channels' time limits are editable"
+    with office.app_context():
+        from app.late.rules import Month
+        from app.late.store import compute_month
+        before = compute_month(get_session(), Month(2023, 5))
+    data = {name: "1" for name in fields}
+    data.update({name.replace("value_", "unit_"): "hour" for name in fields})
+    assert post(client, "/admin/procedures/1.010093/times", "/admin/procedures/1.010093", **data).status_code == 303
+    api = client.get("/api/v1/procedures/1.010093").get_json()
+    assert {(c["processing_time"]["value"], c["processing_time"]["unit"]) for c in api["channels"]} == {(1, "hour")}
+    with office.app_context():
+        after = compute_month(get_session(), Month(2023, 5))
+    assert sum(c.late for c in after.agencies.values()) > sum(c.late for c in before.agencies.values())
+    bad = post(client, "/admin/procedures/1.010093/times", "/admin/procedures/1.010093", value_0="abc", unit_0="day")
+    assert "thời hạn không hợp lệ" in client.get(bad.headers["Location"]).get_data(as_text=True)
+    history = BeautifulSoup(client.get("/admin/procedures/1.010093").data, "html.parser").select("table.data-table tbody tr")
+    assert len(history) == 1 and "hour" in history[0].text

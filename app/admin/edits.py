@@ -47,12 +47,7 @@ def edit_procedure(session: Session, account: Account, procedure: Procedure, val
         raise EditError("tên thủ tục không được để trống")
     if "status" in changes and changes["status"] not in PROCEDURE_STATUSES:
         raise EditError(f"trạng thái không hợp lệ: {changes['status']}")
-    office = session.scalar(select(ProcedureSource).where(ProcedureSource.procedure_code == procedure.code,
-                                                          ProcedureSource.kind == OFFICE))
-    payload = dict(office.payload) if office else {"code": procedure.code}
-    payload.update(changes)
-    ids = apply_records(session, [(0, OFFICE, payload)], ImportReport())
-    link_procedures(session, ids)
+    _save_office(session, procedure, changes)
     audit.record(session, account, "procedure.edit", "procedure", procedure.code, None,
                  {k: before[k] for k in changes}, changes)
     session.commit()
@@ -67,6 +62,66 @@ def _agency(session: Session, code: str | None) -> Agency | None:
     if agency is None:
         raise EditError(f"không có cơ quan mã {code}")
     return agency
+
+
+TIME_UNITS = ("working_day", "day", "hour", "week", "month", "year")
+
+
+def channel_records(procedure: Procedure) -> list[dict]:
+    """The procedure's channels in the import record format."""
+    return [{"method": c.method, "description": c.description,
+             "processing_time": {"value": c.processing_value, "unit": c.processing_unit, "text": c.processing_text}
+             if c.processing_value is not None or c.processing_text else None,
+             "fees": [{"amount_vnd": f.amount_vnd, "text": f.text} for f in c.fees]}
+            for c in procedure.channels]
+
+
+def _time_label(time: dict | None) -> str | None:
+    if not time or time.get("value") is None:
+        return None
+    return f"{time['value']:g} {time.get('unit') or ''}".strip()
+
+
+def edit_processing_times(session: Session, account: Account, procedure: Procedure,
+                          times: dict[int, tuple[str, str]]) -> dict:
+    """Correct the time limit of channels (position -> (value, unit)); the late rules use it for
+    files imported without a due date. Return the changes."""
+    channels = channel_records(procedure)
+    before, after = {}, {}
+    for position, (text, unit) in sorted(times.items()):
+        if not 0 <= position < len(channels):
+            raise EditError(f"không có cách thức thực hiện số {position + 1}")
+        text, unit = (text or "").strip().replace(",", "."), (unit or "").strip() or None
+        try:
+            value = float(text) if text else None
+        except ValueError:
+            raise EditError(f"thời hạn không hợp lệ: {text!r}") from None
+        if value is not None and not 0 < value <= 10000:
+            raise EditError(f"thời hạn không hợp lệ: {text!r}")
+        if unit is not None and unit not in TIME_UNITS:
+            raise EditError(f"đơn vị không hợp lệ: {unit!r}")
+        old = channels[position]["processing_time"]
+        new = {"value": value, "unit": unit, "text": (old or {}).get("text")} if value is not None else None
+        if _time_label(old) != _time_label(new):
+            label = f"{position + 1}. {channels[position]['method']}"
+            before[label], after[label] = _time_label(old), _time_label(new)
+            channels[position]["processing_time"] = new
+    if not after:
+        return {}
+    _save_office(session, procedure, {"channels": channels})
+    audit.record(session, account, "procedure.edit", "procedure", procedure.code, None, before, after)
+    session.commit()
+    return after
+
+
+def _save_office(session: Session, procedure: Procedure, changes: dict) -> None:
+    """Merge `changes` into the Office's correction of the procedure and write the new merge."""
+    office = session.scalar(select(ProcedureSource).where(ProcedureSource.procedure_code == procedure.code,
+                                                          ProcedureSource.kind == OFFICE))
+    payload = dict(office.payload) if office else {"code": procedure.code}
+    payload.update(changes)
+    ids = apply_records(session, [(0, OFFICE, payload)], ImportReport())
+    link_procedures(session, ids)
 
 
 def agency_values(agency: Agency) -> dict:

@@ -30,7 +30,7 @@ def _form(values: dict) -> list[dict]:
             for k, v in values.items()]
 
 
-def _edit(kind: str, title: str, record_key: str, values: dict, save, after_save=None):
+def _edit(kind: str, title: str, record_key: str, values: dict, save, after_save=None, **extra):
     """Show the form and history of one record; on POST save the changes (422 with a message)."""
     db = get_session()
     error, status = None, 200
@@ -48,7 +48,7 @@ def _edit(kind: str, title: str, record_key: str, values: dict, save, after_save
             flash(_("Đã lưu %(n)s thay đổi.", n=len(changes)) if changes else _("Không có gì thay đổi."))
             return redirect(request.path, 303)
     return render_template("admin/record_edit.html", title=title, fields=_form(values), error=error,
-                           history=edits.history(db, kind, record_key)), status
+                           history=edits.history(db, kind, record_key), **extra), status
 
 
 def _found(model, code):
@@ -78,7 +78,28 @@ def procedures():
 def procedure_edit(code):
     procedure = _found(Procedure, code)
     return _edit("procedure", procedure.name, procedure.code, edits.procedure_values(procedure),
-                 lambda db, account, typed: edits.edit_procedure(db, account, procedure, typed), sync_index)
+                 lambda db, account, typed: edits.edit_procedure(db, account, procedure, typed), sync_index,
+                 procedure=procedure, units=edits.TIME_UNITS)
+
+
+@bp.post("/procedures/<path:code>/times")
+@require("editor")
+def procedure_times(code):
+    """Correct the time limits of a procedure's channels."""
+    procedure = _found(Procedure, code)
+    db = get_session()
+    times = {}
+    for position in range(len(procedure.channels)):
+        if f"value_{position}" in request.form:
+            times[position] = (request.form[f"value_{position}"][:20], request.form.get(f"unit_{position}", "")[:20])
+    try:
+        changes = edits.edit_processing_times(db, current_account(), procedure, times)
+    except edits.EditError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(_("Đã lưu %(n)s thay đổi.", n=len(changes)) if changes else _("Không có gì thay đổi."))
+    return redirect(url_for("admin.procedure_edit", code=procedure.code), 303)
 
 
 @bp.get("/agencies")
