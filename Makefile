@@ -8,7 +8,7 @@ MO      := app/translations/en/LC_MESSAGES/messages.mo
 SECRET  := instance/secret_key
 PYTHON  ?= python3
 
-.PHONY: install run test bench bench-scale translations clean
+.PHONY: install run serve test bench bench-scale translations clean
 
 install: $(VENV)/.installed $(VENDOR)/htmx.min.js $(MO)
 
@@ -38,6 +38,14 @@ run: install $(SECRET)
 	  && $(FLASK) seed-demo --if-empty \
 	  && $(FLASK) search sync \
 	  && $(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production serving: gunicorn, WORKERS processes on BIND. Needs SECRET_KEY and, for several
+# processes, RATELIMIT_STORAGE_URI; set TRUSTED_PROXIES behind a load balancer.
+WORKERS ?= 4
+BIND ?= 127.0.0.1:8000
+serve: install
+	$(FLASK) db upgrade && $(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(BIND) \
+	  --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" wsgi:app
 
 test: install
 	$(VENV)/bin/pytest

@@ -32,10 +32,11 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from app import cli, labels, security
+    from app import caching, cli, labels, security
     from app.routes import register_blueprints
 
     security.init_app(app)
+    caching.init_app(app)
     labels.init_app(app)
     register_blueprints(app)
     cli.init_app(app)

@@ -22,6 +22,11 @@ class Config:
         self.LANGUAGES = ("vi", "en")
         self.PER_PAGE = 20
         self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+        # Public pages may be cached this many seconds, then revalidated by ETag.
+        self.SEND_FILE_MAX_AGE_DEFAULT = 86400   # static files: a day, then revalidated by ETag
+        self.PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "60"))
+        # How many proxies (load balancers) stand in front: their X-Forwarded-* headers are trusted.
+        self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
         # Rate limits (Flask-Limiter); one process keeps them in memory, several share a store.
         # Set on every app: Flask-Limiter's extension object is shared by the apps of one process.
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"

@@ -3,6 +3,7 @@ limits keyed by a hash of the client's address, never the address itself."""
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, request
+from flask.json.provider import DefaultJSONProvider
 from flask_limiter import Limiter
 
 from app.feedback.service import client_hash
@@ -22,6 +23,14 @@ CSP = (
 )
 
 
+class SafeJSON(DefaultJSONProvider):
+    """JSON with <, > and & escaped, as Jinja's tojson does: inert even if pasted into HTML."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        text = super().dumps(obj, **kwargs)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def _refuse_nul() -> None:
     """NUL characters are never meaningful in a parameter, and PostgreSQL refuses them in text."""
     values = list(request.args.values()) + list(request.view_args.values() if request.view_args else [])
@@ -33,6 +42,7 @@ def _refuse_nul() -> None:
 
 def init_app(app: Flask) -> None:
     limiter.init_app(app)
+    app.json = SafeJSON(app)
     app.before_request(_refuse_nul)
 
     @app.after_request

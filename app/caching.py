@@ -1,0 +1,31 @@
+"""Caching headers: public pages may be cached briefly and revalidated by ETag (a 304 costs no
+rendering on the client's side and no bytes on the wire); forms, the back office and anything
+that sets a cookie are never stored. Static files get their ETag and a day's max-age from Flask."""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+CACHEABLE = ("text/html", "application/json", "text/csv", "image/svg+xml")
+
+
+def init_app(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Behind a load balancer the client address (rate limits) and scheme come from its headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    @app.after_request
+    def _cache_headers(response):
+        if request.endpoint == "static":
+            return response
+        # A page holding a CSRF token belongs to one visitor's session.
+        private = (request.path == "/admin" or request.path.startswith("/admin/")
+                   or "Set-Cookie" in response.headers or request.method not in ("GET", "HEAD")
+                   or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g)
+        if private or response.status_code != 200 or response.mimetype not in CACHEABLE:
+            response.headers.setdefault("Cache-Control", "no-store" if private else "no-cache")
+            return response
+        response.headers.setdefault("Cache-Control", f"public, max-age={app.config['PUBLIC_MAX_AGE']}")
+        response.add_etag()
+        return response.make_conditional(request)
