@@ -1,12 +1,19 @@
-"""Test fixtures: every test gets a database built by the Alembic migrations."""
+"""Test fixtures: every test gets a database built by the Alembic migrations.
+
+By default each test copies a migrated SQLite file. With DATABASE_URL naming a PostgreSQL server
+(`postgresql+psycopg://postgres@/postgres?host=/tmp&port=5433`), each test gets its own database,
+cloned from a migrated template database on that server, and the whole suite runs there.
+"""
 from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.db import get_session, upgrade
@@ -15,26 +22,72 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 
+SERVER = os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith("postgresql") else ""
+
+
+class Databases:
+    """Fresh migrated databases: copies of a SQLite file, or clones of a PostgreSQL template."""
+
+    def __init__(self, directory: Path):
+        self.created: list[str] = []
+        if SERVER:
+            self.admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+            self.template = f"tthc_template_{os.getpid()}"
+            self._sql(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+            self._sql(f'CREATE DATABASE "{self.template}"')
+            self.template_url = self._url(self.template)
+        else:
+            self.template_url = f"sqlite:///{directory / 'template.sqlite3'}"
+        upgrade(self.template_url)
+        if SERVER:
+            create_engine(self.template_url).dispose()
+
+    def _url(self, name: str) -> str:
+        return make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+
+    def _sql(self, statement: str) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(statement))
+
+    def new(self, directory: Path) -> str:
+        """The URL of a new database holding the migrated schema."""
+        if not SERVER:
+            path = directory / f"test-{uuid.uuid4().hex[:8]}.sqlite3"
+            shutil.copy(self.template_url.removeprefix("sqlite:///"), path)
+            return f"sqlite:///{path}"
+        name = f"tthc_test_{uuid.uuid4().hex[:12]}"
+        self._sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self.created.append(name)
+        return self._url(name)
+
+    def close(self) -> None:
+        if SERVER:
+            for name in self.created + [self.template]:
+                self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            self.admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> Path:
-    """A database migrated once per run; tests copy it instead of migrating again."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    upgrade(f"sqlite:///{path}")
-    return path
+def databases(tmp_path_factory):
+    """The template migrated once per run; tests clone it instead of migrating again."""
+    found = Databases(tmp_path_factory.mktemp("template"))
+    yield found
+    found.close()
 
 
-def make_app(db_path: Path, **extra):
-    config = {"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{db_path}",
-              "SEARCH_INDEX_DIR": str(db_path.parent / "index"), "WTF_CSRF_ENABLED": True}
+def make_app(databases: Databases, directory: Path, **extra):
+    """An app on a new database, its search index under `directory`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    config = {"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": databases.new(directory),
+              "SEARCH_INDEX_DIR": str(directory / "index"), "WTF_CSRF_ENABLED": True,
+              "UPLOAD_DIR": str(directory / "uploads")}
     config.update(extra)
     return create_app(config)
 
 
 @pytest.fixture
-def app(template_db, tmp_path):
-    db_path = tmp_path / "test.sqlite3"
-    shutil.copy(template_db, db_path)
-    return make_app(db_path)
+def app(databases, tmp_path):
+    return make_app(databases, tmp_path)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ publishing and correcting a month, answering feedback, the audit log, throttled 
 from __future__ import annotations
 
 import io
-import shutil
 
 import pytest
 from bs4 import BeautifulSoup
@@ -78,10 +77,8 @@ def test_login_logout_and_the_session_cookie(office, client):
     assert login(client, "nobody@tinh.gov.vn").status_code == 401
 
 
-def test_secure_cookie_outside_debug(template_db, tmp_path):
-    path = tmp_path / "db.sqlite3"
-    shutil.copy(template_db, path)
-    app = make_app(path, TESTING=False)
+def test_secure_cookie_outside_debug(databases, tmp_path):
+    app = make_app(databases, tmp_path, TESTING=False)
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
@@ -147,7 +144,7 @@ def test_an_editor_assigns_publishes_and_declines(office, client):
     assert actions[-4:] == ["feedback.assign", "feedback.answer", "feedback.unpublish", "feedback.declined"]
 
 
-def test_upload_preview_confirm_equals_the_cli(office, client, template_db, tmp_path):
+def test_upload_preview_confirm_equals_the_cli(office, client, databases, tmp_path):
     office.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     data = (FIXTURES / "late-cases.csv").read_bytes().replace(b"C1,", b"C1X,").replace(b"C2,", b"C2X,")
     login(client, "editor@tinh.gov.vn")
@@ -171,9 +168,7 @@ def test_upload_preview_confirm_equals_the_cli(office, client, template_db, tmp_
     after = snapshot(office)
     assert len(after) == len(before) + 2
 
-    path = tmp_path / "cli.sqlite3"
-    shutil.copy(template_db, path)
-    twin = make_app(path)
+    twin = make_app(databases, tmp_path / "twin")
     late_world.build(twin, "2023-04")
     cli = twin.test_cli_runner()
     upload = tmp_path / "ho-so.csv"

@@ -1,6 +1,5 @@
 """The demo (SPEC §7): Kon Tum's agencies, real procedures, and eight months of case files whose
 published totals are the notice's figures."""
-import shutil
 
 import pytest
 from sqlalchemy import select
@@ -11,11 +10,9 @@ from tests.conftest import make_app, soup
 
 
 @pytest.fixture(scope="module")
-def demo(template_db, tmp_path_factory):
+def demo(databases, tmp_path_factory):
     """The demo loaded once for this module through the `seed-demo` command."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    shutil.copy(template_db, path)
-    app = make_app(path)
+    app = make_app(databases, tmp_path_factory.mktemp("demo"))
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     return app, result.output

@@ -1,7 +1,6 @@
 """No input, however odd, produces a 500: both forms and the public query parameters, by Hypothesis."""
 from __future__ import annotations
 
-import shutil
 import urllib.parse
 
 import pytest
@@ -34,10 +33,8 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 
 @pytest.fixture(scope="module")
-def fuzz_client(template_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite3"
-    shutil.copy(template_db, path)
-    app = make_app(path, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+def fuzz_client(databases, tmp_path_factory):
+    app = make_app(databases, tmp_path_factory.mktemp("fuzz"), WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
     late_world.build(app, "2023-04", "2023-05")
     return app.test_client()
 

@@ -15,11 +15,9 @@ from tests.conftest import make_app, require_shared
 
 
 @pytest.fixture(scope="module")
-def corpus(template_db, tmp_path_factory):
+def corpus(databases, tmp_path_factory):
     shared = require_shared() / "tthc"
-    path = tmp_path_factory.mktemp("corpus") / "corpus.sqlite3"
-    path.write_bytes(template_db.read_bytes())
-    app = make_app(path)
+    app = make_app(databases, tmp_path_factory.mktemp("corpus"))
     reports = {}
     with app.app_context():
         session = get_session()

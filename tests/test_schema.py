@@ -6,8 +6,11 @@ from sqlalchemy import create_engine
 from app.models import Base
 
 
-def test_migrations_match_models(template_db):
-    engine = create_engine(f"sqlite:///{template_db}")
-    with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+def test_migrations_match_models(databases):
+    engine = create_engine(databases.template_url)
+    try:
+        with engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    finally:
+        engine.dispose()
     assert diff == []

@@ -2,7 +2,6 @@
 any parameter coming back inert, and no stack trace ever reaching a visitor."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -32,10 +31,8 @@ def test_every_page_carries_the_security_headers(world, client):
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin", path
 
 
-def test_hsts_outside_debug_and_tests(template_db, tmp_path):
-    path = tmp_path / "db.sqlite3"
-    shutil.copy(template_db, path)
-    app = make_app(path, TESTING=False)
+def test_hsts_outside_debug_and_tests(databases, tmp_path):
+    app = make_app(databases, tmp_path, TESTING=False)
     assert "max-age=31536000" in app.test_client().get("/").headers["Strict-Transport-Security"]
 
 
@@ -82,10 +79,8 @@ def test_sql_shaped_input_is_just_text(world, client):
     assert client.get("/api/v1/procedures").get_json()["total"] == 5, "the tables are all still there"
 
 
-def test_no_stack_trace_reaches_a_visitor(template_db, tmp_path):
-    path = tmp_path / "db.sqlite3"
-    shutil.copy(template_db, path)
-    app = make_app(path, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+def test_no_stack_trace_reaches_a_visitor(databases, tmp_path):
+    app = make_app(databases, tmp_path, TESTING=False, PROPAGATE_EXCEPTIONS=False)
 
     @app.get("/boom")
     def boom():
