@@ -3,14 +3,15 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 FLASK   := $(VENV)/bin/flask --app wsgi
 HTMX    := 2.0.11
+AXE     := 4.14.1
 VENDOR  := app/static/vendor
 MO      := app/translations/en/LC_MESSAGES/messages.mo
 SECRET  := instance/secret_key
 PYTHON  ?= python3
 
-.PHONY: install run serve test bench bench-scale translations clean
+.PHONY: install run serve test bench bench-scale screenshots translations clean
 
-install: $(VENV)/.installed $(VENDOR)/htmx.min.js $(MO)
+install: $(VENV)/.installed $(VENDOR)/htmx.min.js tests/vendor/axe.min.js $(MO)
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,14 @@ $(VENDOR)/htmx.min.js:
 	  && tar -xzf htmx.org-$(HTMX).tgz package/dist/htmx.min.js package/LICENSE \
 	  && cp package/dist/htmx.min.js $(CURDIR)/$(VENDOR)/htmx.min.js \
 	  && cp package/LICENSE $(CURDIR)/$(VENDOR)/htmx.LICENSE && rm -rf $$tmp
+
+# axe-core, the accessibility engine the browser tests run inside each page.
+tests/vendor/axe.min.js:
+	mkdir -p tests/vendor
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent axe-core@$(AXE) >/dev/null \
+	  && tar -xzf axe-core-$(AXE).tgz package/axe.min.js package/LICENSE \
+	  && cp package/axe.min.js $(CURDIR)/tests/vendor/axe.min.js \
+	  && cp package/LICENSE $(CURDIR)/tests/vendor/axe.LICENSE && rm -rf $$tmp
 
 $(MO): app/translations/en/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --use-fuzzy -d app/translations -f
@@ -49,6 +58,10 @@ serve: install
 
 test: install
 	$(VENV)/bin/pytest
+
+# PNGs of every public page type at 1280 and 360 pixels on the demo data, in screenshots/.
+screenshots: install
+	$(PY) -m tests.screenshots
 
 # Every figure: the demo's late tables, search on 5,739 procedures beside FTS5, then about 60,000
 # procedures (23 provinces' variants of the national records): 20 minutes or so in all.

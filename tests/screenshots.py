@@ -1,0 +1,56 @@
+"""`make screenshots`: PNGs of every public page type at 1280 and 360 pixels, on the demo data,
+written to screenshots/ (Debian's chromium through Playwright)."""
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.db import upgrade
+
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+PAGES = {"home": "/", "search": "/procedures?q=dang+ky+khai+sinh", "procedure": "/procedures/1.000894",
+         "decisions": "/decisions", "agency": "/agencies/H34.STNMT", "late": "/late?month=2022-08",
+         "late-officers": "/late/officers?month=2022-08", "late-months": "/late/months",
+         "satisfaction": "/satisfaction?from=2022-01&to=2022-08", "feedback": "/feedback",
+         "feedback-new": "/feedback/new", "rating-new": "/ratings/new", "login": "/admin/login",
+         "not-found": "/no-such-page", "english": "/en/late?month=2022-08"}
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/demo.sqlite3"
+        upgrade(url)
+        app = create_app({"TESTING": True, "SECRET_KEY": "screens", "DATABASE_URL": url, "DEMO": True,
+                          "SEARCH_INDEX_DIR": f"{tmp}/index"})
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        if result.exit_code:
+            print(result.output, file=sys.stderr)
+            return 1
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        site = f"http://127.0.0.1:{server.server_port}"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+            for width in (1280, 360):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                for name, path in PAGES.items():
+                    page.goto(site + path)
+                    page.screenshot(path=str(OUT / f"{name}-{width}.png"), full_page=True)
+                page.close()
+            browser.close()
+        server.shutdown()
+    print(f"{len(PAGES) * 2} screenshots in {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""In real Chromium (Debian's, driven by Playwright): live search, filters, months, a feedback, a
+rating, a login and a publish, under the site's strict CSP; then axe-core on every public page type
+at 1280 and 360 pixels, and no page wider than a 360-pixel phone."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app.admin.accounts import create_account
+from app.db import get_session
+from tests import late_world
+from tests.conftest import make_app
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+PASSWORD = "mat-khau-du-dai-1"
+
+
+def _require_browser():
+    missing = [what for what, ok in (("chromium", CHROMIUM), ("axe-core (make install)", AXE.exists())) if not ok]
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing.append("playwright")
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but the browser tests lack: {', '.join(missing)}")
+        pytest.skip(f"missing: {', '.join(missing)}")
+
+
+@pytest.fixture(scope="module")
+def site(databases, tmp_path_factory):
+    """The small province with April 2023 published, served over HTTP on a free port."""
+    _require_browser()
+    app = make_app(databases, tmp_path_factory.mktemp("browser"), RATELIMIT_ENABLED=False)
+    late_world.build(app, "2023-04")
+    with app.app_context():
+        session = get_session()
+        create_account(session, "editor@tinh.gov.vn", PASSWORD, "editor")
+        session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.violations = []
+    # Anything the CSP refuses (an inline script or style htmx might need) fails the test.
+    page.on("console", lambda m: page.violations.append(m.text) if "Content Security Policy" in m.text else None)
+    yield page
+    assert page.violations == []
+    context.close()
+
+
+def test_live_search_as_one_types_and_filters(site, page):
+    page.goto(f"{site}/procedures")
+    page.locator("#q").press_sequentially("dang ky khai sinh", delay=40)
+    page.wait_for_url(lambda url: "q=dang%20ky%20khai%20sinh" in url or "q=dang+ky+khai+sinh" in url)
+    first = page.locator("#results .result h2, #results .result h3").first
+    assert "khai sinh" in first.inner_text().lower()
+    with page.expect_request(lambda r: "level=" in r.url and r.headers.get("hx-request") == "true"):
+        page.select_option("#level", "tinh")
+    page.wait_for_url("**level=tinh**")
+    assert page.locator("h1").inner_text() == "Thủ tục hành chính", "only the results were swapped"
+
+
+def test_switching_months_in_the_late_tables(site, page):
+    page.goto(f"{site}/late?month=2023-04")
+    heading = page.locator("#table-title")
+    assert "04/2023" in heading.inner_text()
+    page.select_option("#sort", "name")
+    page.wait_for_url("**sort=name**")
+    assert page.locator("#late-view table").count() == 1
+
+
+def test_a_feedback_from_form_to_tracking_page(site, page):
+    page.goto(f"{site}/feedback/new")
+    page.locator("#procedure_q").press_sequentially("dang ky", delay=30)
+    page.locator("#procedure-choices input[name=procedure_code]").first.check()
+    page.check("input[name=kind][value=kien_nghi]")
+    page.fill("#content", "Đề nghị cho nộp bản sao điện tử.")
+    page.fill("#email", "nguoi.gui@example.vn")
+    page.click("button:has-text('Gửi phản ánh, kiến nghị')")
+    page.wait_for_url("**/feedback/*-*-*-*")
+    assert "Đã tiếp nhận" in page.locator(".facts").inner_text()
+    assert "nguoi.gui@example.vn" not in page.content()
+
+
+def test_a_rating(site, page):
+    page.goto(f"{site}/ratings/new?case=C1")
+    assert "Hồ sơ C1" in page.locator(".notice").first.inner_text()
+    page.check("input[name=overall][value=satisfied]")
+    page.check("input[name=criterion_7][value='2']")
+    page.click("button:has-text('Gửi đánh giá')")
+    page.wait_for_url("**/ratings/thanks**")
+    assert page.locator("h1").inner_text() == "Cảm ơn bạn đã đánh giá"
+
+
+def test_a_login_and_a_publish(site, page):
+    page.goto(f"{site}/admin/months/2023-05")
+    page.wait_for_url("**/admin/login**")
+    page.fill("#email", "editor@tinh.gov.vn")
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Đăng nhập')")
+    page.wait_for_url("**/admin/months/2023-05")
+    page.click("button:has-text('Công bố tháng này')")
+    assert "Đã công bố tháng 2023-05" in page.locator(".flashes").inner_text()
+    page.goto(f"{site}/late?month=2023-05")
+    assert "05/2023" in page.locator("#table-title").inner_text()
+
+
+PAGE_TYPES = ["/", "/procedures?q=dang+ky", "/procedures/1.010093", "/decisions", "/agencies/T.STP",
+              "/late?month=2023-04", "/late/officers?month=2023-04", "/late/months", "/satisfaction",
+              "/feedback", "/feedback/new", "/ratings/new", "/admin/login", "/no-such-page", "/en/procedures"]
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_no_serious_accessibility_violation_and_nothing_wider_than_the_screen(site, browser, width):
+    # axe is injected by the test, so this context alone may bypass the CSP.
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    problems = []
+    for path in PAGE_TYPES:
+        page.goto(site + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("""async () => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+            return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+                   .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+        }""")
+        problems += [f"{path} @{width}: {v}" for v in result]
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.append(f"{path} @{width}: {overflow}px wider than the screen")
+    context.close()
+    assert problems == []
