@@ -9,7 +9,7 @@ MO      := app/translations/en/LC_MESSAGES/messages.mo
 SECRET  := instance/secret_key
 PYTHON  ?= python3
 
-.PHONY: install run serve test bench bench-scale screenshots translations clean
+.PHONY: install run serve test bench bench-scale screenshots load translations clean
 
 install: $(VENV)/.installed $(VENDOR)/htmx.min.js tests/vendor/axe.min.js $(MO)
 
@@ -58,6 +58,11 @@ serve: install
 
 test: install
 	$(VENV)/bin/pytest
+
+# The demo behind 4 gunicorn workers on loopback: throughput beside static files, p95, and faults
+# (a worker killed, the index deleted, concurrent writes). LOAD_SECONDS per phase, default 15.
+load: install
+	$(PY) -m benchmarks.load
 
 # PNGs of every public page type at 1280 and 360 pixels on the demo data, in screenshots/.
 screenshots: install

@@ -150,3 +150,13 @@ def test_a_rebuild_written_in_several_segments_answers_as_one(client, indexed, a
         assert search.reindex_all(get_session(), app.config["SEARCH_INDEX_DIR"], procs=1) == 12
         assert len(search.scorer(app.config["SEARCH_INDEX_DIR"]).leaves) == 3  # 5 + 5 + 2 documents
     assert {q: names(client, q) for q in questions} == before
+
+
+def test_one_process_rebuilds_at_a_time(indexed, app):
+    """Gunicorn workers share the index directory: a rebuild in progress elsewhere is not duplicated."""
+    directory = app.config["SEARCH_INDEX_DIR"]
+    with app.app_context(), search._index._rebuilding(Path(directory), wait=True):
+        with pytest.raises(search._index.RebuildBusy):
+            search.reindex_all(get_session(), directory, wait=False)
+    with app.app_context():
+        assert search.reindex_all(get_session(), directory, wait=False) == 12

@@ -152,9 +152,9 @@ def _corrections(scorer: Engine, analysed: Analysed) -> tuple[str | None, Analys
     return " ".join(terms), corrected
 
 
-def reindex_all(session: Session, directory: str, procs: int = 1) -> int:
+def reindex_all(session: Session, directory: str, procs: int = 1, wait: bool = True) -> int:
     """Rebuild the whole index from the database; return the number of procedures indexed."""
-    count = _index.rebuild(session, directory, procs=procs)
+    count = _index.rebuild(session, directory, procs=procs, wait=wait)
     forget(directory)
     return count
 
@@ -174,8 +174,15 @@ def rebuild_in_background(session_factory, directory: str) -> bool:
     def work():
         session = session_factory()
         try:
-            reindex_all(session, directory)
+            try:
+                _index.open_index(directory).close()
+                return   # another process has just rebuilt it
+            except IndexUnavailable:
+                pass
+            reindex_all(session, directory, wait=False)
             log.warning("search index rebuilt in %s", directory)
+        except _index.RebuildBusy:
+            log.info("search index already being rebuilt by another process")
         except Exception:
             log.exception("search index rebuild failed")
         finally:

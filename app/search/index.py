@@ -1,10 +1,12 @@
 """The Whoosh index: its schema, opening it, writing to it, and keeping it in step with the database."""
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import threading
 from collections import Counter
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
@@ -57,6 +59,25 @@ class IndexUnavailable(RuntimeError):
     """The index is missing or unreadable; it is being rebuilt."""
 
 
+class RebuildBusy(RuntimeError):
+    """Another process is rebuilding the same index."""
+
+
+@contextmanager
+def _rebuilding(target: Path, wait: bool):
+    """One rebuild of an index at a time across processes (gunicorn workers share the directory)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(target.name + ".lock"), "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise RebuildBusy(str(target)) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def open_index(directory: str):
     """Open the index, or raise IndexUnavailable when it is missing or corrupt."""
     try:
@@ -69,14 +90,15 @@ def open_index(directory: str):
         raise IndexUnavailable(f"{directory}: {exc}") from exc
 
 
-def rebuild(session: Session, directory: str, procs: int = 1) -> int:
+def rebuild(session: Session, directory: str, procs: int = 1, wait: bool = True) -> int:
     """Build a fresh index beside the old one and swap it in; return the number of documents.
 
     `procs=2` writes two segments at a time in parallel processes: about twice as fast on this
-    machine's two cores, for the command line; the web process rebuilds in one.
+    machine's two cores, for the command line; the web process rebuilds in one. With `wait=False`
+    raise RebuildBusy rather than wait while another process rebuilds.
     """
-    with _lock:
-        target = Path(directory)
+    target = Path(directory)
+    with _lock, _rebuilding(target, wait):
         fresh = target.with_name(target.name + ".new")
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)

@@ -1,0 +1,253 @@
+"""`make load`: the demo behind 4 gunicorn workers on loopback, bounded in time.
+
+1. Static baseline: many clients fetch a static file; requests per second.
+2. The mix: search, procedure pages, late tables, satisfaction, the API and feedback (read and
+   posted, CSRF included) from many clients; errors, throughput (and its share of the static
+   figure), p50 and p95 per kind.
+3. Faults: feedback posted while a worker is killed with SIGKILL (every acknowledged tracking code
+   must be retrievable); the search index deleted under load (pages keep answering, the index comes
+   back); concurrent writes on SQLite (never a 500).
+Exits non-zero when a check fails. LOAD_SECONDS sets each phase's length (default 15).
+"""
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECONDS = float(os.environ.get("LOAD_SECONDS", "15"))
+CLIENTS = int(os.environ.get("LOAD_CLIENTS", "24"))
+WORKERS = 4
+QUESTIONS = ["đăng ký khai sinh", "cap lai cmnd bi mat", "sổ đỏ", "giấy phép xây dựng", "đăng ký kết hôn",
+             "chứng thực bản sao", "thành lập doanh nghiệp", "giấy phép lái xe", "hộ khẩu", "trợ cấp thất nghiệp"]
+PROCEDURES = ["1.000894", "1.001193", "1.014849", "2.001610", "1.000893"]
+MONTHS = [f"2022-0{m}" for m in range(1, 9)]
+
+
+class Client:
+    """One keep-alive HTTP connection with its own cookies."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.connection = None
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict, bytes]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in range(2):
+            try:
+                if self.connection is None:
+                    self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                self.connection.request(method, path, body=data, headers=headers)
+                response = self.connection.getresponse()
+                payload = response.read()
+                break
+            except (ConnectionError, http.client.HTTPException, socket.timeout):
+                self.connection = None
+                if attempt:
+                    raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, dict(response.getheaders()), payload
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _run(clients: int, seconds: float, work) -> dict:
+    """Run `work(client, rng)` -> kind in `clients` threads for `seconds`; latencies by kind."""
+    results: dict[str, list[float]] = defaultdict(list)
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def loop(number: int, port: int) -> None:
+        client, rng = Client(port), random.Random(number)
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            try:
+                kind, ok = work(client, rng)
+            except Exception as exc:  # a dropped connection counts as an error
+                kind, ok = "error", f"{type(exc).__name__}: {exc}"
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                results[kind].append(elapsed)
+                if ok is not True:
+                    errors.append(str(ok))
+
+    threads = [threading.Thread(target=loop, args=(n, _run.port)) for n in range(clients)]
+    begin = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"latency": results, "errors": errors, "seconds": time.monotonic() - begin}
+
+
+def _ok(status: int, expected=(200,)) -> bool | str:
+    return True if status in expected else f"status {status}"
+
+
+def _post_feedback(client: Client, rng: random.Random, acknowledged: list[str] | None = None):
+    status, _headers, body = client.request("GET", "/feedback/new")
+    match = re.search(rb'name="csrf_token" value="([^"]+)"', body)
+    if status != 200 or not match:
+        return "feedback", f"form status {status}"
+    status, headers, _body = client.request("POST", "/feedback/new", {
+        "csrf_token": match.group(1).decode(), "kind": "phan_anh",
+        "content": f"Phản ánh thử tải số {rng.randrange(10**9)}", "publish_consent": "1"})
+    if status != 303:
+        return "feedback", f"post status {status}"
+    if acknowledged is not None:
+        acknowledged.append(headers["Location"].rsplit("/", 1)[1])
+    return "feedback", True
+
+
+def mix(client: Client, rng: random.Random):
+    roll = rng.random()
+    if roll < 0.30:
+        kind, path = "search", "/procedures?" + urllib.parse.urlencode({"q": rng.choice(QUESTIONS)})
+    elif roll < 0.45:
+        kind, path = "procedure", f"/procedures/{rng.choice(PROCEDURES)}"
+    elif roll < 0.60:
+        kind, path = "late", f"/late?month={rng.choice(MONTHS)}"
+    elif roll < 0.70:
+        kind, path = "satisfaction", f"/satisfaction?month={rng.choice(MONTHS)}"
+    elif roll < 0.90:
+        kind, path = "api", rng.choice([f"/api/v1/late/agencies?month={rng.choice(MONTHS)}",
+                                         "/api/v1/procedures?" + urllib.parse.urlencode({"q": rng.choice(QUESTIONS)}),
+                                         f"/api/v1/satisfaction?month={rng.choice(MONTHS)}"])
+    else:
+        return _post_feedback(client, rng)
+    status, _headers, _body = client.request("GET", path)
+    return kind, _ok(status)
+
+
+def static(client: Client, _rng: random.Random):
+    status, _headers, _body = client.request("GET", "/static/css/site.css")
+    return "static", _ok(status)
+
+
+def _report(label: str, run: dict) -> float:
+    total = sum(len(v) for v in run["latency"].values())
+    rate = total / run["seconds"]
+    print(f"  {label:<34} {total:>7} requests  {rate:8.1f}/s  errors {len(run['errors'])}")
+    for kind, samples in sorted(run["latency"].items()):
+        samples.sort()
+        print(f"    {kind:<14} n={len(samples):<6} p50 {statistics.median(samples):7.1f} ms"
+              f"   p95 {samples[int(0.95 * (len(samples) - 1))]:7.1f} ms")
+    return rate
+
+
+def _workers(master: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True).stdout
+    return [int(pid) for pid in out.split()]
+
+
+def main() -> int:
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, DATABASE_URL=os.environ.get("LOAD_DATABASE_URL", f"sqlite:///{tmp}/load.sqlite3"),
+                   SECRET_KEY="load", SEARCH_INDEX_DIR=f"{tmp}/index", TTHC_DEMO="1",
+                   RATELIMIT_ENABLED="0", SESSION_COOKIE_SECURE="0", UPLOAD_DIR=f"{tmp}/uploads")
+        flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+        start = time.perf_counter()
+        for command in (["db", "upgrade"], ["seed-demo"], ["search", "reindex"]):
+            subprocess.run(flask + command, env=env, cwd=ROOT, check=True, capture_output=True)
+        print(f"== load: the demo behind {WORKERS} gunicorn workers, {CLIENTS} clients, {SECONDS:.0f} s a phase "
+              f"(demo loaded in {time.perf_counter() - start:.0f} s) ==")
+        port = _free_port()
+        _run.port = port
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind",
+                                   f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+                                  env=env, cwd=ROOT)
+        try:
+            for _ in range(100):
+                try:
+                    Client(port).request("GET", "/")
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            warm = _run(CLIENTS, 3, mix)   # every worker opens the index and its caches
+            del warm
+            static_rate = _report("static file", _run(CLIENTS, SECONDS, static))
+            run = _run(CLIENTS, SECONDS, mix)
+            page_rate = _report("mixed pages, API and feedback", run)
+            share = page_rate / static_rate
+            print(f"  pages / static throughput: {share:.1%} (target at least 25%: {'met' if share >= 0.25 else 'NOT met'})")
+            if run["errors"]:
+                failures.append(f"mix: {len(run['errors'])} errors, e.g. {run['errors'][:3]}")
+
+            print("== faults ==")
+            acknowledged: list[str] = []
+            killer = threading.Timer(SECONDS / 3, lambda: os.kill(_workers(server.pid)[0], signal.SIGKILL))
+            killer.start()
+            run = _run(CLIENTS // 2, SECONDS, lambda c, r: _post_feedback(c, r, acknowledged))
+            killer.join()
+            lost = [code for code in acknowledged if Client(port).request("GET", f"/feedback/{code}")[0] != 200]
+            print(f"  feedback while a worker is killed (SIGKILL): {len(acknowledged)} acknowledged, "
+                  f"{len(lost)} not retrievable, {len(run['errors'])} failed requests "
+                  f"({len(_workers(server.pid))} workers after)")
+            if lost:
+                failures.append(f"{len(lost)} acknowledged feedback lost")
+
+            index = Path(env["SEARCH_INDEX_DIR"])
+            remover = threading.Timer(1.0, lambda: shutil.rmtree(index, ignore_errors=True))
+            remover.start()
+            deleted_at = time.monotonic() + 1.0
+            run = _run(CLIENTS, SECONDS, mix)
+            remover.join()
+            probe = Client(port)
+            for _ in range(120):   # searches keep asking for the index until one worker has rebuilt it
+                if any(index.glob("*.toc")):
+                    break
+                probe.request("GET", "/procedures?q=khai+sinh")
+                time.sleep(0.5)
+            back = any(index.glob("*.toc"))
+            errors = [e for e in run["errors"] if "status 5" in e]
+            print(f"  search index deleted under load: {sum(len(v) for v in run['latency'].values())} requests, "
+                  f"{len(errors)} server errors; index back after "
+                  f"{time.monotonic() - deleted_at:.0f} s" if back else "never came back")
+            if errors or not back:
+                failures.append(f"index deleted: {len(errors)} server errors, rebuilt={back}")
+
+            run = _run(CLIENTS, SECONDS / 2, _post_feedback)
+            server_errors = [e for e in run["errors"] if "status 5" in e]
+            print(f"  concurrent writes ({env['DATABASE_URL'].split(':')[0]}): "
+                  f"{len(run['latency'].get('feedback', []))} posts, {len(server_errors)} server errors, "
+                  f"{len(run['errors'])} failures")
+            if run["errors"]:
+                failures.append(f"concurrent writes: {run['errors'][:3]}")
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    for failure in failures:
+        print(f"FAILED: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
