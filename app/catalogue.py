@@ -288,3 +288,16 @@ def list_decisions(session: Session, page: int, per_page: int = 30) -> Page:
         .limit(per_page).offset((page - 1) * per_page).options(selectinload(Decision.items))
     ).all()
     return Page(list(rows), total, page, per_page)
+
+
+def procedures_named(session: Session, words: str, limit: int, include_abolished: bool = False) -> list[Procedure]:
+    """Procedures whose code or name holds every word typed (without diacritics), shortest names first."""
+    folded = fold(words).split()[:8]
+    if not folded:
+        return []
+    query = select(Procedure)
+    if not include_abolished:
+        query = query.where(Procedure.status != "abolished")
+    for word in folded:
+        query = query.where(Procedure.name_folded.contains(word, autoescape=True))
+    return list(session.scalars(query.order_by(func.length(Procedure.name), Procedure.code).limit(limit)))

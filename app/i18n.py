@@ -69,6 +69,11 @@ def percent(value) -> str:
     return number(value, 1) + "%"
 
 
+def score(value) -> str:
+    """An average score to one decimal (`13,7`); a dash when there is none."""
+    return "–" if value is None else number(value, 1)
+
+
 def month_label(value) -> str:
     """`2022-08` as people write it: `08/2022`."""
     text = str(value)
@@ -89,5 +94,5 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.wsgi_app = LanguagePrefix(app.wsgi_app, app.config["LANGUAGES"])
     app.jinja_env.globals.update(switch_language_url=switch_language_url, get_locale=get_locale)
-    app.jinja_env.filters.update(number=number, percent=percent, month_label=month_label,
+    app.jinja_env.filters.update(number=number, percent=percent, score=score, month_label=month_label,
                                  date_label=date_label, datetime_label=datetime_label)

@@ -77,7 +77,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _run(clients: int, seconds: float, work) -> dict:
+def _run(port: int, clients: int, seconds: float, work) -> dict:
     """Run `work(client, rng)` -> kind in `clients` threads for `seconds`; latencies by kind."""
     results: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
@@ -98,7 +98,7 @@ def _run(clients: int, seconds: float, work) -> dict:
                 if ok is not True:
                     errors.append(str(ok))
 
-    threads = [threading.Thread(target=loop, args=(n, _run.port)) for n in range(clients)]
+    threads = [threading.Thread(target=loop, args=(n, port)) for n in range(clients)]
     begin = time.monotonic()
     for thread in threads:
         thread.start()
@@ -180,7 +180,6 @@ def main() -> int:
         print(f"== load: the demo behind {WORKERS} gunicorn workers, {CLIENTS} clients, {SECONDS:.0f} s a phase "
               f"(demo loaded in {time.perf_counter() - start:.0f} s) ==")
         port = _free_port()
-        _run.port = port
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind",
                                    f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
                                   env=env, cwd=ROOT)
@@ -191,10 +190,9 @@ def main() -> int:
                     break
                 except OSError:
                     time.sleep(0.2)
-            warm = _run(CLIENTS, 3, mix)   # every worker opens the index and its caches
-            del warm
-            static_rate = _report("static file", _run(CLIENTS, SECONDS, static))
-            run = _run(CLIENTS, SECONDS, mix)
+            _run(port, CLIENTS, 3, mix)   # every worker opens the index and its caches
+            static_rate = _report("static file", _run(port, CLIENTS, SECONDS, static))
+            run = _run(port, CLIENTS, SECONDS, mix)
             page_rate = _report("mixed pages, API and feedback", run)
             share = page_rate / static_rate
             print(f"  pages / static throughput: {share:.1%} (target at least 25%: {'met' if share >= 0.25 else 'NOT met'})")
@@ -205,7 +203,7 @@ def main() -> int:
             acknowledged: list[str] = []
             killer = threading.Timer(SECONDS / 3, lambda: os.kill(_workers(server.pid)[0], signal.SIGKILL))
             killer.start()
-            run = _run(CLIENTS // 2, SECONDS, lambda c, r: _post_feedback(c, r, acknowledged))
+            run = _run(port, CLIENTS // 2, SECONDS, lambda c, r: _post_feedback(c, r, acknowledged))
             killer.join()
             lost = [code for code in acknowledged if Client(port).request("GET", f"/feedback/{code}")[0] != 200]
             print(f"  feedback while a worker is killed (SIGKILL): {len(acknowledged)} acknowledged, "
@@ -218,7 +216,7 @@ def main() -> int:
             remover = threading.Timer(1.0, lambda: shutil.rmtree(index, ignore_errors=True))
             remover.start()
             deleted_at = time.monotonic() + 1.0
-            run = _run(CLIENTS, SECONDS, mix)
+            run = _run(port, CLIENTS, SECONDS, mix)
             remover.join()
             probe = Client(port)
             for _ in range(120):   # searches keep asking for the index until one worker has rebuilt it
@@ -228,13 +226,13 @@ def main() -> int:
                 time.sleep(0.5)
             back = any(index.glob("*.toc"))
             errors = [e for e in run["errors"] if "status 5" in e]
+            state = f"back after {time.monotonic() - deleted_at:.0f} s" if back else "never came back"
             print(f"  search index deleted under load: {sum(len(v) for v in run['latency'].values())} requests, "
-                  f"{len(errors)} server errors; index back after "
-                  f"{time.monotonic() - deleted_at:.0f} s" if back else "never came back")
+                  f"{len(errors)} server errors; the index came {state}")
             if errors or not back:
                 failures.append(f"index deleted: {len(errors)} server errors, rebuilt={back}")
 
-            run = _run(CLIENTS, SECONDS / 2, _post_feedback)
+            run = _run(port, CLIENTS, SECONDS / 2, _post_feedback)
             server_errors = [e for e in run["errors"] if "status 5" in e]
             print(f"  concurrent writes ({env['DATABASE_URL'].split(':')[0]}): "
                   f"{len(run['latency'].get('feedback', []))} posts, {len(server_errors)} server errors, "

@@ -11,10 +11,14 @@ from sqlalchemy import func, select
 from app.admin.accounts import create_account
 from app.db import get_session
 from app.feedback import service
+from app.feedback.criteria import criteria_set
 from app.imports.cases import import_cases
-from app.models import Agency, AuditEntry, Case, Feedback, Officer
+from app.imports.procedures import import_procedures
+from app.late.rules import Month
+from app.late.store import compute_month
+from app.models import Account, Agency, AuditEntry, Case, Feedback, Officer
 from tests import late_world
-from tests.conftest import FIXTURES, make_app
+from tests.conftest import FIXTURES, fixture_bytes, make_app
 
 PASSWORD = "mat-khau-du-dai-1"
 
@@ -245,7 +249,6 @@ def test_create_admin_and_password_change(office, client):
 def test_hiding_an_abusive_comment_keeps_its_scores(office, client):
     with office.app_context():
         session = get_session()
-        from app.feedback.criteria import criteria_set
         stp = session.scalar(select(Agency).where(Agency.code == "T.STP"))
         rating = service.submit_rating(session, criteria_set("nd61-2018"), overall="unsatisfied", scores={},
                                        agency=stp, comment="Cán bộ X là đồ tồi")
@@ -265,9 +268,6 @@ def test_hiding_an_abusive_comment_keeps_its_scores(office, client):
 
 
 def test_a_procedure_correction_reaches_the_site_and_search_and_survives_a_reimport(office, client):
-    from app.imports.procedures import import_procedures
-    from tests.conftest import fixture_bytes
-
     login(client, "editor@tinh.gov.vn")
     page = "/admin/procedures/2.001610"
     form = BeautifulSoup(client.get(page).data, "html.parser")
@@ -322,7 +322,6 @@ def test_an_administrator_manages_accounts(office, client):
     responder = office.test_client()
     assert login(responder, "h1@tinh.gov.vn").status_code == 303
     with office.app_context():
-        from app.models import Account
         account_id = get_session().scalar(select(Account.id).where(Account.email == "h1@tinh.gov.vn"))
     assert post(client, f"/admin/accounts/{account_id}", "/admin/accounts", action="deactivate").status_code == 303
     assert responder.get("/admin").status_code == 302, "a deactivated account's session ends"
@@ -351,8 +350,6 @@ def test_a_corrected_time_limit_moves_computed_due_dates(office, client):
     fields = {i["name"]: i.get("value", "") for i in page.select("form[action$='/times'] input[type=text]")}
     assert fields, "the channels' time limits are editable"
     with office.app_context():
-        from app.late.rules import Month
-        from app.late.store import compute_month
         before = compute_month(get_session(), Month(2023, 5))
     data = {name: "1" for name in fields}
     data.update({name.replace("value_", "unit_"): "hour" for name in fields})

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import threading
 
+import pytest
+
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
@@ -74,12 +76,8 @@ def test_an_answer_is_published_only_with_consent(app, client):
     with app.app_context():
         session = get_session()
         feedback = service.find_feedback(session, code)
-        try:
+        with pytest.raises(service.FeedbackError, match="không đồng ý công khai"):
             service.answer_feedback(session, feedback, "Trả lời.", publish=True)
-        except service.FeedbackError:
-            pass
-        else:
-            raise AssertionError("published without consent")
         service.answer_feedback(session, feedback, "Trả lời riêng.", publish=False)
         session.commit()
     assert "Trả lời riêng." in client.get(f"/feedback/{code}").get_data(as_text=True)

@@ -32,6 +32,11 @@ def deadline(calendar: WorkCalendar, feedback: Feedback, days: int) -> dt.date:
     return calendar.add_working_days(feedback.received_at.date(), days)
 
 
+def due_date(session: Session, feedback: Feedback, days: int) -> dt.date:
+    """The deadline of one feedback, on the calendar with the imported days off."""
+    return deadline(load_calendar(session), feedback, days)
+
+
 @dataclass
 class QueueItem:
     feedback: Feedback

@@ -8,7 +8,6 @@ also name agency codes explicitly.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session

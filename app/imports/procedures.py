@@ -17,6 +17,7 @@ from app.imports.linking import link_procedures
 from app.imports.merge import content_hash, merge_records
 from app.imports.procedure_records import TABLE_HEADERS, to_record
 from app.imports.readers import read_rows
+from app.imports.rows import apply_all_or_nothing
 from app.models import Channel, Decision, DecisionItem, Document, Fee, Field, LegalBasis, Procedure, ProcedureSource
 from app.text import fold, slugify
 
@@ -47,17 +48,8 @@ def import_procedures(session: Session, data: bytes, skip_invalid: bool = False)
     """Import a procedures file all or nothing (or only its valid rows with `skip_invalid`)."""
     accepted, rejected = validate(data)
     report = ImportReport(rejected=rejected)
-    if rejected and not skip_invalid:
-        return report
-    try:
-        changed = apply_records(session, accepted, report)
-        link_procedures(session, changed)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    report.applied = True
-    return report
+    return apply_all_or_nothing(session, report, skip_invalid,
+                                lambda: link_procedures(session, apply_records(session, accepted, report)))
 
 
 def apply_records(session: Session, accepted: list, report: ImportReport) -> list[int]:

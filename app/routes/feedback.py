@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.catalogue import Page, int_param
-from app.db import get_session
+from app.catalogue import Page, int_param, procedures_named
+from app.db import by_code, get_session
 from app.feedback import service
 from app.feedback.forms import FeedbackForm
 from app.models import Agency, Feedback, Procedure
@@ -20,28 +20,13 @@ PER_PAGE = 20
 CHOICES = 8
 
 
-def procedure_choices(session, words: str, limit: int = CHOICES) -> list[Procedure]:
-    """Procedures whose code or name holds every word typed (without diacritics)."""
-    words = fold(words).split()[:8]
-    if not words:
-        return []
-    query = select(Procedure).where(Procedure.status != "abolished")
-    for word in words:
-        query = query.where(Procedure.name_folded.contains(word, autoescape=True))
-    return list(session.scalars(query.order_by(func.length(Procedure.name), Procedure.code).limit(limit)))
-
-
-def _lookup(session, model, code: str | None):
-    code = (code or "").strip()
-    return session.scalar(select(model).where(model.code == code)) if code else None
-
 
 @bp.get("/procedure-choices")
 def choices():
     """The procedures matching what was typed, as radio buttons (the picker's htmx answer)."""
     session = get_session()
     query = request.args.get("procedure_q", "")[:200]
-    return render_template("feedback/_choices.html", choices=procedure_choices(session, query), query=query,
+    return render_template("feedback/_choices.html", choices=procedures_named(session, query, CHOICES), query=query,
                            selected=None)
 
 
@@ -59,8 +44,8 @@ def new():
     query = request.form.get("procedure_q", "")[:200]
     if request.form.get("action") == "change":
         form.procedure_code.data = ""
-    procedure = _lookup(session, Procedure, form.procedure_code.data)
-    agency = _lookup(session, Agency, form.agency_code.data)
+    procedure = by_code(session, Procedure, form.procedure_code.data)
+    agency = by_code(session, Agency, form.agency_code.data)
     status = 200
     if request.method == "POST" and request.form.get("action") not in ("find", "change"):
         valid = form.validate()
@@ -77,7 +62,7 @@ def new():
                 publish_consent=form.publish_consent.data, client=client_key())
             return redirect(url_for("feedback.track", code=feedback.tracking_code), 303)
         status = 422
-    choices = procedure_choices(session, query) if query else []
+    choices = procedures_named(session, query, CHOICES) if query else []
     return render_template("feedback/new.html", form=form, procedure=procedure, agencies=service.selectable_agencies(session),
                            choices=choices, query=query), status
 
@@ -111,8 +96,8 @@ def index():
     session = get_session()
     page = int_param(request.args, "page", 1, 1, 100000)
     q = request.args.get("q", "")[:200].strip()
-    agency = _lookup(session, Agency, request.args.get("agency"))
-    procedure = _lookup(session, Procedure, request.args.get("procedure"))
+    agency = by_code(session, Agency, request.args.get("agency"))
+    procedure = by_code(session, Procedure, request.args.get("procedure"))
     query = select(Feedback).where(Feedback.published.is_(True), Feedback.status == "answered",
                                    Feedback.publish_consent.is_(True))
     if agency is not None:

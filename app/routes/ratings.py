@@ -9,9 +9,8 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from app.db import get_session
+from app.db import by_code, get_session
 from app.feedback import service, stats
 from app.feedback.criteria import criteria_set
 from app.feedback.forms import rating_form
@@ -29,10 +28,6 @@ def _criteria():
     return criteria_set(current_app.config["RATING_CRITERIA"])
 
 
-def _lookup(session, model, code: str | None):
-    code = (code or "").strip()
-    return session.scalar(select(model).where(model.code == code)) if code else None
-
 
 @bp.route("/ratings/new", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATING_RATE_LIMIT"], methods=["POST"])
@@ -48,9 +43,9 @@ def new():
         form.officer_code.data = request.args.get("officer", "")[:64]
     facts = service.case_facts(session, form.case_code.data)
     rated = service.already_rated(session, form.case_code.data)
-    agency = facts.agency if facts else _lookup(session, Agency, form.agency_code.data)
-    procedure = _lookup(session, Procedure, form.procedure_code.data)
-    officer = _lookup(session, Officer, form.officer_code.data)
+    agency = facts.agency if facts else by_code(session, Agency, form.agency_code.data)
+    procedure = by_code(session, Procedure, form.procedure_code.data)
+    officer = by_code(session, Officer, form.officer_code.data)
     status = 200
     if request.method == "POST":
         valid = form.validate()
@@ -86,7 +81,7 @@ def new():
 @bp.get("/ratings/thanks")
 def thanks():
     session = get_session()
-    return render_template("ratings/thanks.html", agency=_lookup(session, Agency, request.args.get("agency")))
+    return render_template("ratings/thanks.html", agency=by_code(session, Agency, request.args.get("agency")))
 
 
 @bp.get("/ratings/qr.svg")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.admin import accounts as ops
 from app.admin import audit
-from app.db import get_session
+from app.db import by_code, get_session
 from app.feedback.service import selectable_agencies
 from app.models import Account, Agency
 from app.models.admin import ROLES
@@ -20,8 +20,7 @@ def accounts():
     db = get_session()
     error, status = None, 200
     if request.method == "POST":
-        code = request.form.get("agency_code") or ""
-        agency = db.scalar(select(Agency).where(Agency.code == code)) if code else None
+        agency = by_code(db, Agency, request.form.get("agency_code"))
         try:
             account = ops.create_account(db, request.form.get("email", "")[:254], request.form.get("password", "")[:1000],
                                          role=request.form.get("role", ""), agency=agency,

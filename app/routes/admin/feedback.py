@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.admin import feedback as queue_ops
-from app.db import get_session
+from app.db import by_code, get_session
 from app.feedback import service
 from app.models import Agency
 from app.routes._render import render_page
@@ -27,8 +26,7 @@ def feedback_queue():
     status = request.args.get("status") or None
     if status and status not in STATUSES:
         abort(400)
-    agency = db.scalar(select(Agency).where(Agency.code == request.args.get("agency"))) \
-        if request.args.get("agency") else None
+    agency = by_code(db, Agency, request.args.get("agency"))
     items = queue_ops.queue(db, account, _days(), status, agency, request.args.get("overdue") == "1")
     timely = queue_ops.timeliness(db, _days(), account.agency_id if account.role == "responder" else None)
     return render_page("admin/feedback_queue.html", "queue", items=items, timely=timely, days=_days(),
@@ -48,8 +46,7 @@ def _load(code: str):
 @bp.get("/feedback/<code>")
 def feedback_item(code):
     db, feedback = _load(code)
-    due = queue_ops.deadline(queue_ops.load_calendar(db), feedback, _days())
-    return render_template("admin/feedback_item.html", feedback=feedback, due=due,
+    return render_template("admin/feedback_item.html", feedback=feedback, due=queue_ops.due_date(db, feedback, _days()),
                            agencies=service.selectable_agencies(db))
 
 
@@ -61,9 +58,8 @@ def feedback_act(code):
     action = request.form.get("action")
     try:
         if action == "assign":
-            code_ = request.form.get("agency_code") or ""
-            agency = db.scalar(select(Agency).where(Agency.code == code_)) if code_ else None
-            if code_ and agency is None:
+            agency = by_code(db, Agency, request.form.get("agency_code"))
+            if request.form.get("agency_code") and agency is None:
                 raise service.FeedbackError(_("Không có cơ quan mã này."))
             queue_ops.assign(db, account, feedback, agency)
         elif action in ("in_progress", "declined"):
@@ -80,8 +76,8 @@ def feedback_act(code):
         abort(403)
     except service.FeedbackError as exc:
         db.rollback()
-        due = queue_ops.deadline(queue_ops.load_calendar(db), feedback, _days())
-        return render_template("admin/feedback_item.html", feedback=feedback, due=due, error=str(exc),
+        return render_template("admin/feedback_item.html", feedback=feedback, error=str(exc),
+                               due=queue_ops.due_date(db, feedback, _days()),
                                agencies=service.selectable_agencies(db), typed=request.form), 422
     flash(_("Đã lưu."))
     return redirect(url_for("admin.feedback_item", code=feedback.tracking_code), 303)

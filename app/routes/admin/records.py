@@ -10,10 +10,10 @@ from sqlalchemy import or_, select
 
 from app.admin import edits
 from app.cli import sync_index
-from app.db import get_session
+from app.catalogue import procedures_named
+from app.db import by_code, get_session
 from app.models import Agency, HolidayOverride, Officer, Procedure
 from app.routes.admin import bp, current_account, require
-from app.text import fold
 
 LIMIT = 50
 LABELS = {"name": _l("Tên"), "level": _l("Cấp"), "procedure_type": _l("Loại thủ tục"),
@@ -52,7 +52,7 @@ def _edit(kind: str, title: str, record_key: str, values: dict, save, after_save
 
 
 def _found(model, code):
-    record = get_session().scalar(select(model).where(model.code == code))
+    record = by_code(get_session(), model, code)
     if record is None:
         abort(404)
     return record
@@ -62,14 +62,9 @@ def _found(model, code):
 @require("editor")
 def procedures():
     q = request.args.get("q", "")[:200].strip()
-    rows = []
-    if q:
-        query = select(Procedure).where(or_(Procedure.code == q, *[Procedure.name_folded.contains(w, autoescape=True)
-                                                                  for w in fold(q).split()[:1]]))
-        for word in fold(q).split()[1:8]:
-            query = query.where(Procedure.name_folded.contains(word, autoescape=True))
-        rows = [(p.code, p.name, url_for("admin.procedure_edit", code=p.code))
-                for p in get_session().scalars(query.order_by(Procedure.code).limit(LIMIT))]
+    # The folded name starts with the code, so a code is found like any word.
+    rows = [(p.code, p.name, url_for("admin.procedure_edit", code=p.code))
+            for p in procedures_named(get_session(), q, LIMIT, include_abolished=True)]
     return render_template("admin/records.html", title=_("Thủ tục"), q=q, rows=rows, searchable=True)
 
 
