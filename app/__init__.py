@@ -32,11 +32,12 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from app import caching, cli, labels, security
+    from app import caching, cli, labels, page_cache, security
     from app.routes import register_blueprints
 
     security.init_app(app)
     caching.init_app(app)
+    page_cache.init_app(app)
     labels.init_app(app)
     register_blueprints(app)
     cli.init_app(app)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import Flask, current_app, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import page_cache
+
 CACHEABLE = ("text/html", "application/json", "text/csv", "image/svg+xml")
 
 
@@ -28,4 +30,5 @@ def init_app(app: Flask) -> None:
             return response
         response.headers.setdefault("Cache-Control", f"public, max-age={app.config['PUBLIC_MAX_AGE']}")
         response.add_etag()
+        page_cache.keep(response)
         return response.make_conditional(request)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.models import Agency, Channel, Decision, Field, Procedure, ProcedureAgency
 from app.text import fold
@@ -211,8 +211,8 @@ def get_procedure(session: Session, code: str) -> Procedure | None:
         select(Procedure).where(Procedure.code == code).options(
             selectinload(Procedure.channels).selectinload(Channel.fees),
             selectinload(Procedure.documents), selectinload(Procedure.legal_bases),
-            selectinload(Procedure.field), selectinload(Procedure.decision),
-            selectinload(Procedure.agency_links).selectinload(ProcedureAgency.agency),
+            joinedload(Procedure.field), joinedload(Procedure.decision),
+            selectinload(Procedure.agency_links).joinedload(ProcedureAgency.agency),
         )
     )
 

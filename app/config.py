@@ -25,6 +25,14 @@ class Config:
         # Public pages may be cached this many seconds, then revalidated by ETag.
         self.SEND_FILE_MAX_AGE_DEFAULT = 86400   # static files: a day, then revalidated by ETag
         self.PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "60"))
+        # Each process keeps rendered public pages while the tables they read are unchanged, for at
+        # most this many seconds (0 turns the page cache off), in at most this many megabytes.
+        self.PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+        self.PAGE_CACHE_MB = float(os.environ.get("PAGE_CACHE_MB", "32"))
+        # Pages rendered by one worker are also kept here for the other workers of this node
+        # (diskcache, at most PAGE_CACHE_DISK_MB); empty keeps them in memory only.
+        self.PAGE_CACHE_DIR = os.environ.get("PAGE_CACHE_DIR", str(INSTANCE / "page-cache"))
+        self.PAGE_CACHE_DISK_MB = float(os.environ.get("PAGE_CACHE_DISK_MB", "256"))
         # How many proxies (load balancers) stand in front: their X-Forwarded-* headers are trusted.
         self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
         # Rate limits (Flask-Limiter); one process keeps them in memory, several share a store.

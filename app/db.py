@@ -7,11 +7,15 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import versioning
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout."""
+def make_engine(url: str, track_writes: bool = True) -> Engine:
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout. Its committed writes
+    bump the tables' counters (app/versioning.py), except for migrations, which run before the
+    counters exist."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True)
@@ -23,6 +27,8 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
+    if track_writes:
+        versioning.track(engine)
     return engine
 
 

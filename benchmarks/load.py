@@ -2,8 +2,9 @@
 
 1. Static baseline: many clients fetch a static file; requests per second.
 2. The mix: search, procedure pages, late tables, satisfaction, the API and feedback (read and
-   posted, CSRF included) from many clients; errors, throughput (and its share of the static
-   figure), p50 and p95 per kind.
+   posted, CSRF included) from many clients, procedures and questions drawn with a long tail
+   (`Demand`); errors, throughput (and its share of the static figure), p50 and p95 per kind,
+   the share the page cache served; then the same mix on a server with the page cache off.
 3. Faults: feedback posted while a worker is killed with SIGKILL (every acknowledged tracking code
    must be retrievable); the search index deleted under load (pages keep answering, the index comes
    back); concurrent writes on SQLite (never a 500).
@@ -12,6 +13,7 @@ Exits non-zero when a check fails. LOAD_SECONDS sets each phase's length (defaul
 from __future__ import annotations
 
 import http.client
+import itertools
 import os
 import random
 import re
@@ -25,7 +27,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,8 +36,10 @@ CLIENTS = int(os.environ.get("LOAD_CLIENTS", "24"))
 WORKERS = 4
 QUESTIONS = ["đăng ký khai sinh", "cap lai cmnd bi mat", "sổ đỏ", "giấy phép xây dựng", "đăng ký kết hôn",
              "chứng thực bản sao", "thành lập doanh nghiệp", "giấy phép lái xe", "hộ khẩu", "trợ cấp thất nghiệp"]
-PROCEDURES = ["1.000894", "1.001193", "1.014849", "2.001610", "1.000893"]
 MONTHS = [f"2022-0{m}" for m in range(1, 9)]
+# X-Page-Cache answers seen (hit or miss), to report how much of the mix the page cache served.
+PAGE_CACHE: Counter = Counter()
+_page_cache_lock = threading.Lock()
 
 
 class Client:
@@ -64,11 +68,50 @@ class Client:
                 self.connection = None
                 if attempt:
                     raise
+        kept = response.getheader("X-Page-Cache")
+        if kept:
+            with _page_cache_lock:
+                PAGE_CACHE[kept] += 1
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";", 1)[0]
         return response.status, dict(response.getheaders()), payload
+
+
+class Demand:
+    """What visitors ask for: a few things often and a long tail. Procedures are asked for by
+    Zipf's law over the whole demo catalogue (the n-th most wanted 1/n as often as the first), and
+    half of the searches are the first words of such a procedure's name, half a common question."""
+
+    def __init__(self, procedures: list[tuple[str, str]]):
+        random.Random(7).shuffle(procedures)   # popularity has nothing to do with the code's order
+        self.procedures = procedures
+        self.weights = list(itertools.accumulate(1 / rank for rank in range(1, len(procedures) + 1)))
+
+    def procedure(self, rng: random.Random) -> tuple[str, str]:
+        return rng.choices(self.procedures, cum_weights=self.weights)[0]
+
+    def question(self, rng: random.Random) -> str:
+        if rng.random() < 0.5:
+            return rng.choice(QUESTIONS)
+        return " ".join(self.procedure(rng)[1].lower().split()[:rng.randint(2, 4)])
+
+    @classmethod
+    def of(cls, database_url: str) -> "Demand":
+        sys.path.insert(0, str(ROOT))
+        from app import create_app
+        from app.db import get_session
+        from app.models import Procedure
+        from sqlalchemy import select
+
+        app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "load", "PAGE_CACHE_SECONDS": 0})
+        with app.app_context():
+            rows = get_session().execute(select(Procedure.code, Procedure.name).order_by(Procedure.code)).all()
+        return cls([tuple(row) for row in rows])
+
+
+DEMAND: Demand | None = None
 
 
 def _free_port() -> int:
@@ -129,16 +172,16 @@ def _post_feedback(client: Client, rng: random.Random, acknowledged: list[str] |
 def mix(client: Client, rng: random.Random):
     roll = rng.random()
     if roll < 0.30:
-        kind, path = "search", "/procedures?" + urllib.parse.urlencode({"q": rng.choice(QUESTIONS)})
+        kind, path = "search", "/procedures?" + urllib.parse.urlencode({"q": DEMAND.question(rng)})
     elif roll < 0.45:
-        kind, path = "procedure", f"/procedures/{rng.choice(PROCEDURES)}"
+        kind, path = "procedure", f"/procedures/{DEMAND.procedure(rng)[0]}"
     elif roll < 0.60:
         kind, path = "late", f"/late?month={rng.choice(MONTHS)}"
     elif roll < 0.70:
         kind, path = "satisfaction", f"/satisfaction?month={rng.choice(MONTHS)}"
     elif roll < 0.90:
         kind, path = "api", rng.choice([f"/api/v1/late/agencies?month={rng.choice(MONTHS)}",
-                                         "/api/v1/procedures?" + urllib.parse.urlencode({"q": rng.choice(QUESTIONS)}),
+                                         "/api/v1/procedures?" + urllib.parse.urlencode({"q": DEMAND.question(rng)}),
                                          f"/api/v1/satisfaction?month={rng.choice(MONTHS)}"])
     else:
         return _post_feedback(client, rng)
@@ -167,35 +210,61 @@ def _workers(master: int) -> list[int]:
     return [int(pid) for pid in out.split()]
 
 
+def _serve(env: dict, port: int) -> subprocess.Popen:
+    """gunicorn with WORKERS workers on `port`, once it answers."""
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind",
+                               f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], env=env, cwd=ROOT)
+    for _ in range(100):
+        try:
+            Client(port).request("GET", "/")
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server
+
+
+def _without_page_cache(env: dict) -> float:
+    """The same mix on a second server whose page cache is off: what rendering alone sustains."""
+    port = _free_port()
+    server = _serve(dict(env, PAGE_CACHE_SECONDS="0"), port)
+    try:
+        _run(port, CLIENTS, 3, mix)
+        return _report("the same, page cache off", _run(port, CLIENTS, SECONDS, mix))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def main() -> int:
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, DATABASE_URL=os.environ.get("LOAD_DATABASE_URL", f"sqlite:///{tmp}/load.sqlite3"),
                    SECRET_KEY="load", SEARCH_INDEX_DIR=f"{tmp}/index", TTHC_DEMO="1",
-                   RATELIMIT_ENABLED="0", SESSION_COOKIE_SECURE="0", UPLOAD_DIR=f"{tmp}/uploads")
+                   RATELIMIT_ENABLED="0", SESSION_COOKIE_SECURE="0", UPLOAD_DIR=f"{tmp}/uploads",
+                   PAGE_CACHE_DIR=f"{tmp}/page-cache")
         flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
         start = time.perf_counter()
         for command in (["db", "upgrade"], ["seed-demo"], ["search", "reindex"]):
             subprocess.run(flask + command, env=env, cwd=ROOT, check=True, capture_output=True)
+        global DEMAND
+        DEMAND = Demand.of(env["DATABASE_URL"])
         print(f"== load: the demo behind {WORKERS} gunicorn workers, {CLIENTS} clients, {SECONDS:.0f} s a phase "
               f"(demo loaded in {time.perf_counter() - start:.0f} s) ==")
         port = _free_port()
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind",
-                                   f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-                                  env=env, cwd=ROOT)
+        server = _serve(env, port)
         try:
-            for _ in range(100):
-                try:
-                    Client(port).request("GET", "/")
-                    break
-                except OSError:
-                    time.sleep(0.2)
             _run(port, CLIENTS, 3, mix)   # every worker opens the index and its caches
             static_rate = _report("static file", _run(port, CLIENTS, SECONDS, static))
+            PAGE_CACHE.clear()
             run = _run(port, CLIENTS, SECONDS, mix)
             page_rate = _report("mixed pages, API and feedback", run)
+            kept = sum(PAGE_CACHE.values())
+            print(f"  page cache: {PAGE_CACHE['hit']} of {kept} public pages served from the page cache "
+                  f"({PAGE_CACHE['hit'] / max(kept, 1):.1%}); the rest rendered")
             share = page_rate / static_rate
             print(f"  pages / static throughput: {share:.1%} (target at least 25%: {'met' if share >= 0.25 else 'NOT met'})")
+            cold = _without_page_cache(env)
+            print(f"  pages / static throughput with the page cache off: {cold / static_rate:.1%}")
             if run["errors"]:
                 failures.append(f"mix: {len(run['errors'])} errors, e.g. {run['errors'][:3]}")
 

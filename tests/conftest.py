@@ -80,7 +80,7 @@ def make_app(databases: Databases, directory: Path, **extra):
     directory.mkdir(parents=True, exist_ok=True)
     config = {"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": databases.new(directory),
               "SEARCH_INDEX_DIR": str(directory / "index"), "WTF_CSRF_ENABLED": True,
-              "UPLOAD_DIR": str(directory / "uploads")}
+              "UPLOAD_DIR": str(directory / "uploads"), "PAGE_CACHE_DIR": str(directory / "page-cache")}
     config.update(extra)
     return create_app(config)
 

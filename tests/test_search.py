@@ -160,3 +160,35 @@ def test_one_process_rebuilds_at_a_time(indexed, app):
             search.reindex_all(get_session(), directory, wait=False)
     with app.app_context():
         assert search.reindex_all(get_session(), directory, wait=False) == 12
+
+
+def test_marks_fall_exactly_on_the_words_whose_folded_form_was_asked(databases, tmp_path):
+    """The one-regex highlighter against its definition, word by word, over a real sample."""
+    import json
+    import re
+
+    from markupsafe import escape
+
+    from app.search.highlight import highlight
+    from app.text import fold
+    from tests.conftest import FIXTURES
+
+    def by_definition(text, words):
+        out, last = [], 0
+        for match in re.finditer(r"\w+", text):
+            if fold(match.group()) in words:
+                out += [str(escape(text[last:match.start()])), f"<mark>{escape(match.group())}</mark>"]
+                last = match.end()
+        return "".join(out) + str(escape(text[last:]))
+
+    texts = []
+    for line in (FIXTURES / "national-sample.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        texts += [value for value in record.values() if isinstance(value, str)]
+    texts += ["ĐĂNG KÝ KHAI SINH", "Đăng ký lại; đăng-ký (dang ky)", "Giấy chứng nhận Quyền sử dụng đất"]
+    questions = [{"dang", "ky"}, {"khai", "sinh"}, {"giay", "phep", "xay", "dung"}, {"dat"}, {"ho", "tich"},
+                 {"chung", "thuc", "ban", "sao"}, {"quyen", "su", "dung"}, {"a"}, {"1"}]
+    assert any("<mark>" in str(highlight(t, q)) for t in texts for q in questions)
+    for text in texts:
+        for words in questions:
+            assert str(highlight(text, words)) == by_definition(text, words), (text[:80], words)

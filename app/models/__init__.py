@@ -10,9 +10,10 @@ from app.models.procedure import (
     Channel, Decision, DecisionItem, Document, Fee, Field, LegalBasis, Procedure,
     ProcedureAgency, ProcedureSource,
 )
+from app.models.version import DataVersion
 
 __all__ = [
-    "Account", "AuditEntry", "Agency", "AgencyMonth", "Base", "Case", "Channel", "Decision", "DecisionItem", "Document",
+    "Account", "AuditEntry", "Agency", "AgencyMonth", "Base", "Case", "Channel", "DataVersion", "Decision", "DecisionItem", "Document",
     "Fee", "Feedback", "FeedbackEvent", "Field", "HolidayOverride", "LegalBasis", "MonthRevision", "Officer", "OfficerMonth",
     "Procedure", "ProcedureAgency", "ProcedureSource", "PublishedMonth", "Rating", "Step",
 ]
