@@ -2,12 +2,12 @@
 on disk for all the workers of a node (PAGE_CACHE_DIR), so that a page is rendered once per node.
 
 A page is kept under its full address (host, language prefix and query) and the htmx headers
-it varies by, with the write counters (app/versioning.py) of every table its rendering read. It
-is served again only while none of those counters has moved (one small query per request, so
-a write committed by any worker or node is seen at once) and for at most PAGE_CACHE_SECONDS,
-which bounds what depends on the clock (today's date, the recent period) or on the search index
-between an import's commit and its index sync. Only what the caching rules call public is kept:
-a page holding a CSRF token, setting a cookie or showing a flash message never is.
+it varies by, with the write counters (app/versioning.py) of every table its rendering read, and
+of the search index when it asked the index. It is served again only while none of those
+counters has moved (one small query per request, so a write committed by any worker or node is
+seen at once) and for at most PAGE_CACHE_SECONDS, which bounds what depends on the clock (today's
+date, the recent period). Only what the caching rules call public is kept: a page holding a CSRF
+token, setting a cookie or showing a flash message never is.
 """
 from __future__ import annotations
 

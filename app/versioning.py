@@ -26,6 +26,8 @@ _MAYBE_WRITE = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|WI
 EVERYTHING = "*"
 # The row holding a random number that names the database (set by migration 0005).
 DATABASE = "#database"
+# Bumped when a search index was rebuilt or synced; read by every page that asked the index.
+SEARCH_INDEX = "#search-index"
 
 
 def _bump_sql(paramstyle: str) -> str:
@@ -75,6 +77,20 @@ def track(engine: Engine) -> None:
     @event.listens_for(engine, "rollback")
     def _forget(conn):
         conn.info.pop(WRITTEN, None)
+
+
+def bump(engine: Engine, name: str) -> None:
+    """Count a change the tables do not show (the search index rewritten), in its own transaction."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql(_bump_sql(engine.dialect.paramstyle), (name,))
+
+
+def note_read(name: str) -> None:
+    """This request's page depends on `name` too (a counter bumped with `bump`)."""
+    if has_request_context():
+        reads = g.get("tthc_reads")
+        if reads is not None:
+            reads.add(name)
 
 
 def collect_reads() -> set[str]:

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from sqlalchemy import select
 
 from app.db import get_session
 from app.imports.cases import import_cases
@@ -153,6 +154,21 @@ def test_a_month_cannot_be_published_before_it_ends_or_when_empty(app):
             publish_month(session, Month(2023, 5), now=dt.datetime(2023, 5, 31, 12, tzinfo=dt.timezone.utc))
         with pytest.raises(PublishError, match="không có hồ sơ"):
             publish_month(session, Month(2021, 1))
+
+
+def test_months_end_and_are_published_on_vietnam_time(app, monkeypatch):
+    """At 00:30 on 1 June in Vietnam it is still 31 May in UTC: May has ended for the province."""
+    from app import clock
+    from app.models import PublishedMonth
+
+    build(app)
+    monkeypatch.setattr(clock, "local_now", lambda: dt.datetime(2023, 6, 1, 0, 30))
+    with app.app_context():
+        session = get_session()
+        assert publish_month(session, Month(2023, 5)).revision == 1
+        published = session.scalar(select(PublishedMonth))
+        assert published.published_at.replace(tzinfo=None) == dt.datetime(2023, 6, 1, 0, 30)
+    assert "01/06/2023" in app.test_client().get("/late/months").get_data(as_text=True)
 
 
 def test_publish_month_command(runner, app):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.feedback.service import local_now
+from app.clock import local_now
 from app.models import Account, Agency
 from app.models.admin import ROLES
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from app.feedback.service import local_now
+from app.clock import local_now
 from app.models import Account, AuditEntry
 
 

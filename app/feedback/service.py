@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from app.feedback.criteria import CriteriaSet
 from app.models import Agency, Case, Feedback, FeedbackEvent, Officer, Procedure, Rating, Step
+from app.clock import local_now
 from app.text import fold
 
 KINDS = ("phan_anh", "kien_nghi")
 STATUSES = ("received", "in_progress", "answered", "declined")
 OVERALL = ("very_satisfied", "satisfied", "unsatisfied")
 SATISFIED = ("very_satisfied", "satisfied")
-VIETNAM = dt.timezone(dt.timedelta(hours=7))
 # Crockford's base32 without I, L, O, U: read aloud or copied from paper without confusion.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_GROUPS, GROUP_SIZE = 4, 4   # 16 symbols: 80 random bits
@@ -31,11 +31,6 @@ class FeedbackError(ValueError):
 
 class DuplicateRating(ValueError):
     """The case code has been rated already."""
-
-
-def local_now() -> dt.datetime:
-    """Now in Vietnam, naive, as every stored date-time of the site."""
-    return dt.datetime.now(VIETNAM).replace(tzinfo=None)
 
 
 def new_tracking_code() -> str:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.late import rules
 from app.late.calendar import WorkCalendar
 from app.late.rules import Deadline, Month
@@ -172,7 +173,7 @@ def publish_month(session: Session, month: Month, by: str | None = None, note: s
     """Recompute `month` and make it public; a published month changes only with a revision note.
 
     With `commit=False` the caller commits (the back office, with its audit entry)."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or clock.local_now()   # Vietnam's time: the month ends at midnight there
     if month.last_day >= now.date():
         raise PublishError(f"tháng {month} chưa kết thúc, chưa thể công bố")
     figures = compute_month(session, month)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy.orm import Session
 
+from app import versioning
 from app.search import index as _index
 from app.search.analyzer import Analysed, analyse
 from app.search.engine import Engine
@@ -77,6 +78,7 @@ def search(directory: str, question: str, filters: dict[str, str | None], page: 
 
     Raises IndexUnavailable when the index is missing or damaged.
     """
+    versioning.note_read(versioning.SEARCH_INDEX)   # a kept page of results lasts until the next sync
     try:
         engine = scorer(directory)
     except IndexUnavailable:
@@ -156,12 +158,16 @@ def reindex_all(session: Session, directory: str, procs: int = 1, wait: bool = T
     """Rebuild the whole index from the database; return the number of procedures indexed."""
     count = _index.rebuild(session, directory, procs=procs, wait=wait)
     forget(directory)
+    versioning.bump(session.get_bind(), versioning.SEARCH_INDEX)
     return count
 
 
 def sync(session: Session, directory: str) -> tuple[int, int]:
     """Write the procedures that changed since the index last saw them; (written, deleted)."""
-    return _index.sync(session, directory)
+    written, deleted = _index.sync(session, directory)
+    if written or deleted:
+        versioning.bump(session.get_bind(), versioning.SEARCH_INDEX)
+    return written, deleted
 
 
 def rebuild_in_background(session_factory, directory: str) -> bool:
