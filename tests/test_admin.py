@@ -2,6 +2,7 @@
 publishing and correcting a month, answering feedback, the audit log, throttled login."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -341,6 +342,30 @@ def test_the_queue_filters_in_place_with_htmx_and_the_same_markup(office, client
     assert "HX-Request" in response.headers["Vary"]
     assert fragment.select_one("table") is not None and fragment.select_one("form.filters") is None
     assert str(fragment.select_one("table")) == str(full.select_one("#queue table"))
+
+
+def test_the_queue_is_paged_and_counts_overdue_feedback(office, client):
+    office.config["PER_PAGE"] = 2
+    with office.app_context():
+        session = get_session()
+        codes = [service.submit_feedback(session, kind="phan_anh", content=f"Phản ánh số {n}",
+                                         now=dt.datetime(2023, 5, n + 1, 9)).tracking_code for n in range(5)]
+        late = codes[0]
+        for code in codes[1:3]:   # answered: never overdue
+            feedback = service.find_feedback(session, code)
+            service.answer_feedback(session, feedback, "Đã trả lời.", now=dt.datetime(2023, 5, 20, 9))
+        session.commit()
+    login(client, "editor@tinh.gov.vn")
+    seen = []
+    for number in (1, 2, 3):
+        page = BeautifulSoup(client.get(f"/admin/feedback?page={number}").data, "html.parser")
+        assert "5 phản ánh" in page.select_one(".count").text
+        seen += [a.text for a in page.select("#queue tbody a.code")]
+    assert seen == codes, "every feedback once, oldest first, two a page"
+    assert client.get("/admin/feedback?page=0").status_code == 400
+    overdue = BeautifulSoup(client.get("/admin/feedback?overdue=1").data, "html.parser")
+    assert [a.text for a in overdue.select("#queue tbody a.code")] == [late, codes[3]]
+    assert "3 phản ánh" in overdue.select_one(".count").text
 
 
 def test_a_corrected_time_limit_moves_computed_due_dates(office, client):

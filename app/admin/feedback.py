@@ -54,6 +54,8 @@ def queue(session: Session, account: Account, days: int, status: str | None = No
         query = query.where(Feedback.agency_id == account.agency_id)
     if status:
         query = query.where(Feedback.status == status)
+    if overdue_only:   # only open feedback can be overdue: the rest is not even read
+        query = query.where(Feedback.status.in_(OPEN))
     if agency is not None:
         query = query.where(Feedback.agency_id == agency.id)
     items = []

@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from app.admin import feedback as queue_ops
+from app.catalogue import Page, int_param
 from app.db import by_code, get_session
 from app.feedback import service
 from app.models import Agency
@@ -27,9 +28,12 @@ def feedback_queue():
     if status and status not in STATUSES:
         abort(400)
     agency = by_code(db, Agency, request.args.get("agency"))
+    number = int_param(request.args, "page", 1, 1, 100000)
+    per_page = current_app.config["PER_PAGE"]
     items = queue_ops.queue(db, account, _days(), status, agency, request.args.get("overdue") == "1")
+    page = Page(items[(number - 1) * per_page:number * per_page], len(items), number, per_page)
     timely = queue_ops.timeliness(db, _days(), account.agency_id if account.role == "responder" else None)
-    return render_page("admin/feedback_queue.html", "queue", items=items, timely=timely, days=_days(),
+    return render_page("admin/feedback_queue.html", "queue", page=page, timely=timely, days=_days(),
                        agencies=service.selectable_agencies(db), args=request.args.to_dict())
 
 
