@@ -9,20 +9,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app import db
+from app.imports import KINDS, importers
 from app.imports.errors import ImportRejected, ImportReport
 
 SEED = Path(__file__).resolve().parent.parent / "seed"
-
-
-def importers():
-    from app.imports.agencies import import_agencies
-    from app.imports.cases import import_cases, import_steps
-    from app.imports.people import import_holidays, import_officers
-    from app.imports.procedures import import_procedures
-
-    return {"agencies": import_agencies, "procedures": import_procedures,
-            "officers": import_officers, "cases": import_cases, "steps": import_steps,
-            "holidays": import_holidays}
 
 
 def run_import(kind: str, path: str, skip_invalid: bool = False) -> ImportReport:
@@ -76,7 +66,7 @@ def _import_command(kind: str):
 
 
 import_group = AppGroup("import", help="Import data files.")
-for _kind in ("agencies", "procedures", "officers", "cases", "steps", "holidays"):
+for _kind in KINDS:
     import_group.command(_kind)(_import_command(_kind))
 
 db_group = AppGroup("db", help="Database schema.")
@@ -247,10 +237,9 @@ def feedback_status(code, status, note):
 @click.option("--agency", "agency_code", help="The agency of a responder account.")
 def create_admin(email, password_stdin, role, agency_code):
     """Create an Office account (the password is asked for, or read from standard input)."""
-    from sqlalchemy import select
-
     from app.admin import audit
     from app.admin.accounts import AccountError, create_account
+    from app.db import by_code
     from app.models import Agency
 
     if password_stdin:
@@ -258,7 +247,7 @@ def create_admin(email, password_stdin, role, agency_code):
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     session = db.get_session()
-    agency = session.scalar(select(Agency).where(Agency.code == agency_code)) if agency_code else None
+    agency = by_code(session, Agency, agency_code)
     if agency_code and agency is None:
         click.echo(f"error: no agency with code {agency_code!r}", err=True)
         sys.exit(1)

@@ -85,6 +85,8 @@ def test_login_logout_and_the_session_cookie(office, client):
 def test_secure_cookie_outside_debug(databases, tmp_path):
     app = make_app(databases, tmp_path, TESTING=False)
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    cookie = app.test_client().get("/admin/login").headers["Set-Cookie"]   # the form's CSRF session
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_repeated_failures_lock_the_account_and_bursts_are_throttled(office, client):

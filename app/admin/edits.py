@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.admin import audit
+from app.db import by_code
 from app.imports.errors import ImportReport
 from app.imports.linking import link_procedures
 from app.imports.merge import OFFICE
@@ -19,8 +20,6 @@ from app.text import fold
 PROCEDURE_FIELDS = ("name", "level", "procedure_type", "subjects", "conditions", "issuing_agency",
                     "receiving_address", "status")
 PROCEDURE_STATUSES = ("in_force", "amended", "abolished")
-AGENCY_FIELDS = ("name", "level", "aliases", "parent_code", "valid_from", "valid_to")
-OFFICER_FIELDS = ("name", "title", "agency_code")
 
 
 class EditError(ValueError):
@@ -32,6 +31,21 @@ def _clean(value) -> str | None:
     return value or None
 
 
+def _changes(before: dict, values: dict, convert=None) -> dict:
+    """The fields of `before` that `values` sends with another value (cleaned, then `convert`ed)."""
+    wanted = {f: _clean(values[f]) for f in before if f in values}
+    if convert:
+        wanted = convert(wanted)
+    return {f: v for f, v in wanted.items() if v != before[f]}
+
+
+def _log(session: Session, account: Account, kind: str, code: str, before: dict, changes: dict) -> dict:
+    """Record the correction of one record with its values before, commit, and return the changes."""
+    audit.record(session, account, f"{kind}.edit", kind, code, None, {k: before[k] for k in changes}, changes)
+    session.commit()
+    return changes
+
+
 def procedure_values(procedure: Procedure) -> dict:
     return {f: getattr(procedure, f) for f in PROCEDURE_FIELDS}
 
@@ -39,8 +53,7 @@ def procedure_values(procedure: Procedure) -> dict:
 def edit_procedure(session: Session, account: Account, procedure: Procedure, values: dict) -> dict:
     """Save the changed parts as the Office's correction; return the changes (empty if none)."""
     before = procedure_values(procedure)
-    wanted = {f: _clean(values.get(f)) for f in PROCEDURE_FIELDS if f in values}
-    changes = {f: v for f, v in wanted.items() if v != before[f]}
+    changes = _changes(before, values)
     if not changes:
         return {}
     if "name" in changes and not changes["name"]:
@@ -48,18 +61,13 @@ def edit_procedure(session: Session, account: Account, procedure: Procedure, val
     if "status" in changes and changes["status"] not in PROCEDURE_STATUSES:
         raise EditError(f"trạng thái không hợp lệ: {changes['status']}")
     _save_office(session, procedure, changes)
-    audit.record(session, account, "procedure.edit", "procedure", procedure.code, None,
-                 {k: before[k] for k in changes}, changes)
-    session.commit()
-    return changes
+    return _log(session, account, "procedure", procedure.code, before, changes)
 
 
 def _agency(session: Session, code: str | None) -> Agency | None:
     """The agency with this code (None for no code); EditError for an unknown one."""
-    if not code:
-        return None
-    agency = session.scalar(select(Agency).where(Agency.code == code))
-    if agency is None:
+    agency = by_code(session, Agency, code)
+    if code and agency is None:
         raise EditError(f"không có cơ quan mã {code}")
     return agency
 
@@ -130,6 +138,10 @@ def agency_values(agency: Agency) -> dict:
             "valid_from": agency.valid_from, "valid_to": agency.valid_to}
 
 
+def officer_values(officer: Officer) -> dict:
+    return {"name": officer.name, "title": officer.title, "agency_code": officer.agency.code if officer.agency else None}
+
+
 def _date(value) -> dt.date | None:
     if isinstance(value, dt.date) or value is None:
         return value
@@ -142,11 +154,8 @@ def _date(value) -> dt.date | None:
 def edit_agency(session: Session, account: Account, agency: Agency, values: dict) -> dict:
     """Correct an agency; procedures are linked again when its names change."""
     before = agency_values(agency)
-    wanted = {f: _clean(values.get(f)) for f in AGENCY_FIELDS if f in values}
-    for key in ("valid_from", "valid_to"):
-        if key in wanted:
-            wanted[key] = _date(wanted[key])
-    changes = {f: v for f, v in wanted.items() if v != before[f]}
+    changes = _changes(before, values, lambda wanted: {k: _date(v) if k.startswith("valid_") else v
+                                                       for k, v in wanted.items()})
     if not changes:
         return {}
     if "name" in changes and not changes["name"]:
@@ -167,16 +176,12 @@ def edit_agency(session: Session, account: Account, agency: Agency, values: dict
         agency.name_folded = fold(agency.name)
     if {"name", "aliases"} & set(changes):
         link_procedures(session)
-    audit.record(session, account, "agency.edit", "agency", agency.code, None,
-                 {k: before[k] for k in changes}, changes)
-    session.commit()
-    return changes
+    return _log(session, account, "agency", agency.code, before, changes)
 
 
 def edit_officer(session: Session, account: Account, officer: Officer, values: dict) -> dict:
-    before = {"name": officer.name, "title": officer.title, "agency_code": officer.agency.code if officer.agency else None}
-    wanted = {f: _clean(values.get(f)) for f in OFFICER_FIELDS if f in values}
-    changes = {f: v for f, v in wanted.items() if v != before[f]}
+    before = officer_values(officer)
+    changes = _changes(before, values)
     if not changes:
         return {}
     if "name" in changes and not changes["name"]:
@@ -186,10 +191,7 @@ def edit_officer(session: Session, account: Account, officer: Officer, values: d
     for key in ("name", "title"):
         if key in changes:
             setattr(officer, key, changes[key])
-    audit.record(session, account, "officer.edit", "officer", officer.code, None,
-                 {k: before[k] for k in changes}, changes)
-    session.commit()
-    return changes
+    return _log(session, account, "officer", officer.code, before, changes)
 
 
 def set_holiday(session: Session, account: Account, day: dt.date, name: str | None, kind: str | None) -> None:
@@ -213,14 +215,9 @@ def set_holiday(session: Session, account: Account, day: dt.date, name: str | No
     session.commit()
 
 
-def history(session: Session, target_type: str, target: str) -> list[AuditEntry]:
-    """The logged changes of one record, the latest first."""
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.target_type == target_type,
-                                                         AuditEntry.target == target)
-                                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())))
-
-
-def history_of_kind(session: Session, target_type: str, limit: int = 50) -> list[AuditEntry]:
-    """The latest logged changes of one kind of record."""
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.target_type == target_type)
-                                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))
+def history(session: Session, target_type: str, target: str | None = None, limit: int = 50) -> list[AuditEntry]:
+    """The latest logged changes of one record, or of every record of a kind when `target` is None."""
+    query = select(AuditEntry).where(AuditEntry.target_type == target_type)
+    if target is not None:
+        query = query.where(AuditEntry.target == target)
+    return list(session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))

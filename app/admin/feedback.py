@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.admin import audit
@@ -20,6 +20,17 @@ OPEN = ("received", "in_progress")
 
 class NotAllowed(PermissionError):
     """The account may not act on this feedback."""
+
+
+def _scoped(query, account: Account):
+    """Only the feedback `account` may see: a responder sees their agency's."""
+    return query.where(Feedback.agency_id == account.agency_id) if account.role == "responder" else query
+
+
+def status_counts(session: Session, account: Account) -> dict[str, int]:
+    """How many feedback the account may see, by status."""
+    return dict(session.execute(_scoped(select(Feedback.status, func.count()).group_by(Feedback.status),
+                                        account)).all())
 
 
 def may_see(account: Account, feedback: Feedback) -> bool:
@@ -49,9 +60,8 @@ def queue(session: Session, account: Account, days: int, status: str | None = No
     """The feedback the account may see, oldest first, with deadlines."""
     today = today or service.local_now().date()
     calendar = load_calendar(session)
-    query = select(Feedback).options(selectinload(Feedback.agency), selectinload(Feedback.procedure))
-    if account.role == "responder":
-        query = query.where(Feedback.agency_id == account.agency_id)
+    query = _scoped(select(Feedback).options(selectinload(Feedback.agency), selectinload(Feedback.procedure)),
+                    account)
     if status:
         query = query.where(Feedback.status == status)
     if overdue_only:   # only open feedback can be overdue: the rest is not even read
@@ -78,12 +88,10 @@ class Timeliness:
         return percent(self.on_time, self.answered)
 
 
-def timeliness(session: Session, days: int, agency_id: int | None = None) -> Timeliness:
-    """Answered feedback, and how many within the deadline."""
+def timeliness(session: Session, days: int, account: Account) -> Timeliness:
+    """Answered feedback the account may see, and how many within the deadline."""
     calendar = load_calendar(session)
-    query = select(Feedback).where(Feedback.status == "answered")
-    if agency_id is not None:
-        query = query.where(Feedback.agency_id == agency_id)
+    query = _scoped(select(Feedback).where(Feedback.status == "answered"), account)
     answered = on_time = 0
     for feedback in session.scalars(query):
         answered += 1
@@ -101,15 +109,20 @@ def _state(feedback: Feedback) -> dict:
             "published": feedback.published}
 
 
+def _log(session: Session, account: Account, action: str, feedback: Feedback, summary: str | None,
+         before: dict) -> None:
+    """Record one action on `feedback` with its state before and after, in the action's transaction."""
+    audit.record(session, account, action, "feedback", feedback.tracking_code, summary, before, _state(feedback))
+    session.commit()
+
+
 def assign(session: Session, account: Account, feedback: Feedback, agency: Agency | None) -> None:
     """Give the feedback to an agency to answer (administrators and editors)."""
     if account.role not in ("admin", "editor"):
         raise NotAllowed(feedback.tracking_code)
     before = _state(feedback)
     feedback.agency = agency
-    audit.record(session, account, "feedback.assign", "feedback", feedback.tracking_code,
-                 agency.name if agency else None, before, _state(feedback))
-    session.commit()
+    _log(session, account, "feedback.assign", feedback, agency.name if agency else None, before)
 
 
 def mark(session: Session, account: Account, feedback: Feedback, status: str, note: str | None) -> None:
@@ -117,9 +130,7 @@ def mark(session: Session, account: Account, feedback: Feedback, status: str, no
     _check(account, feedback)
     before = _state(feedback)
     service.set_status(session, feedback, status, note=note)
-    audit.record(session, account, f"feedback.{status}", "feedback", feedback.tracking_code, note, before,
-                 _state(feedback))
-    session.commit()
+    _log(session, account, f"feedback.{status}", feedback, note, before)
 
 
 def answer(session: Session, account: Account, feedback: Feedback, text: str, publish: bool) -> None:
@@ -128,9 +139,7 @@ def answer(session: Session, account: Account, feedback: Feedback, text: str, pu
     before = _state(feedback)
     by = feedback.agency.name if feedback.agency else "Văn phòng UBND tỉnh"
     service.answer_feedback(session, feedback, text, by=by, publish=publish)
-    audit.record(session, account, "feedback.answer", "feedback", feedback.tracking_code, text[:200], before,
-                 _state(feedback))
-    session.commit()
+    _log(session, account, "feedback.answer", feedback, text[:200], before)
 
 
 def set_published(session: Session, account: Account, feedback: Feedback, publish: bool) -> None:
@@ -141,6 +150,4 @@ def set_published(session: Session, account: Account, feedback: Feedback, publis
         raise service.FeedbackError("người gửi không đồng ý công khai")
     before = _state(feedback)
     feedback.published = publish
-    audit.record(session, account, "feedback.publish" if publish else "feedback.unpublish", "feedback",
-                 feedback.tracking_code, None, before, _state(feedback))
-    session.commit()
+    _log(session, account, "feedback.publish" if publish else "feedback.unpublish", feedback, None, before)

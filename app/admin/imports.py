@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from app.imports import KINDS
 from app.imports.errors import ImportReport
 
-KINDS = ("agencies", "procedures", "officers", "cases", "steps", "holidays")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 

@@ -37,13 +37,12 @@ def _login_first():
 
 
 def require(*roles: str):
-    """Allow only the given roles (administrators always); others get 403."""
+    """Allow only the given roles (administrators always); others get 403. Anonymous visitors never
+    get here: `_login_first` has sent them to the login."""
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             account = current_account()
-            if account is None:
-                return redirect(url_for("admin.login"))
             if account.role != "admin" and account.role not in roles:
                 abort(403)
             return view(*args, **kwargs)

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from app.admin import accounts, audit
 from app.admin import feedback as feedback_ops
 from app.db import get_session
-from app.models import Feedback
 from app.routes.admin import bp, current_account
 from app.security import limiter
 
@@ -56,14 +54,10 @@ def dashboard():
     """What waits for the signed-in person."""
     db = get_session()
     account = current_account()
-    query = select(Feedback.status, func.count()).group_by(Feedback.status)
-    if account.role == "responder":
-        query = query.where(Feedback.agency_id == account.agency_id)
-    counts = dict(db.execute(query).all())
     days = current_app.config["FEEDBACK_ANSWER_DAYS"]
     overdue = len(feedback_ops.queue(db, account, days, overdue_only=True))
-    timely = feedback_ops.timeliness(db, days, account.agency_id if account.role == "responder" else None)
-    return render_template("admin/dashboard.html", counts=counts, overdue=overdue, timely=timely, days=days)
+    return render_template("admin/dashboard.html", counts=feedback_ops.status_counts(db, account), overdue=overdue,
+                           timely=feedback_ops.timeliness(db, days, account), days=days)
 
 
 @bp.route("/password", methods=["GET", "POST"])

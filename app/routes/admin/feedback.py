@@ -32,7 +32,7 @@ def feedback_queue():
     per_page = current_app.config["PER_PAGE"]
     items = queue_ops.queue(db, account, _days(), status, agency, request.args.get("overdue") == "1")
     page = Page(items[(number - 1) * per_page:number * per_page], len(items), number, per_page)
-    timely = queue_ops.timeliness(db, _days(), account.agency_id if account.role == "responder" else None)
+    timely = queue_ops.timeliness(db, _days(), account)
     return render_page("admin/feedback_queue.html", "queue", page=page, timely=timely, days=_days(),
                        agencies=service.selectable_agencies(db), args=request.args.to_dict())
 

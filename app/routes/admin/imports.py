@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 
 from app.admin import audit
 from app.admin import imports as uploads
-from app.cli import importers, run_import
+from app.cli import run_import
 from app.db import get_session
+from app.imports import KINDS, importers
 from app.imports.errors import ImportRejected
 from app.routes.admin import bp, current_account, require
 
@@ -16,23 +17,25 @@ def _directory() -> str:
     return current_app.config["UPLOAD_DIR"]
 
 
+def _form(**context) -> str:
+    return render_template("admin/imports.html", kinds=KINDS, **context)
+
+
 @bp.route("/imports", methods=["GET", "POST"])
 @require("editor")
 def imports():
     """Choose a kind and a file; the answer is the preview of what it would change."""
     if request.method == "GET":
-        return render_template("admin/imports.html", kinds=uploads.KINDS)
+        return _form()
     kind = request.form.get("kind", "")
     upload = request.files.get("file")
-    if kind not in uploads.KINDS or upload is None or not upload.filename:
-        return render_template("admin/imports.html", kinds=uploads.KINDS, kind=kind,
-                               error=_("Hãy chọn loại dữ liệu và tệp.")), 422
+    if kind not in KINDS or upload is None or not upload.filename:
+        return _form(kind=kind, error=_("Hãy chọn loại dữ liệu và tệp.")), 422
     data = upload.read()
     try:
         report = uploads.preview(current_app.extensions["engine"], importers()[kind], data)
     except ImportRejected as exc:
-        return render_template("admin/imports.html", kinds=uploads.KINDS, kind=kind,
-                               error=_("Không đọc được tệp: %(reason)s", reason=str(exc))), 422
+        return _form(kind=kind, error=_("Không đọc được tệp: %(reason)s", reason=str(exc))), 422
     token = uploads.keep_upload(_directory(), kind, data)
     return render_template("admin/import_preview.html", kind=kind, report=report, token=token,
                            filename=upload.filename)

@@ -25,6 +25,10 @@ LABELS = {"name": _l("Tên"), "level": _l("Cấp"), "procedure_type": _l("Loại
 LONG = {"subjects", "conditions", "receiving_address"}
 
 
+def _saved(changes: dict) -> str:
+    return _("Đã lưu %(n)s thay đổi.", n=len(changes)) if changes else _("Không có gì thay đổi.")
+
+
 def _form(values: dict) -> list[dict]:
     return [{"name": k, "label": LABELS[k], "value": "" if v is None else str(v), "long": k in LONG}
             for k, v in values.items()]
@@ -45,7 +49,7 @@ def _edit(kind: str, title: str, record_key: str, values: dict, save, after_save
         else:
             if changes and after_save:
                 after_save()
-            flash(_("Đã lưu %(n)s thay đổi.", n=len(changes)) if changes else _("Không có gì thay đổi."))
+            flash(_saved(changes))
             return redirect(request.path, 303)
     return render_template("admin/record_edit.html", title=title, fields=_form(values), error=error,
                            history=edits.history(db, kind, record_key), **extra), status
@@ -93,7 +97,7 @@ def procedure_times(code):
         db.rollback()
         flash(str(exc), "error")
     else:
-        flash(_("Đã lưu %(n)s thay đổi.", n=len(changes)) if changes else _("Không có gì thay đổi."))
+        flash(_saved(changes))
     return redirect(url_for("admin.procedure_edit", code=procedure.code), 303)
 
 
@@ -129,8 +133,7 @@ def officers():
 @require("editor")
 def officer_edit(code):
     officer = _found(Officer, code)
-    values = {"name": officer.name, "title": officer.title, "agency_code": officer.agency.code if officer.agency else None}
-    return _edit("officer", officer.name, officer.code, values,
+    return _edit("officer", officer.name, officer.code, edits.officer_values(officer),
                  lambda db, account, typed: edits.edit_officer(db, account, officer, typed))
 
 
@@ -158,4 +161,4 @@ def holidays():
                 return redirect(url_for("admin.holidays"), 303)
     rows = list(db.scalars(select(HolidayOverride).order_by(HolidayOverride.date.desc())))
     return render_template("admin/holidays.html", rows=rows, error=error,
-                           history=edits.history_of_kind(db, "holiday")), status
+                           history=edits.history(db, "holiday")), status
