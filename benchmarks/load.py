@@ -99,7 +99,6 @@ class Demand:
 
     @classmethod
     def of(cls, database_url: str) -> "Demand":
-        sys.path.insert(0, str(ROOT))
         from app import create_app
         from app.db import get_session
         from app.models import Procedure
