@@ -7,8 +7,10 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
-from app import db, i18n
+from app import db
+from app.web import i18n
 from app.config import Config
+from app.search.service import SearchService
 
 csrf = CSRFProtect()
 htmx = Htmx()
@@ -28,17 +30,19 @@ def create_app(config: dict | None = None) -> Flask:
     if (app.debug or app.testing) and "SESSION_COOKIE_SECURE" not in (config or {}):
         app.config["SESSION_COOKIE_SECURE"] = False
     db.init_app(app)
+    app.extensions["search"] = SearchService(app.config["SEARCH_INDEX_DIR"], app.extensions["sessionmaker"])
     i18n.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from app import caching, cli, labels, page_cache, security
+    from app import cli
+    from app.web import caching, page_cache, security, templating
     from app.routes import register_blueprints
 
     security.init_app(app)
     caching.init_app(app)
     page_cache.init_app(app)
-    labels.init_app(app)
+    templating.init_app(app)
     register_blueprints(app)
     cli.init_app(app)
     return app

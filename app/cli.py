@@ -1,37 +1,36 @@
-"""Command line: `flask --app wsgi import ...`, `seed-demo`, `db upgrade`."""
+"""Command line: `flask --app wsgi import ...`, `seed-demo`, `db upgrade`, ...
+
+Each command is one unit of work: it calls the services, then commits once. The services write
+their own audit entries, naming the person at the command line as `cli:<user>`."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app import db
-from app.imports import KINDS, importers
+from app import db, imports
+from app.audit import Actor
+from app.imports import KINDS
 from app.imports.errors import ImportRejected, ImportReport
 
 SEED = Path(__file__).resolve().parent.parent / "seed"
 
 
-def run_import(kind: str, path: str, skip_invalid: bool = False) -> ImportReport:
-    """Run one import of `kind` from the file at `path` in the current app; the index follows."""
-    data = Path(path).read_bytes()
-    report = importers()[kind](db.get_session(), data, skip_invalid=skip_invalid)
-    if report.applied and kind in ("procedures", "agencies"):
-        sync_index()
-    return report
+def _session():
+    return db.get_session()
 
 
-def sync_index() -> tuple[int, int]:
-    """Bring the search index in step with the database (building it when it is missing)."""
-    from app import search
+def _search():
+    return current_app.extensions["search"]
 
-    directory = current_app.config["SEARCH_INDEX_DIR"]
-    result = search.sync(db.get_session(), directory)
-    search.forget(directory)
-    return result
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
 
 
 def _report(report: ImportReport, rejects: str | None) -> None:
@@ -51,12 +50,16 @@ def _import_command(kind: str):
     @click.option("--rejects", type=click.Path(dir_okay=False), help="Write rejected rows to this CSV.")
     @click.option("--skip-invalid", is_flag=True, help="Import the valid rows, report the rest.")
     def command(file, rejects, skip_invalid):
+        session = _session()
         try:
-            report = run_import(kind, file, skip_invalid)
+            report = imports.run(session, Actor.command_line(), kind, Path(file).read_bytes(),
+                                 source=Path(file).name, skip_invalid=skip_invalid)
         except ImportRejected as exc:
             click.echo(f"error: {exc}", err=True)
             click.echo("imported 0, updated 0, rejected 0")
             sys.exit(1)
+        if report.applied:
+            session.commit()   # the search index follows a catalogue change once it is committed
         _report(report, rejects)
         if not report.applied:
             sys.exit(1)
@@ -78,17 +81,15 @@ def search_reindex():
     """Rebuild the search index from the database."""
     import time
 
-    from app import search
-
     start = time.perf_counter()
-    count = search.reindex_all(db.get_session(), current_app.config["SEARCH_INDEX_DIR"], procs=2)
+    count = _search().reindex(_session(), procs=2)
     click.echo(f"indexed {count} procedures in {time.perf_counter() - start:.1f} s")
 
 
 @search_group.command("sync")
 def search_sync():
     """Index what changed since the index was last written (all of it if there is no index)."""
-    written, deleted = sync_index()
+    written, deleted = _search().sync(_session())
     click.echo(f"index in step: {written} written, {deleted} deleted")
 
 
@@ -103,18 +104,20 @@ def db_upgrade():
 @with_appcontext
 @click.argument("month")
 @click.option("--note", help="Public note saying why a published month is corrected.")
-@click.option("--by", "by", default="command line", show_default=True, help="Who publishes.")
-def publish_month_command(month, note, by):
+def publish_month_command(month, note):
     """Recompute MONTH (YYYY-MM) and make its late tables public."""
     from app.late.rules import Month
     from app.late.store import PublishError, publish_month
 
     try:
-        result = publish_month(db.get_session(), Month.parse(month), by=by, note=note)
-    except ValueError as exc:
-        message = str(exc) if isinstance(exc, PublishError) else f"tháng không hợp lệ: {month!r} (YYYY-MM)"
-        click.echo(f"error: {message}", err=True)
-        sys.exit(1)
+        parsed = Month.parse(month)
+    except ValueError:
+        _fail(f"tháng không hợp lệ: {month!r} (YYYY-MM)")
+    try:
+        result = publish_month(_session(), parsed, Actor.command_line(), note=note)
+    except PublishError as exc:
+        _fail(str(exc))
+    _session().commit()
     click.echo(_published_line(result))
 
 
@@ -131,26 +134,27 @@ def _published_line(result) -> str:
 @click.option("--if-empty", is_flag=True, help="Load only the parts that are still empty.")
 def seed_demo(if_empty):
     """Load the demo data set: Kon Tum's agencies, procedures, eight months of case files, ratings
-    and feedback."""
+    and feedback (one transaction: all of it or nothing)."""
     from sqlalchemy import func, select
 
     from app.feedback.criteria import criteria_set
     from app.models import Case, Procedure, Rating
     from seed import feedback_demo
 
-    session = db.get_session()
+    session, actor = _session(), Actor.command_line()
     loaded = True
     if not (if_empty and session.scalar(select(func.count(Procedure.id)))):
         for kind, name in (("agencies", "agencies-kontum.csv"), ("procedures", "procedures.jsonl.gz")):
-            _apply(run_import(kind, str(SEED / name)))
+            _apply(imports.run(session, actor, kind, (SEED / name).read_bytes(), source=name))
         loaded = False
     if not (if_empty and session.scalar(select(func.count(Case.id)))):
-        _seed_late_tables(session)
+        _seed_late_tables(session, actor)
         loaded = False
     if not (if_empty and session.scalar(select(func.count(Rating.id)))):
-        ratings, feedback = feedback_demo.load(session, criteria_set(current_app.config["RATING_CRITERIA"]))
+        ratings, feedback = feedback_demo.load(session, criteria_set(current_app.config["RATING_CRITERIA"]), actor)
         click.echo(f"demo ratings {ratings}, feedback {feedback}")
         loaded = False
+    session.commit()
     if loaded:
         click.echo("demo data already loaded")
 
@@ -161,7 +165,7 @@ def _apply(report: ImportReport) -> None:
         sys.exit(1)
 
 
-def _seed_late_tables(session) -> None:
+def _seed_late_tables(session, actor: Actor) -> None:
     from sqlalchemy import select
 
     from app.imports.cases import import_cases, import_steps
@@ -176,19 +180,18 @@ def _seed_late_tables(session) -> None:
     for kind, importer in (("officers", import_officers), ("cases", import_cases), ("steps", import_steps)):
         _apply(importer(session, demo.rows(kind)))
     for month in late_demo.MONTHS:
-        click.echo(_published_line(publish_month(session, month, by="seed-demo")))
+        click.echo(_published_line(publish_month(session, month, actor)))
 
 
-feedback_group = AppGroup("feedback", help="Answer citizens' feedback (the back office does it in the browser).")
+feedback_group = AppGroup("feedback", help="Answer citizens' feedback (the back office does it in the browser too).")
 
 
 def _feedback(code: str):
     from app.feedback import service
 
-    found = service.find_feedback(db.get_session(), code)
+    found = service.find_feedback(_session(), code)
     if found is None:
-        click.echo(f"error: no feedback with tracking code {code!r}", err=True)
-        sys.exit(1)
+        _fail(f"no feedback with tracking code {code!r}")
     return found
 
 
@@ -203,11 +206,10 @@ def feedback_answer(code, text, by, publish):
 
     feedback = _feedback(code)
     try:
-        answer_feedback(db.get_session(), feedback, text, by=by, publish=publish)
-        db.get_session().commit()
+        answer_feedback(_session(), Actor.command_line(), feedback, text, by=by, publish=publish)
     except FeedbackError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        _fail(str(exc))
+    _session().commit()
     click.echo(f"answered {feedback.tracking_code}" + (" (published)" if publish else ""))
 
 
@@ -221,11 +223,10 @@ def feedback_status(code, status, note):
 
     feedback = _feedback(code)
     try:
-        set_status(db.get_session(), feedback, status, note=note)
-        db.get_session().commit()
+        set_status(_session(), Actor.command_line(), feedback, status, note=note)
     except FeedbackError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        _fail(str(exc))
+    _session().commit()
     click.echo(f"{feedback.tracking_code}: {status}")
 
 
@@ -237,7 +238,6 @@ def feedback_status(code, status, note):
 @click.option("--agency", "agency_code", help="The agency of a responder account.")
 def create_admin(email, password_stdin, role, agency_code):
     """Create an Office account (the password is asked for, or read from standard input)."""
-    from app.admin import audit
     from app.admin.accounts import AccountError, create_account
     from app.db import by_code
     from app.models import Agency
@@ -246,18 +246,14 @@ def create_admin(email, password_stdin, role, agency_code):
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    session = db.get_session()
+    session = _session()
     agency = by_code(session, Agency, agency_code)
     if agency_code and agency is None:
-        click.echo(f"error: no agency with code {agency_code!r}", err=True)
-        sys.exit(1)
+        _fail(f"no agency with code {agency_code!r}")
     try:
-        account = create_account(session, email, password, role=role, agency=agency)
+        account = create_account(session, Actor.command_line(), email, password, role=role, agency=agency)
     except AccountError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    session.flush()
-    audit.record(session, None, "account.create", "account", account.email, role)
+        _fail(str(exc))
     session.commit()
     click.echo(f"created {role} {account.email}")
 

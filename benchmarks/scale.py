@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 from app import create_app, search
 from app.db import get_session, upgrade
 from app.imports.procedures import import_procedures
+from sqlalchemy.orm import Session
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 PROVINCES = ["Hà Giang", "Cao Bằng", "Lào Cai", "Điện Biên", "Lai Châu", "Sơn La", "Yên Bái",
@@ -54,12 +55,13 @@ def run() -> None:
                           "SEARCH_INDEX_DIR": directory})
         data = variants()
         print(f"== scale: {len(PROVINCES)} provinces' variants of the national records ==")
-        with app.app_context():
-            session = get_session()
+        # A session of its own, so that the index is built whole here rather than synced at commit.
+        with Session(bind=app.extensions["engine"]) as session:
             start = time.perf_counter()
             report = import_procedures(session, data)
+            session.commit()
             imported = time.perf_counter() - start
-            count = search.reindex_all(session, directory, procs=2)
+            count = app.extensions["search"].reindex(session, procs=2)
             total = time.perf_counter() - start
         print(f"  import {report.summary()} in {imported:.0f} s; with indexing ({count:,} procedures) {total:.0f} s")
         logging.getLogger("werkzeug").setLevel(logging.ERROR)

@@ -14,6 +14,7 @@ import random
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit import Actor
 from app.feedback import service
 from app.feedback.criteria import CriteriaSet
 from app.models import Case, Procedure
@@ -41,7 +42,7 @@ PRIVATE_CONTACTS = [("Nguyễn Văn Demo", "demo.nguoi.gui@example.vn", "0905 00
                     (None, None, "0260 3 000 222"), ("Trần Thị Minh Họa", None, None)]
 
 
-def load(session: Session, criteria: CriteriaSet) -> tuple[int, int]:
+def load(session: Session, criteria: CriteriaSet, actor: Actor) -> tuple[int, int]:
     """Add the demo ratings and feedback; return how many of each."""
     rng = random.Random(SEED)
     agencies = sorted(service.selectable_agencies(session), key=lambda a: a.code)
@@ -79,18 +80,15 @@ def load(session: Session, criteria: CriteriaSet) -> tuple[int, int]:
         feedback += 1
         if number % 9 == 8:
             continue  # still received
-        service.set_status(session, item, "in_progress", now=received + dt.timedelta(days=1))
-        session.commit()
+        service.set_status(session, actor, item, "in_progress", now=received + dt.timedelta(days=1))
         if number == 13:
             continue
-        service.answer_feedback(session, item, answer, by="Văn phòng UBND tỉnh",
+        service.answer_feedback(session, actor, item, answer, by="Văn phòng UBND tỉnh",
                                 publish=item.publish_consent, now=received + dt.timedelta(days=3 + rng.randrange(9)))
-        session.commit()
     spam = service.submit_feedback(session, kind="phan_anh", content="Quảng cáo vay tiền nhanh, liên hệ ngay!!!",
                                    now=dt.datetime(2022, 8, 20, 23, 11))
-    service.set_status(session, spam, "declined", note="Nội dung quảng cáo, không phải phản ánh.",
+    service.set_status(session, actor, spam, "declined", note="Nội dung quảng cáo, không phải phản ánh.",
                        now=dt.datetime(2022, 8, 22, 8, 30))
-    session.commit()
     return RATINGS, feedback + 1
 
 

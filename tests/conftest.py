@@ -107,15 +107,13 @@ def runner(app):
 
 
 def load(app, *steps) -> None:
-    """Run imports in their own app context, closed before the test's requests; the index follows."""
-    from app.cli import sync_index
-
+    """Run imports in their own app context, committed before the test's requests; the index follows."""
     with app.app_context():
         session = get_session()
         for importer, name in steps:
             report = importer(session, fixture_bytes(name))
             assert report.applied, report.rejected
-        sync_index()
+        session.commit()
 
 
 def fixture_bytes(name: str) -> bytes:

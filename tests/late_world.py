@@ -6,6 +6,7 @@ from app.imports.people import import_officers
 from app.imports.procedures import import_procedures
 from app.late.rules import Month
 from app.late.store import publish_month
+from app.audit import Actor
 from tests.conftest import load
 
 WORLD = ((import_agencies, "agencies.csv"), (import_procedures, "national-sample.jsonl"),
@@ -18,4 +19,5 @@ def build(app, *publish: str) -> None:
     load(app, *WORLD)
     with app.app_context():
         for month in publish:
-            publish_month(get_session(), Month.parse(month), by="test")
+            publish_month(get_session(), Month.parse(month), Actor("test"))
+        get_session().commit()

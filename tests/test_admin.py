@@ -18,6 +18,7 @@ from app.imports.procedures import import_procedures
 from app.late.rules import Month
 from app.late.store import compute_month
 from app.models import Account, Agency, AuditEntry, Case, Feedback, Officer
+from app.audit import Actor
 from tests import late_world
 from tests.conftest import FIXTURES, fixture_bytes, make_app
 
@@ -28,9 +29,9 @@ def accounts(app) -> None:
     with app.app_context():
         session = get_session()
         stp = session.scalar(select(Agency).where(Agency.code == "T.STP"))
-        create_account(session, "admin@tinh.gov.vn", PASSWORD, "admin")
-        create_account(session, "editor@tinh.gov.vn", PASSWORD, "editor")
-        create_account(session, "stp@tinh.gov.vn", PASSWORD, "responder", agency=stp)
+        create_account(session, Actor("test"), "admin@tinh.gov.vn", PASSWORD, "admin")
+        create_account(session, Actor("test"), "editor@tinh.gov.vn", PASSWORD, "editor")
+        create_account(session, Actor("test"), "stp@tinh.gov.vn", PASSWORD, "responder", agency=stp)
         session.commit()
 
 
@@ -108,6 +109,7 @@ def test_a_responder_answers_only_their_agency_and_cannot_import(office, client)
         mine = service.submit_feedback(session, kind="phan_anh", content="Hồ sơ chậm ở Sở", agency=stp)
         other = service.submit_feedback(session, kind="phan_anh", content="Hồ sơ chậm ở huyện", agency=h1)
         mine_code, other_code = mine.tracking_code, other.tracking_code
+        session.commit()
     login(client, "stp@tinh.gov.vn")
     queue = client.get("/admin/feedback").get_data(as_text=True)
     assert mine_code in queue and other_code not in queue
@@ -135,6 +137,7 @@ def test_an_editor_assigns_publishes_and_declines(office, client):
         item = service.submit_feedback(session, kind="kien_nghi", content="Đề nghị nộp online", publish_consent=True)
         spam = service.submit_feedback(session, kind="phan_anh", content="Quảng cáo")
         code, spam_code = item.tracking_code, spam.tracking_code
+        session.commit()
     login(client, "editor@tinh.gov.vn")
     page = f"/admin/feedback/{code}"
     assert post(client, page, page, action="assign", agency_code="T.H1").status_code == 303
@@ -218,7 +221,8 @@ def test_publishing_and_correcting_a_month(office, client):
     assert "Bổ sung hồ sơ nhập muộn" in client.get("/late/months").get_data(as_text=True)
     with office.app_context():
         entries = list(get_session().scalars(select(AuditEntry).where(AuditEntry.action == "month.publish")))
-        assert [(e.target, e.after["revision"]) for e in entries] == [("2023-05", 1), ("2023-05", 2)]
+        assert [(e.actor, e.target, e.after["revision"]) for e in entries] == [
+            ("test", "2023-04", 1), ("editor@tinh.gov.vn", "2023-05", 1), ("editor@tinh.gov.vn", "2023-05", 2)]
     login(client, "admin@tinh.gov.vn")
     csv = client.get("/admin/audit.csv").get_data(as_text=True)
     assert "month.publish" in csv and "Bổ sung hồ sơ nhập muộn" in csv
@@ -230,6 +234,7 @@ def _add_a_late_case(app) -> None:
                 "C99,,T.STP,2023-05-02 08:00,2023-05-05,2023-05-19 10:00,,,O1\n").encode()
         report = import_cases(get_session(), data)
         assert report.applied
+        get_session().commit()
 
 
 def test_create_admin_and_password_change(office, client):
@@ -256,6 +261,7 @@ def test_hiding_an_abusive_comment_keeps_its_scores(office, client):
         rating = service.submit_rating(session, criteria_set("nd61-2018"), overall="unsatisfied", scores={},
                                        agency=stp, comment="Cán bộ X là đồ tồi")
         rating_id = rating.id
+        session.commit()
     assert "đồ tồi" in client.get("/agencies/T.STP").get_data(as_text=True)
     login(client, "editor@tinh.gov.vn")
     assert post(client, f"/admin/ratings/{rating_id}", "/admin/ratings", action="hide", reason="").status_code == 303
@@ -355,7 +361,7 @@ def test_the_queue_is_paged_and_counts_overdue_feedback(office, client):
         late = codes[0]
         for code in codes[1:3]:   # answered: never overdue
             feedback = service.find_feedback(session, code)
-            service.answer_feedback(session, feedback, "Đã trả lời.", now=dt.datetime(2023, 5, 20, 9))
+            service.answer_feedback(session, Actor("test"), feedback, "Đã trả lời.", now=dt.datetime(2023, 5, 20, 9))
         session.commit()
     login(client, "editor@tinh.gov.vn")
     seen = []

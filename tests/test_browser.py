@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 
 from app.admin.accounts import create_account
 from app.db import get_session
+from app.audit import Actor
 from tests import late_world
 from tests.conftest import make_app
 
@@ -41,7 +42,7 @@ def site(databases, tmp_path_factory):
     late_world.build(app, "2023-04")
     with app.app_context():
         session = get_session()
-        create_account(session, "editor@tinh.gov.vn", PASSWORD, "editor")
+        create_account(session, Actor("test"), "editor@tinh.gov.vn", PASSWORD, "editor")
         session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

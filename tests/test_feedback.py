@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.db import get_session
 from app.feedback import service
 from app.models import Feedback
+from app.audit import Actor
 from tests import late_world
 
 CONTACT = {"name": "Phạm Thị Riêng Tư", "email": "rieng.tu@example.vn", "phone": "0905 123 456"}
@@ -50,8 +51,8 @@ def test_a_feedback_from_form_to_tracking_page_to_published_answer(app, client):
         session = get_session()
         feedback = service.find_feedback(session, code)
         assert feedback.contact_email == CONTACT["email"] and feedback.agency.code == "T.STP"
-        service.set_status(session, feedback, "in_progress")
-        service.answer_feedback(session, feedback, "Sở đã trả kết quả ngày 12/5 và gửi thư xin lỗi.",
+        service.set_status(session, Actor("test"), feedback, "in_progress")
+        service.answer_feedback(session, Actor("test"), feedback, "Sở đã trả kết quả ngày 12/5 và gửi thư xin lỗi.",
                                 by="Sở Tư pháp", publish=True)
         session.commit()
 
@@ -77,8 +78,8 @@ def test_an_answer_is_published_only_with_consent(app, client):
         session = get_session()
         feedback = service.find_feedback(session, code)
         with pytest.raises(service.FeedbackError, match="không đồng ý công khai"):
-            service.answer_feedback(session, feedback, "Trả lời.", publish=True)
-        service.answer_feedback(session, feedback, "Trả lời riêng.", publish=False)
+            service.answer_feedback(session, Actor("test"), feedback, "Trả lời.", publish=True)
+        service.answer_feedback(session, Actor("test"), feedback, "Trả lời riêng.", publish=False)
         session.commit()
     assert "Trả lời riêng." in client.get(f"/feedback/{code}").get_data(as_text=True)
     assert "Trả lời riêng." not in client.get("/feedback").get_data(as_text=True)

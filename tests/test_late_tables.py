@@ -10,6 +10,7 @@ from app.db import get_session
 from app.imports.cases import import_cases
 from app.late.rules import Month
 from app.late.store import PublishError, compute_month, publish_month
+from app.audit import Actor
 from tests.conftest import soup
 from tests.late_world import build
 
@@ -131,16 +132,18 @@ def test_published_figures_are_frozen_until_corrected_with_a_note(client, app):
         session = get_session()
         assert import_cases(session, b"case_code,agency_code,received_at,due_at,finished_at\n"
                                      b"C11,T.STP,2023-05-02,2023-05-04,2023-05-22\n").applied
+        session.commit()
         # The database now counts a third late file, but the public figures do not move by themselves.
         assert sum(c.late for c in compute_month(session, Month(2023, 5)).agencies.values()) == 3
     assert client.get("/api/v1/late/agencies?month=2023-05").get_json()["totals"]["late"] == 2
     with app.app_context():
         session = get_session()
         with pytest.raises(PublishError, match="ghi chú"):
-            publish_month(session, Month(2023, 5))
-        result = publish_month(session, Month(2023, 5), by="Văn phòng", note="Bổ sung hồ sơ C11 nhập muộn.")
+            publish_month(session, Month(2023, 5), Actor("test"))
+        result = publish_month(session, Month(2023, 5), Actor("Văn phòng"), note="Bổ sung hồ sơ C11 nhập muộn.")
         assert result.revision == 2 and result.changed
-        assert not publish_month(session, Month(2023, 5)).changed
+        assert not publish_month(session, Month(2023, 5), Actor("test")).changed
+        session.commit()
     assert client.get("/api/v1/late/agencies?month=2023-05").get_json()["totals"]["late"] == 3
     archive = client.get("/late/months").get_data(as_text=True)
     assert "Bổ sung hồ sơ C11 nhập muộn." in archive
@@ -151,9 +154,9 @@ def test_a_month_cannot_be_published_before_it_ends_or_when_empty(app):
     with app.app_context():
         session = get_session()
         with pytest.raises(PublishError, match="chưa kết thúc"):
-            publish_month(session, Month(2023, 5), now=dt.datetime(2023, 5, 31, 12, tzinfo=dt.timezone.utc))
+            publish_month(session, Month(2023, 5), Actor("test"), now=dt.datetime(2023, 5, 31, 12, tzinfo=dt.timezone.utc))
         with pytest.raises(PublishError, match="không có hồ sơ"):
-            publish_month(session, Month(2021, 1))
+            publish_month(session, Month(2021, 1), Actor("test"))
 
 
 def test_months_end_and_are_published_on_vietnam_time(app, monkeypatch):
@@ -165,9 +168,10 @@ def test_months_end_and_are_published_on_vietnam_time(app, monkeypatch):
     monkeypatch.setattr(clock, "local_now", lambda: dt.datetime(2023, 6, 1, 0, 30))
     with app.app_context():
         session = get_session()
-        assert publish_month(session, Month(2023, 5)).revision == 1
+        assert publish_month(session, Month(2023, 5), Actor("test")).revision == 1
         published = session.scalar(select(PublishedMonth))
         assert published.published_at.replace(tzinfo=None) == dt.datetime(2023, 6, 1, 0, 30)
+        session.commit()
     assert "01/06/2023" in app.test_client().get("/late/months").get_data(as_text=True)
 
 

@@ -8,7 +8,8 @@ import time
 from bs4 import BeautifulSoup
 from sqlalchemy import text
 
-from app import create_app, page_cache, versioning
+from app import create_app, versioning
+from app.web import page_cache
 from app.db import get_session, make_engine
 from tests import late_world
 from tests.test_feedback import send

@@ -27,7 +27,7 @@ def test_numbers_are_formatted_exactly_as_babel_would():
     from flask_babel import get_locale
 
     from app import create_app
-    from app.i18n import number, percent
+    from app.web.i18n import number, percent
 
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": "sqlite://", "PAGE_CACHE_SECONDS": 0})
     rng = random.Random(1)

@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app import audit
+from app.audit import Actor
 from app.clock import local_now
 from app.models import Account, Agency
 from app.models.admin import ROLES
@@ -39,9 +41,9 @@ def check_password_strength(password: str) -> None:
         raise AccountError(f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự")
 
 
-def create_account(session: Session, email: str, password: str, role: str = "admin",
+def create_account(session: Session, actor: Actor | Account, email: str, password: str, role: str = "admin",
                    agency: Agency | None = None, name: str | None = None) -> Account:
-    """Create an account (not committed); raise AccountError for a taken email or a weak password."""
+    """Create an account, logged (not committed); AccountError for a taken email or a weak password."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise AccountError(f"địa chỉ thư điện tử không hợp lệ: {email!r}")
@@ -56,14 +58,24 @@ def create_account(session: Session, email: str, password: str, role: str = "adm
                       agency=agency if role == "responder" else None, active=True, created_at=local_now(),
                       failed_logins=0, session_version=1)
     session.add(account)
+    session.flush()
+    audit.record(session, actor, "account.create", "account", account.email, role, None,
+                 {"role": account.role, "agency": agency.code if agency else None})
     return account
 
 
-def authenticate(session: Session, email: str, password: str, now: dt.datetime | None = None) -> Account | None:
-    """The account when the password is right; None otherwise. Raise LockedOut while locked.
+def set_active(session: Session, actor: Actor | Account, account: Account, active: bool) -> None:
+    """Deactivate an account (its sessions end) or reactivate it, logged (not committed)."""
+    before = {"active": account.active}
+    account.active = active
+    account.session_version = (account.session_version or 1) + 1
+    audit.record(session, actor, "account.activate" if active else "account.deactivate", "account",
+                 account.email, None, before, {"active": active})
 
-    Commits the failure count or the login time.
-    """
+
+def authenticate(session: Session, email: str, password: str, now: dt.datetime | None = None) -> Account | None:
+    """The account when the password is right (the login logged); None otherwise. Raise LockedOut
+    while locked. The failure count or the login time is for the caller to commit, even on failure."""
     now = now or local_now()
     account = session.scalar(select(Account).where(Account.email == normalise_email(email)))
     if account is None or not account.active:
@@ -75,19 +87,19 @@ def authenticate(session: Session, email: str, password: str, now: dt.datetime |
         account.failed_logins = (account.failed_logins or 0) + 1
         if account.failed_logins >= MAX_FAILURES:
             account.locked_until, account.failed_logins = now + LOCKOUT, 0
-        session.commit()
         if account.locked_until and account.locked_until > now:
             raise LockedOut(account.locked_until)
         return None
     account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
-    session.commit()
+    audit.record(session, account, "login", now=now)
     return account
 
 
-def change_password(account: Account, current: str, new: str) -> None:
-    """Change the password (not committed); every other session of the account ends."""
+def change_password(session: Session, account: Account, current: str, new: str) -> None:
+    """Change the password, logged (not committed); every other session of the account ends."""
     if not check_password_hash(account.password_hash, current or ""):
         raise AccountError("mật khẩu hiện tại không đúng")
     check_password_strength(new)
     account.password_hash = generate_password_hash(new)
     account.session_version = (account.session_version or 1) + 1
+    audit.record(session, account, "password.change", "account", account.email)

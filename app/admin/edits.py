@@ -1,6 +1,7 @@
 """Corrections made in the back office to procedures, agencies, officers and holidays, each logged
-with before and after. Procedures are corrected through an "office" source that the merge applies
-over the imported ones, so that the next import of the same records does not undo a correction."""
+with before and after (the caller commits). Procedures are corrected through an "office" source
+that the merge applies over the imported ones, so that the next import of the same records does
+not undo a correction."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,13 +9,14 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.admin import audit
+from app import audit
 from app.db import by_code
 from app.imports.errors import ImportReport
 from app.imports.linking import link_procedures
 from app.imports.merge import OFFICE
 from app.imports.procedures import apply_records
-from app.models import Account, Agency, AuditEntry, HolidayOverride, Officer, Procedure, ProcedureSource
+from app.models import Account, Agency, HolidayOverride, Officer, Procedure, ProcedureSource
+from app.search.service import catalogue_changed
 from app.text import fold
 
 PROCEDURE_FIELDS = ("name", "level", "procedure_type", "subjects", "conditions", "issuing_agency",
@@ -40,9 +42,8 @@ def _changes(before: dict, values: dict, convert=None) -> dict:
 
 
 def _log(session: Session, account: Account, kind: str, code: str, before: dict, changes: dict) -> dict:
-    """Record the correction of one record with its values before, commit, and return the changes."""
+    """Record the correction of one record with its values before, and return the changes."""
     audit.record(session, account, f"{kind}.edit", kind, code, None, {k: before[k] for k in changes}, changes)
-    session.commit()
     return changes
 
 
@@ -118,7 +119,6 @@ def edit_processing_times(session: Session, account: Account, procedure: Procedu
         return {}
     _save_office(session, procedure, {"channels": channels})
     audit.record(session, account, "procedure.edit", "procedure", procedure.code, None, before, after)
-    session.commit()
     return after
 
 
@@ -130,6 +130,7 @@ def _save_office(session: Session, procedure: Procedure, changes: dict) -> None:
     payload.update(changes)
     ids = apply_records(session, [(0, OFFICE, payload)], ImportReport())
     link_procedures(session, ids)
+    catalogue_changed(session)
 
 
 def agency_values(agency: Agency) -> dict:
@@ -176,6 +177,7 @@ def edit_agency(session: Session, account: Account, agency: Agency, values: dict
         agency.name_folded = fold(agency.name)
     if {"name", "aliases"} & set(changes):
         link_procedures(session)
+    catalogue_changed(session)
     return _log(session, account, "agency", agency.code, before, changes)
 
 
@@ -212,12 +214,3 @@ def set_holiday(session: Session, account: Account, day: dt.date, name: str | No
         existing.name, existing.kind = name or None, kind
         after = {"name": existing.name, "kind": kind}
     audit.record(session, account, "holiday.edit", "holiday", day.isoformat(), None, before, after)
-    session.commit()
-
-
-def history(session: Session, target_type: str, target: str | None = None, limit: int = 50) -> list[AuditEntry]:
-    """The latest logged changes of one record, or of every record of a kind when `target` is None."""
-    query = select(AuditEntry).where(AuditEntry.target_type == target_type)
-    if target is not None:
-        query = query.where(AuditEntry.target == target)
-    return list(session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))

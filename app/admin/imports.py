@@ -15,21 +15,13 @@ from app.imports.errors import ImportReport
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-class _DryRun(Session):
-    """A session whose commit only flushes: everything the import wrote is then rolled back."""
-
-    def commit(self) -> None:
-        self.flush()
-
-
 def preview(engine: Engine, importer, data: bytes) -> ImportReport:
-    """What importing `data` would do: the same code as a real import, nothing kept."""
-    session = _DryRun(bind=engine)
-    try:
-        return importer(session, data)
-    finally:
-        session.rollback()
-        session.close()
+    """What importing `data` would do: the same code as a real import, in a transaction rolled back."""
+    with Session(bind=engine) as session:
+        try:
+            return importer(session, data)
+        finally:
+            session.rollback()
 
 
 def keep_upload(directory: str, kind: str, data: bytes) -> str:

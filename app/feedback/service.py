@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -11,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app import audit
+from app.audit import Actor
 from app.feedback.criteria import CriteriaSet
-from app.models import Agency, Case, Feedback, FeedbackEvent, Officer, Procedure, Rating, Step
+from app.models import Account, Agency, Case, Feedback, FeedbackEvent, Officer, Procedure, Rating, Step
 from app.clock import local_now
 from app.text import fold
 
@@ -48,34 +48,27 @@ def normalise_code(text: str) -> str:
     return "-".join(raw[i:i + GROUP_SIZE] for i in range(0, len(raw), GROUP_SIZE))
 
 
-def client_hash(secret: str, address: str | None) -> str:
-    """A keyed hash of a client address: enough to see repeats, never the address itself."""
-    return hmac.new(secret.encode(), (address or "").encode(), hashlib.sha256).hexdigest()[:32]
-
-
 def submit_feedback(session: Session, *, kind: str, content: str, procedure: Procedure | None = None,
                     agency: Agency | None = None, name: str | None = None, email: str | None = None,
                     phone: str | None = None, publish_consent: bool = False,
                     client: str | None = None, now: dt.datetime | None = None) -> Feedback:
-    """Store a feedback and return it with its tracking code, committed."""
+    """Add a feedback with a tracking code no other feedback has, and return it (not committed)."""
     if kind not in KINDS:
         raise ValueError(kind)
     now = now or local_now()
-    for _attempt in range(5):
-        feedback = Feedback(
-            tracking_code=new_tracking_code(), kind=kind, content=content.strip(), procedure=procedure,
-            agency=agency or _agency_of(session, procedure), contact_name=name or None,
-            contact_email=email or None, contact_phone=phone or None, publish_consent=publish_consent,
-            status="received", received_at=now, published=False, client_hash=client,
-            folded=fold(content))
-        feedback.events.append(FeedbackEvent(status="received", at=now))
-        session.add(feedback)
-        try:
-            session.commit()
-            return feedback
-        except IntegrityError:   # a tracking code drawn twice: 1 in 2^80, but never lose a feedback
-            session.rollback()
-    raise RuntimeError("could not draw a unique tracking code")
+    code = new_tracking_code()
+    while session.scalar(select(Feedback.id).where(Feedback.tracking_code == code)) is not None:
+        code = new_tracking_code()   # 1 in 2^80, but never refuse a feedback for it
+    feedback = Feedback(
+        tracking_code=code, kind=kind, content=content.strip(), procedure=procedure,
+        agency=agency or _agency_of(session, procedure), contact_name=name or None,
+        contact_email=email or None, contact_phone=phone or None, publish_consent=publish_consent,
+        status="received", received_at=now, published=False, client_hash=client,
+        folded=fold(content))
+    feedback.events.append(FeedbackEvent(status="received", at=now))
+    session.add(feedback)
+    session.flush()
+    return feedback
 
 
 def _agency_of(session: Session, procedure: Procedure | None) -> Agency | None:
@@ -96,21 +89,36 @@ def find_feedback(session: Session, code: str) -> Feedback | None:
     return session.scalar(select(Feedback).where(Feedback.tracking_code == code)) if code else None
 
 
-def set_status(session: Session, feedback: Feedback, status: str, note: str | None = None,
+def feedback_state(feedback: Feedback) -> dict:
+    """What the audit log records of a feedback before and after an action."""
+    return {"status": feedback.status, "agency": feedback.agency.code if feedback.agency else None,
+            "published": feedback.published}
+
+
+def log_action(session: Session, actor: Actor | Account, action: str, feedback: Feedback, summary: str | None,
+               before: dict) -> None:
+    """Record one action on `feedback` with its state before and after, in the action's transaction."""
+    audit.record(session, actor, action, "feedback", feedback.tracking_code, summary, before,
+                 feedback_state(feedback))
+
+
+def set_status(session: Session, actor: Actor | Account, feedback: Feedback, status: str, note: str | None = None,
                now: dt.datetime | None = None) -> None:
-    """Move a feedback to `status` (in progress or declined), recording when (not committed)."""
+    """Move a feedback to `status` (in progress or declined), recording when and by whom (not committed)."""
     if status not in ("in_progress", "declined"):
         raise FeedbackError(f"trạng thái không hợp lệ: {status}")
     if feedback.status in ("answered", "declined"):
         raise FeedbackError(f"phản ánh {feedback.tracking_code} đã đóng ({feedback.status})")
+    before = feedback_state(feedback)
     now = now or local_now()
     feedback.status = status
     feedback.events.append(FeedbackEvent(status=status, at=now, note=note))
     if status == "declined":
         feedback.published = False
+    log_action(session, actor, f"feedback.{status}", feedback, note, before)
 
 
-def answer_feedback(session: Session, feedback: Feedback, answer: str, by: str | None = None,
+def answer_feedback(session: Session, actor: Actor | Account, feedback: Feedback, answer: str, by: str | None = None,
                     publish: bool = False, now: dt.datetime | None = None) -> None:
     """Give the answer the citizen sees; publish it in /feedback only if the citizen consented (not committed)."""
     answer = (answer or "").strip()
@@ -120,12 +128,14 @@ def answer_feedback(session: Session, feedback: Feedback, answer: str, by: str |
         raise FeedbackError(f"phản ánh {feedback.tracking_code} đã bị từ chối")
     if publish and not feedback.publish_consent:
         raise FeedbackError(f"người gửi {feedback.tracking_code} không đồng ý công khai")
+    before = feedback_state(feedback)
     now = now or local_now()
     feedback.answer, feedback.answered_at, feedback.answered_by = answer, now, by
     feedback.status = "answered"
     feedback.published = publish
     feedback.folded = fold(f"{feedback.content} {answer}")
     feedback.events.append(FeedbackEvent(status="answered", at=now))
+    log_action(session, actor, "feedback.answer", feedback, answer[:200], before)
 
 
 @dataclass
@@ -168,7 +178,7 @@ def submit_rating(session: Session, criteria: CriteriaSet, *, overall: str, scor
                   agency: Agency | None, procedure: Procedure | None = None, officer: Officer | None = None,
                   case_code: str | None = None, comment: str | None = None, client: str | None = None,
                   now: dt.datetime | None = None) -> Rating:
-    """Store a rating, committed. A case code that matches a file verifies it and names the agency
+    """Add a rating (not committed). A case code that matches a file verifies it and names the agency
     and officer; a case code already rated raises DuplicateRating."""
     if overall not in OVERALL:
         raise ValueError(overall)
@@ -191,10 +201,22 @@ def submit_rating(session: Session, criteria: CriteriaSet, *, overall: str, scor
         comment=(comment or "").strip() or None, comment_hidden=False, client_hash=client)
     session.add(rating)
     try:
-        session.commit()
+        session.flush()
     except IntegrityError:
+        # Another request rated the same file between the check and this write.
         session.rollback()
         if case_code and already_rated(session, case_code):
             raise DuplicateRating(case_code) from None
         raise
     return rating
+
+
+def set_comment_hidden(session: Session, actor: Actor | Account, rating: Rating, hide: bool,
+                       reason: str | None) -> None:
+    """Hide an abusive comment with its reason, or show it again; the scores always count (not committed)."""
+    if hide and not reason:
+        raise FeedbackError("hãy ghi lý do ẩn góp ý")
+    before = {"comment_hidden": rating.comment_hidden, "hidden_reason": rating.hidden_reason}
+    rating.comment_hidden, rating.hidden_reason = hide, reason if hide else None
+    audit.record(session, actor, "rating.hide" if hide else "rating.show", "rating", str(rating.id),
+                 reason or None, before, {"comment_hidden": rating.comment_hidden, "hidden_reason": rating.hidden_reason})

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.catalogue import BadParameter
+from app.params import BadParameter
 from app.late.rules import Month, percent
-from app.late.tables import Period
+from app.late.tables import Period, read_period
 from app.models import Agency, Officer, Rating
 
 # Officers appear in the results only with at least this many ratings in the period.
@@ -170,6 +170,13 @@ def recent_period(months: list[str], count: int = 12) -> Period | None:
     if not months:
         return None
     return Period(Month.parse(months[min(count, len(months)) - 1]), Month.parse(months[0]))
+
+
+def satisfaction_period(session: Session, args, agency_id: int | None = None) -> tuple[Period | None, list[str]]:
+    """The period asked for, else the latest month with ratings (None when there are none), and
+    the rated months, the latest first."""
+    months = rated_months(session, agency_id)
+    return read_period(args, months[0] if months else None), months
 
 
 def rated_months(session: Session, agency_id: int | None = None) -> list[str]:

@@ -1,6 +1,12 @@
 """Importers of the data files, one per kind: `flask import KIND FILE` and the back office's uploads."""
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
+from app import audit
+from app.audit import Actor
+from app.imports.errors import ImportReport
+from app.models import Account
 
 KINDS = ("agencies", "procedures", "officers", "cases", "steps", "holidays")
 
@@ -15,3 +21,14 @@ def importers() -> dict:
 
     return dict(zip(KINDS, (import_agencies, import_procedures, import_officers, import_cases, import_steps,
                             import_holidays)))
+
+
+def run(session: Session, actor: Actor | Account, kind: str, data: bytes, source: str | None = None,
+        skip_invalid: bool = False) -> ImportReport:
+    """Import `data` as `kind` (not committed); an applied import is logged with its file's name."""
+    report = importers()[kind](session, data, skip_invalid=skip_invalid)
+    if report.applied:
+        audit.record(session, actor, f"import.{kind}", "file", (source or "")[:120] or None, report.summary(),
+                     None, {"imported": report.imported, "updated": report.updated,
+                            "rejected": len(report.rejected)})
+    return report

@@ -9,6 +9,7 @@ from app.imports.linking import link_procedures
 from app.imports.readers import read_rows
 from app.imports.values import parse_date
 from app.models import Agency
+from app.search.service import catalogue_changed
 from app.text import fold, nfc
 
 HEADERS = {
@@ -76,40 +77,37 @@ def _parent_problem(code: str, parents: dict, existing: set) -> str | None:
 
 
 def import_agencies(session: Session, data: bytes, skip_invalid: bool = False) -> ImportReport:
-    """Import an agencies file all or nothing (or only its valid rows with `skip_invalid`)."""
+    """Import an agencies file all or nothing (or only its valid rows with `skip_invalid`); the caller commits."""
     accepted, rejected = validate(session, data)
     report = ImportReport(rejected=rejected)
     if rejected and not skip_invalid:
         return report
-    try:
-        agencies = {a.code: a for a in session.scalars(select(Agency))}
-        changed = False
-        for _number, record in accepted:
-            agency = agencies.get(record["code"])
-            if agency is None:
-                agency = Agency(code=record["code"])
-                session.add(agency)
-                agencies[record["code"]] = agency
-                report.imported += 1
-                changed = True
-            before = _state(agency)
-            agency.name = record["name"]
-            agency.name_folded = fold(record["name"])
-            agency.level = record["level"]
-            agency.valid_from, agency.valid_to = record["valid_from"], record["valid_to"]
-            agency.aliases = record["aliases"]
-            agency.parent = agencies.get(record["parent_code"]) if record["parent_code"] else None
-            if before is not None and before != _state(agency):
-                report.updated += 1
-                changed = True
-            elif before is not None:
-                report.unchanged += 1
-        if changed:
-            link_procedures(session)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    agencies = {a.code: a for a in session.scalars(select(Agency))}
+    changed = False
+    for _number, record in accepted:
+        agency = agencies.get(record["code"])
+        if agency is None:
+            agency = Agency(code=record["code"])
+            session.add(agency)
+            agencies[record["code"]] = agency
+            report.imported += 1
+            changed = True
+        before = _state(agency)
+        agency.name = record["name"]
+        agency.name_folded = fold(record["name"])
+        agency.level = record["level"]
+        agency.valid_from, agency.valid_to = record["valid_from"], record["valid_to"]
+        agency.aliases = record["aliases"]
+        agency.parent = agencies.get(record["parent_code"]) if record["parent_code"] else None
+        if before is not None and before != _state(agency):
+            report.updated += 1
+            changed = True
+        elif before is not None:
+            report.unchanged += 1
+    if changed:
+        link_procedures(session)
+    session.flush()
+    catalogue_changed(session)
     report.applied = True
     return report
 

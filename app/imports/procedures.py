@@ -19,6 +19,7 @@ from app.imports.procedure_records import TABLE_HEADERS, to_record
 from app.imports.readers import read_rows
 from app.imports.rows import apply_all_or_nothing
 from app.models import Channel, Decision, DecisionItem, Document, Fee, Field, LegalBasis, Procedure, ProcedureSource
+from app.search.service import catalogue_changed
 from app.text import fold, slugify
 
 KNOWN_HEADERS = {alias for aliases in TABLE_HEADERS.values() for alias in aliases}
@@ -48,8 +49,11 @@ def import_procedures(session: Session, data: bytes, skip_invalid: bool = False)
     """Import a procedures file all or nothing (or only its valid rows with `skip_invalid`)."""
     accepted, rejected = validate(data)
     report = ImportReport(rejected=rejected)
-    return apply_all_or_nothing(session, report, skip_invalid,
-                                lambda: link_procedures(session, apply_records(session, accepted, report)))
+    apply_all_or_nothing(session, report, skip_invalid,
+                         lambda: link_procedures(session, apply_records(session, accepted, report)))
+    if report.applied:
+        catalogue_changed(session)
+    return report
 
 
 def apply_records(session: Session, accepted: list, report: ImportReport) -> list[int]:

@@ -38,15 +38,11 @@ def validate(data: bytes | Iterable[Row], headers: dict, check: Callable[[dict],
 
 def apply_all_or_nothing(session: Session, report: ImportReport, skip_invalid: bool,
                          write: Callable[[], object]) -> ImportReport:
-    """Write and commit unless a row was rejected (or write the rest with `skip_invalid`)."""
+    """Write unless a row was rejected (or write the rest with `skip_invalid`); the caller commits."""
     if report.rejected and not skip_invalid:
         return report
-    try:
-        write()
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    write()
+    session.flush()
     report.applied = True
     return report
 

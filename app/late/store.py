@@ -8,7 +8,8 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from app import clock
+from app import audit, clock
+from app.audit import Actor
 from app.late import rules
 from app.late.calendar import WorkCalendar
 from app.late.rules import Deadline, Month
@@ -168,11 +169,10 @@ class PublishResult:
     figures: MonthFigures
 
 
-def publish_month(session: Session, month: Month, by: str | None = None, note: str | None = None,
-                  now: dt.datetime | None = None, commit: bool = True) -> PublishResult:
-    """Recompute `month` and make it public; a published month changes only with a revision note.
-
-    With `commit=False` the caller commits (the back office, with its audit entry)."""
+def publish_month(session: Session, month: Month, actor: Actor, note: str | None = None,
+                  now: dt.datetime | None = None) -> PublishResult:
+    """Recompute `month` and make it public, logged (not committed); a published month changes only
+    with a revision note."""
     now = now or clock.local_now()   # Vietnam's time: the month ends at midnight there
     if month.last_day >= now.date():
         raise PublishError(f"tháng {month} chưa kết thúc, chưa thể công bố")
@@ -186,24 +186,19 @@ def publish_month(session: Session, month: Month, by: str | None = None, note: s
             return PublishResult(month, published.revision, False, figures)
         if not note:
             raise PublishError(f"tháng {month} đã công bố và số liệu đã thay đổi: cần ghi chú đính chính (--note)")
-    try:
-        _store(session, figures)
-        if published is None:
-            published = PublishedMonth(month=str(month), first_published_at=now, published_at=now,
-                                       published_by=by, revision=1)
-            session.add(published)
-        else:
-            published.revision += 1
-            published.published_at, published.published_by = now, by
-            published.revisions.append(MonthRevision(revision=published.revision, note=note,
-                                                     published_at=now, published_by=by))
-        if commit:
-            session.commit()
-        else:
-            session.flush()
-    except Exception:
-        session.rollback()
-        raise
+    _store(session, figures)
+    if published is None:
+        published = PublishedMonth(month=str(month), first_published_at=now, published_at=now,
+                                   published_by=actor.name, revision=1)
+        session.add(published)
+    else:
+        published.revision += 1
+        published.published_at, published.published_by = now, actor.name
+        published.revisions.append(MonthRevision(revision=published.revision, note=note,
+                                                 published_at=now, published_by=actor.name))
+    session.flush()
+    audit.record(session, actor, "month.publish", "month", str(month), note, None,
+                 {"revision": published.revision}, now=now)
     return PublishResult(month, published.revision, True, figures)
 
 

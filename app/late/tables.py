@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.catalogue import BadParameter
+from app.params import BadParameter
 from app.late.rules import Month, on_time_rate, percent
 from app.models import Agency, AgencyMonth, OfficerMonth, PublishedMonth
 

@@ -1,18 +1,23 @@
-"""Where the search index lives for this app, and what to do when it is gone."""
+"""The app's search service for the views, and what to do when its index is gone."""
 from __future__ import annotations
 
 from flask import current_app
 
-from app import page_cache, search
+from app.search.service import SearchService
+from app.web import page_cache
+
+
+def search_service() -> SearchService:
+    """The search index of this app."""
+    return current_app.extensions["search"]
 
 
 def search_options() -> dict:
-    """Keyword arguments for `catalogue.browse`: the index, and a rebuild started when it is missing."""
-    directory = current_app.config["SEARCH_INDEX_DIR"]
-    factory = current_app.extensions["sessionmaker"]
+    """Keyword arguments for `listing.browse`: the index, and a rebuild started when it is missing."""
+    service = search_service()
 
     def unavailable() -> None:
         page_cache.skip()   # answered by plain matching: not worth keeping
-        search.rebuild_in_background(factory, directory)
+        service.rebuild_in_background()
 
-    return {"index_dir": directory, "on_unavailable": unavailable}
+    return {"index": service, "on_unavailable": unavailable}

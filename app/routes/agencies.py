@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
-from app import catalogue
+from app.catalogue import listing
 from app.db import get_session
 from app.feedback import stats
 from app.late import charts, tables
@@ -19,9 +19,9 @@ def show(code):
     agency = session.scalar(select(Agency).where(Agency.code == code))
     if agency is None:
         abort(404)
-    filters = catalogue.parse_filters(request.args, current_app.config["PER_PAGE"])
+    filters = listing.parse_filters(request.args, current_app.config["PER_PAGE"])
     filters.agency = agency.code
-    page = catalogue.browse(session, filters)
+    page = listing.browse(session, filters)
     series = tables.monthly_series(session, agency.id)
     trend = charts.rate_chart([(s["month"], s["on_time_rate"]) for s in series])
     recent = stats.recent_period(stats.rated_months(session, agency.id))

@@ -1,12 +1,11 @@
 """The read-only JSON API, `/api/v1`, described at `/api/v1/openapi.json`."""
 from flask import Blueprint, abort, jsonify, request, url_for
 
-from app import catalogue
+from app.catalogue import listing, records
 from app.late import tables
-from app.api_schema import openapi_document
+from app.routes.api_schema import openapi_document
 from app.db import get_session
 from app.feedback import stats
-from app.routes.ratings import satisfaction_period
 from app.routes._search import search_options
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -15,9 +14,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.get("/procedures")
 def procedures():
     """List procedures answering `q` in rank order, within the browse filters, a page at a time."""
-    filters = catalogue.parse_filters(request.args, 20)
-    page = catalogue.browse(get_session(), filters, **search_options())
-    items = [catalogue.procedure_summary(p, url_for("api.procedure", code=p.code, _external=True))
+    filters = listing.parse_filters(request.args, 20)
+    page = listing.browse(get_session(), filters, **search_options())
+    items = [records.procedure_summary(p, url_for("api.procedure", code=p.code, _external=True))
              for p in page.items]
     return jsonify(total=page.total, page=page.page, per_page=page.per_page, items=items)
 
@@ -25,10 +24,10 @@ def procedures():
 @bp.get("/procedures/<path:code>")
 def procedure(code):
     """Return one procedure with every part of its record."""
-    found = catalogue.get_procedure(get_session(), code)
+    found = records.get_procedure(get_session(), code)
     if found is None:
         abort(404)
-    body = catalogue.procedure_detail(found)
+    body = records.procedure_detail(found)
     body["url"] = url_for("procedures.show", code=found.code, _external=True)
     return jsonify(body)
 
@@ -64,7 +63,7 @@ def late_officers():
 def satisfaction():
     """Return the satisfaction results by agency for a month or period (empty when none were given)."""
     session = get_session()
-    period, _months = satisfaction_period(session, request.args)
+    period, _months = stats.satisfaction_period(session, request.args)
     sort, descending = stats.parse_sort(request.args)
     if period is None:
         return jsonify(period=None, items=[], totals=None)

@@ -3,7 +3,8 @@ from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app import catalogue
+from app.catalogue import records
+from app.params import int_param
 from app.db import get_session
 from app.models import Decision, DecisionItem
 
@@ -13,8 +14,8 @@ bp = Blueprint("decisions", __name__, url_prefix="/decisions")
 @bp.get("")
 def index():
     """List publication decisions, newest first."""
-    page_number = catalogue.int_param(request.args, "page", 1, 1, 100000)
-    page = catalogue.list_decisions(get_session(), page_number)
+    page_number = int_param(request.args, "page", 1, 1, 100000)
+    page = records.list_decisions(get_session(), page_number)
     return render_template("decisions/index.html", page=page)
 
 

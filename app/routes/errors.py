@@ -5,8 +5,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from app.catalogue import BadParameter
-from app.i18n import month_label
+from app.params import BadParameter
+from app.web.i18n import month_label
 from app.late.tables import MonthNotPublished
 
 

@@ -6,13 +6,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.catalogue import Page, int_param, procedures_named
+from app.catalogue.listing import procedures_named
+from app.params import Page, int_param
 from app.db import by_code, get_session
 from app.feedback import service
 from app.feedback.forms import FeedbackForm
 from app.models import Agency, Feedback, Procedure
 from app.routes._render import render_page
-from app.security import client_key, limiter
+from app.web.security import client_key, limiter
 from app.text import fold
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
@@ -60,6 +61,7 @@ def new():
                 session, kind=form.kind.data, content=form.content.data, procedure=procedure, agency=agency,
                 name=form.name.data, email=form.email.data, phone=form.phone.data,
                 publish_consent=form.publish_consent.data, client=client_key())
+            session.commit()
             return redirect(url_for("feedback.track", code=feedback.tracking_code), 303)
         status = 422
     choices = procedures_named(session, query, CHOICES) if query else []

@@ -1,7 +1,7 @@
 """Browse the posted procedures and read one of them."""
 from flask import Blueprint, abort, current_app, render_template, request
 
-from app import catalogue
+from app.catalogue import listing, records
 from app.db import get_session
 from app.routes._render import render_page
 from app.routes._search import search_options
@@ -12,19 +12,19 @@ bp = Blueprint("procedures", __name__, url_prefix="/procedures")
 @bp.get("")
 def index():
     """List procedures answering the search words (best first) within the filters, a page at a time."""
-    filters = catalogue.parse_filters(request.args, current_app.config["PER_PAGE"])
+    filters = listing.parse_filters(request.args, current_app.config["PER_PAGE"])
     session = get_session()
-    page = catalogue.browse(session, filters, **search_options())
-    popular = catalogue.popular(session) if filters.q and not page.total else []
+    page = listing.browse(session, filters, **search_options())
+    popular = listing.popular(session) if filters.q and not page.total else []
     return render_page("procedures/index.html", "results", filters=filters, page=page,
-                       options=catalogue.filter_options(session, counted=page.facets is None),
+                       options=listing.filter_options(session, counted=page.facets is None),
                        popular=popular)
 
 
 @bp.get("/<path:code>")
 def show(code):
     """Show one procedure with every part of its record."""
-    procedure = catalogue.get_procedure(get_session(), code)
+    procedure = records.get_procedure(get_session(), code)
     if procedure is None:
         abort(404)
     return render_template("procedures/show.html", procedure=procedure)

@@ -15,10 +15,9 @@ from app.feedback import service, stats
 from app.feedback.criteria import criteria_set
 from app.feedback.forms import rating_form
 from app.late import charts
-from app.late.tables import read_period
 from app.models import Agency, Officer, Procedure
 from app.routes._render import render_page
-from app.security import client_key, limiter
+from app.web.security import client_key, limiter
 
 bp = Blueprint("ratings", __name__)
 ALREADY_RATED = _l("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.")
@@ -71,6 +70,7 @@ def new():
             except service.DuplicateRating:
                 form.case_code.errors = [ALREADY_RATED]
             else:
+                session.commit()
                 return redirect(url_for("ratings.thanks", agency=rating.agency.code), 303)
         status = 422
     agencies = service.selectable_agencies(session)
@@ -94,17 +94,11 @@ def qr():
     return Response(buffer.getvalue(), mimetype="image/svg+xml")
 
 
-def satisfaction_period(session, args, agency_id: int | None = None):
-    """The period asked for, else the latest month with ratings (None when there are none)."""
-    months = stats.rated_months(session, agency_id)
-    return read_period(args, months[0] if months else None), months
-
-
 @bp.get("/satisfaction")
 def satisfaction():
     """Satisfaction results by agency for a month or period, the trend, and the officers."""
     session = get_session()
-    period, months = satisfaction_period(session, request.args)
+    period, months = stats.satisfaction_period(session, request.args)
     sort, descending = stats.parse_sort(request.args)
     results = stats.agency_results(session, period, sort=sort, descending=descending) if period else None
     officers = stats.officer_results(session, period) if period else []
@@ -119,7 +113,7 @@ def satisfaction():
 def satisfaction_csv():
     """The agency results of the page, as CSV (UTF-8 with a BOM for spreadsheets)."""
     session = get_session()
-    period, _months = satisfaction_period(session, request.args)
+    period, _months = stats.satisfaction_period(session, request.args)
     results = stats.agency_results(session, period) if period else None
     out = io.StringIO()
     out.write("\ufeff")

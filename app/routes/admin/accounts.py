@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.admin import accounts as ops
-from app.admin import audit
 from app.db import by_code, get_session
 from app.feedback.service import selectable_agencies
 from app.models import Account, Agency
@@ -22,16 +21,13 @@ def accounts():
     if request.method == "POST":
         agency = by_code(db, Agency, request.form.get("agency_code"))
         try:
-            account = ops.create_account(db, request.form.get("email", "")[:254], request.form.get("password", "")[:1000],
-                                         role=request.form.get("role", ""), agency=agency,
-                                         name=request.form.get("name", "")[:200].strip() or None)
-            db.flush()
+            account = ops.create_account(db, current_account(), request.form.get("email", "")[:254],
+                                         request.form.get("password", "")[:1000], role=request.form.get("role", ""),
+                                         agency=agency, name=request.form.get("name", "")[:200].strip() or None)
         except ops.AccountError as exc:
             db.rollback()
             error, status = str(exc), 422
         else:
-            audit.record(db, current_account(), "account.create", "account", account.email, None, None,
-                         {"role": account.role, "agency": agency.code if agency else None})
             db.commit()
             flash(_("Đã tạo tài khoản %(email)s.", email=account.email))
             return redirect(url_for("admin.accounts"), 303)
@@ -49,11 +45,6 @@ def account_active(account_id):
         abort(404)
     if account.id == current_account().id:
         abort(400)
-    active = request.form.get("action") == "activate"
-    before = {"active": account.active}
-    account.active = active
-    account.session_version = (account.session_version or 1) + 1
-    audit.record(db, current_account(), "account.activate" if active else "account.deactivate", "account",
-                 account.email, None, before, {"active": active})
+    ops.set_active(db, current_account(), account, request.form.get("action") == "activate")
     db.commit()
     return redirect(url_for("admin.accounts"), 303)

@@ -8,7 +8,7 @@ import json
 from flask import Response, render_template, request
 from sqlalchemy import func, select
 
-from app.catalogue import Page, int_param
+from app.params import Page, int_param
 from app.db import get_session
 from app.models import AuditEntry
 from app.routes.admin import bp, require

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from app.admin import accounts, audit
-from app.admin import feedback as feedback_ops
+from app.admin import accounts
+from app.feedback import queue as feedback_ops
 from app.db import get_session
 from app.routes.admin import bp, current_account
-from app.security import limiter
+from app.web.security import limiter
 
 
 def _safe_next(target: str | None) -> str:
@@ -29,15 +29,15 @@ def login():
         try:
             account = accounts.authenticate(db, email, request.form.get("password", "")[:1000])
         except accounts.LockedOut as locked:
+            db.commit()   # the failure that locked the account counts
             error, status = _("Đăng nhập sai quá nhiều lần. Tài khoản tạm khóa đến %(time)s.",
                               time=locked.until.strftime("%H:%M")), 429
         else:
+            db.commit()   # the login, or the failure count
             if account is not None:
                 session.clear()
                 session["account_id"], session["account_version"] = account.id, account.session_version
                 session.permanent = True
-                audit.record(db, account, "login")
-                db.commit()
                 return redirect(_safe_next(request.args.get("next")), 303)
             error, status = _("Thư điện tử hoặc mật khẩu không đúng."), 401
     return render_template("admin/login.html", error=error, email=email), status
@@ -71,11 +71,10 @@ def password():
         try:
             if new != request.form.get("confirm_password", ""):
                 raise accounts.AccountError(_("Hai lần nhập mật khẩu mới không khớp."))
-            accounts.change_password(account, request.form.get("current_password", ""), new)
+            accounts.change_password(db, account, request.form.get("current_password", ""), new)
         except accounts.AccountError as exc:
             error, status = str(exc), 422
         else:
-            audit.record(db, account, "password.change", "account", account.email)
             db.commit()
             session["account_version"] = account.session_version
             return redirect(url_for("admin.dashboard"), 303)

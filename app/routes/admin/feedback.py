@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.admin import feedback as queue_ops
-from app.catalogue import Page, int_param
+from app.feedback import queue as queue_ops
+from app.params import Page, int_param
 from app.db import by_code, get_session
 from app.feedback import service
 from app.models import Agency
@@ -83,5 +83,6 @@ def feedback_act(code):
         return render_template("admin/feedback_item.html", feedback=feedback, error=str(exc),
                                due=queue_ops.due_date(db, feedback, _days()),
                                agencies=service.selectable_agencies(db), typed=request.form), 422
+    db.commit()
     flash(_("Đã lưu."))
     return redirect(url_for("admin.feedback_item", code=feedback.tracking_code), 303)

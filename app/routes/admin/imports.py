@@ -4,11 +4,9 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.admin import audit
 from app.admin import imports as uploads
-from app.cli import run_import
 from app.db import get_session
-from app.imports import KINDS, importers
+from app.imports import KINDS, importers, run
 from app.imports.errors import ImportRejected
 from app.routes.admin import bp, current_account, require
 
@@ -49,14 +47,11 @@ def import_confirm():
     path = uploads.upload_path(_directory(), token, kind)
     if path is None:
         abort(404)
-    skip_invalid = request.form.get("skip_invalid") == "1"
-    report = run_import(kind, str(path), skip_invalid=skip_invalid)
     db = get_session()
+    report = run(db, current_account(), kind, path.read_bytes(), source=request.form.get("filename", ""),
+                 skip_invalid=request.form.get("skip_invalid") == "1")
     if report.applied:
-        audit.record(db, current_account(), f"import.{kind}", "file", request.form.get("filename", "")[:120],
-                     report.summary(), None, {"imported": report.imported, "updated": report.updated,
-                                              "rejected": len(report.rejected)})
-        db.commit()
+        db.commit()   # the search index follows a catalogue change once it is committed
         path.unlink(missing_ok=True)
         flash(_("Đã nhập: %(summary)s", summary=report.summary()))
         return redirect(url_for("admin.imports"), 303)

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.admin import audit
+from app.audit import Actor
 from app.db import get_session
 from app.late import store, tables
 from app.late.rules import Month
@@ -55,13 +55,12 @@ def month_publish(month):
     account = current_account()
     note = request.form.get("note", "").strip()[:2000] or None
     try:
-        result = store.publish_month(db, _month(month), by=account.email, note=note, commit=False)
+        result = store.publish_month(db, _month(month), Actor.of(account), note=note)
     except store.PublishError as exc:
         db.rollback()
         flash(str(exc), "error")
         return redirect(url_for("admin.month_preview", month=month), 303)
     if result.changed:
-        audit.record(db, account, "month.publish", "month", month, note, None, {"revision": result.revision})
         db.commit()
         flash(_("Đã công bố tháng %(month)s (lần %(n)s).", month=month, n=result.revision))
     else:

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.admin import audit
+from app.feedback import service
 from app.db import get_session
 from app.models import Rating
 from app.routes.admin import bp, current_account, require
@@ -30,15 +30,12 @@ def rating_hide(rating_id):
     rating = db.get(Rating, rating_id)
     if rating is None:
         abort(404)
-    hide = request.form.get("action") == "hide"
-    reason = request.form.get("reason", "").strip()[:500]
-    if hide and not reason:
+    try:
+        service.set_comment_hidden(db, current_account(), rating, request.form.get("action") == "hide",
+                                   request.form.get("reason", "").strip()[:500] or None)
+    except service.FeedbackError:
         flash(_("Hãy ghi lý do ẩn góp ý."), "error")
         return redirect(url_for("admin.ratings"), 303)
-    before = {"comment_hidden": rating.comment_hidden, "hidden_reason": rating.hidden_reason}
-    rating.comment_hidden, rating.hidden_reason = hide, reason if hide else None
-    audit.record(db, current_account(), "rating.hide" if hide else "rating.show", "rating", str(rating.id),
-                 reason or None, before, {"comment_hidden": rating.comment_hidden, "hidden_reason": rating.hidden_reason})
     db.commit()
     flash(_("Đã lưu."))
     return redirect(url_for("admin.ratings"), 303)

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from app import audit
 from app.admin import edits
-from app.cli import sync_index
-from app.catalogue import procedures_named
+from app.catalogue.listing import procedures_named
 from app.db import by_code, get_session
 from app.models import Agency, HolidayOverride, Officer, Procedure
 from app.routes.admin import bp, current_account, require
@@ -34,7 +34,7 @@ def _form(values: dict) -> list[dict]:
             for k, v in values.items()]
 
 
-def _edit(kind: str, title: str, record_key: str, values: dict, save, after_save=None, **extra):
+def _edit(kind: str, title: str, record_key: str, values: dict, save, **extra):
     """Show the form and history of one record; on POST save the changes (422 with a message)."""
     db = get_session()
     error, status = None, 200
@@ -47,12 +47,11 @@ def _edit(kind: str, title: str, record_key: str, values: dict, save, after_save
             db.rollback()
             error, status, values = str(exc), 422, {**values, **typed}
         else:
-            if changes and after_save:
-                after_save()
+            db.commit()   # the search index follows a corrected procedure or agency
             flash(_saved(changes))
             return redirect(request.path, 303)
     return render_template("admin/record_edit.html", title=title, fields=_form(values), error=error,
-                           history=edits.history(db, kind, record_key), **extra), status
+                           history=audit.history(db, kind, record_key), **extra), status
 
 
 def _found(model, code):
@@ -77,7 +76,7 @@ def procedures():
 def procedure_edit(code):
     procedure = _found(Procedure, code)
     return _edit("procedure", procedure.name, procedure.code, edits.procedure_values(procedure),
-                 lambda db, account, typed: edits.edit_procedure(db, account, procedure, typed), sync_index,
+                 lambda db, account, typed: edits.edit_procedure(db, account, procedure, typed),
                  procedure=procedure, units=edits.TIME_UNITS)
 
 
@@ -97,6 +96,7 @@ def procedure_times(code):
         db.rollback()
         flash(str(exc), "error")
     else:
+        db.commit()
         flash(_saved(changes))
     return redirect(url_for("admin.procedure_edit", code=procedure.code), 303)
 
@@ -114,7 +114,7 @@ def agencies():
 def agency_edit(code):
     agency = _found(Agency, code)
     return _edit("agency", agency.name, agency.code, edits.agency_values(agency),
-                 lambda db, account, typed: edits.edit_agency(db, account, agency, typed), sync_index)
+                 lambda db, account, typed: edits.edit_agency(db, account, agency, typed))
 
 
 @bp.get("/officers")
@@ -157,8 +157,9 @@ def holidays():
                 db.rollback()
                 error, status = str(exc), 422
             else:
+                db.commit()
                 flash(_("Đã lưu."))
                 return redirect(url_for("admin.holidays"), 303)
     rows = list(db.scalars(select(HolidayOverride).order_by(HolidayOverride.date.desc())))
     return render_template("admin/holidays.html", rows=rows, error=error,
-                           history=edits.history(db, "holiday")), status
+                           history=audit.history(db, "holiday")), status

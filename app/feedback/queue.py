@@ -1,5 +1,6 @@
-"""The feedback queue: who may see what, the answering deadline in working days, the share answered
-on time (as the national satisfaction index counts it), and the Office's actions, each logged."""
+"""The feedback queue of the back office: who may see what, the answering deadline in working days,
+the share answered on time (as the national satisfaction index counts it), and the Office's actions,
+each logged by the service in the action's transaction (not committed here)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.admin import audit
 from app.feedback import service
 from app.late.calendar import WorkCalendar
 from app.late.rules import percent
@@ -104,42 +104,26 @@ def _check(account: Account, feedback: Feedback) -> None:
         raise NotAllowed(feedback.tracking_code)
 
 
-def _state(feedback: Feedback) -> dict:
-    return {"status": feedback.status, "agency": feedback.agency.code if feedback.agency else None,
-            "published": feedback.published}
-
-
-def _log(session: Session, account: Account, action: str, feedback: Feedback, summary: str | None,
-         before: dict) -> None:
-    """Record one action on `feedback` with its state before and after, in the action's transaction."""
-    audit.record(session, account, action, "feedback", feedback.tracking_code, summary, before, _state(feedback))
-    session.commit()
-
-
 def assign(session: Session, account: Account, feedback: Feedback, agency: Agency | None) -> None:
     """Give the feedback to an agency to answer (administrators and editors)."""
     if account.role not in ("admin", "editor"):
         raise NotAllowed(feedback.tracking_code)
-    before = _state(feedback)
+    before = service.feedback_state(feedback)
     feedback.agency = agency
-    _log(session, account, "feedback.assign", feedback, agency.name if agency else None, before)
+    service.log_action(session, account, "feedback.assign", feedback, agency.name if agency else None, before)
 
 
 def mark(session: Session, account: Account, feedback: Feedback, status: str, note: str | None) -> None:
     """In progress, or declined (spam, abuse) with a reason."""
     _check(account, feedback)
-    before = _state(feedback)
-    service.set_status(session, feedback, status, note=note)
-    _log(session, account, f"feedback.{status}", feedback, note, before)
+    service.set_status(session, account, feedback, status, note=note)
 
 
 def answer(session: Session, account: Account, feedback: Feedback, text: str, publish: bool) -> None:
     """Answer (what the citizen sees on the tracking page); publish it if the citizen consented."""
     _check(account, feedback)
-    before = _state(feedback)
     by = feedback.agency.name if feedback.agency else "Văn phòng UBND tỉnh"
-    service.answer_feedback(session, feedback, text, by=by, publish=publish)
-    _log(session, account, "feedback.answer", feedback, text[:200], before)
+    service.answer_feedback(session, account, feedback, text, by=by, publish=publish)
 
 
 def set_published(session: Session, account: Account, feedback: Feedback, publish: bool) -> None:
@@ -148,6 +132,7 @@ def set_published(session: Session, account: Account, feedback: Feedback, publis
         raise NotAllowed(feedback.tracking_code)
     if publish and not feedback.publish_consent:
         raise service.FeedbackError("người gửi không đồng ý công khai")
-    before = _state(feedback)
+    before = service.feedback_state(feedback)
     feedback.published = publish
-    _log(session, account, "feedback.publish" if publish else "feedback.unpublish", feedback, None, before)
+    service.log_action(session, account, "feedback.publish" if publish else "feedback.unpublish", feedback, None,
+                       before)

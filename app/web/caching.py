@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import page_cache
+from app.web import page_cache
 
 CACHEABLE = ("text/html", "application/json", "text/csv", "image/svg+xml")
 

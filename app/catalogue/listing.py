@@ -1,14 +1,16 @@
-"""Reading the catalogue: browse filters, paging, and the API's shape of a procedure."""
+"""Browsing and searching the catalogue: the filters, ranked or alphabetical pages, the filter options."""
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from app.models import Agency, Channel, Decision, Field, Procedure, ProcedureAgency
+from app.models import Agency, Field, Procedure, ProcedureAgency
+from app.params import BadParameter, Page, int_param
+from app.search.index import IndexUnavailable
 from app.text import fold
 
 LEVELS = ("bo", "tinh", "huyen", "xa", "khac")
@@ -18,12 +20,10 @@ MAX_PER_PAGE = 100
 MAX_QUESTION = 1000
 
 
-class BadParameter(ValueError):
-    """A query parameter that cannot be understood: its name, its value, what is allowed."""
+class Searcher(Protocol):
+    """What browsing needs of the search service: one page of ranked ids with facets."""
 
-    def __init__(self, name: str, value, allowed: str | None = None):
-        super().__init__(f"bad parameter {name}={value!r}")
-        self.name, self.value, self.allowed = name, str(value)[:100], allowed
+    def search(self, question: str, filters: dict, page: int = 1, per_page: int = 20): ...
 
 
 @dataclass
@@ -40,19 +40,6 @@ class Filters:
     def active(self) -> bool:
         return bool(self.q or self.agency or self.field or self.level or self.online
                     or self.postal is not None)
-
-
-def int_param(args, name: str, default: int, low: int, high: int) -> int:
-    raw = args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameter(name, raw, f"{low}–{high}") from None
-    if not low <= value <= high:
-        raise BadParameter(name, raw, f"{low}–{high}")
-    return value
 
 
 def parse_filters(args, per_page: int = 20) -> Filters:
@@ -99,34 +86,16 @@ def _filtered(session: Session, filters: Filters):
     return query
 
 
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-    # Set when the page answers a search: counts per filter value, a "did you mean", the words.
-    facets: dict | None = None
-    suggestion: str | None = None
-    words: set = field(default_factory=set)
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-def browse(session: Session, filters: Filters, index_dir: str | None = None,
+def browse(session: Session, filters: Filters, index: Searcher | None = None,
            on_unavailable: Callable[[], None] | None = None) -> Page:
     """One page of procedures matching `filters`: in rank order when searching words through the
     index, else names in alphabetical order. A missing index falls back to plain matching."""
-    if filters.q and index_dir:
-        from app import search
-
+    if filters.q and index is not None:
         _check_filters(session, filters)
         try:
-            return _ranked(session, filters, search.search(index_dir, filters.q, _index_filters(filters),
-                                                           filters.page, filters.per_page))
-        except search.IndexUnavailable:
+            return _ranked(session, filters, index.search(filters.q, _index_filters(filters),
+                                                          filters.page, filters.per_page))
+        except IndexUnavailable:
             if on_unavailable:
                 on_unavailable()
     query = _filtered(session, filters)
@@ -203,91 +172,6 @@ def filter_options(session: Session, counted: bool = True) -> dict:
         .group_by(Agency.id).order_by(Agency.name)
     ).all()
     return {"fields": fields, "agencies": agencies}
-
-
-def get_procedure(session: Session, code: str) -> Procedure | None:
-    """Load one procedure with every part."""
-    return session.scalar(
-        select(Procedure).where(Procedure.code == code).options(
-            selectinload(Procedure.channels).selectinload(Channel.fees),
-            selectinload(Procedure.documents), selectinload(Procedure.legal_bases),
-            joinedload(Procedure.field), joinedload(Procedure.decision),
-            selectinload(Procedure.agency_links).joinedload(ProcedureAgency.agency),
-        )
-    )
-
-
-def procedure_summary(procedure: Procedure, url: str) -> dict:
-    """The API's list item for a procedure."""
-    executing = (procedure.agency_names or {}).get("executing") or []
-    return {
-        "code": procedure.code, "name": procedure.name,
-        "agency": executing[0] if executing else procedure.issuing_agency,
-        "field": procedure.field.name if procedure.field else None,
-        "level": procedure.level, "url": url,
-    }
-
-
-def procedure_detail(procedure: Procedure) -> dict:
-    """The API's whole procedure (SPEC §5); null where the sources lack the part."""
-    decision = procedure.decision
-    names = procedure.agency_names or {}
-    return {
-        "code": procedure.code,
-        "name": procedure.name,
-        "field": procedure.field.name if procedure.field else None,
-        "level": procedure.level,
-        "procedure_type": procedure.procedure_type,
-        "subjects": procedure.subjects,
-        "agencies": {
-            "executing": names.get("executing") or [],
-            "authority": names.get("authority") or [],
-            "authorized": names.get("authorized") or [],
-            "coordinating": names.get("coordinating") or [],
-            "issuing": procedure.issuing_agency,
-            "linked": [{"code": link.agency.code, "name": link.agency.name, "role": link.role}
-                       for link in procedure.agency_links],
-        },
-        "receiving_address": procedure.receiving_address,
-        "steps": procedure.steps,
-        "channels": [
-            {"method": c.method,
-             "processing_time": None if c.processing_value is None else {
-                 "value": _plain(c.processing_value), "unit": c.processing_unit},
-             "fees": [{"amount_vnd": f.amount_vnd, "text": f.text} for f in c.fees],
-             "description": c.description}
-            for c in procedure.channels
-        ] or None,
-        "documents": [
-            {"name": d.name, "form": d.form, "original_qty": d.original_qty, "copy_qty": d.copy_qty,
-             "group": d.group_name}
-            for d in procedure.documents
-        ] or None,
-        "conditions": procedure.conditions,
-        "result": procedure.results,
-        "legal_basis": [{"number": b.number, "title": b.title} for b in procedure.legal_bases] or None,
-        "decision": None if decision is None else {
-            "id": decision.id, "number": decision.number,
-            "date": decision.date.isoformat() if decision.date else None, "issuer": decision.issuer},
-        "status": procedure.status,
-        "online_level": procedure.online_level,
-        "postal": procedure.postal,
-        "source_url": procedure.source_url,
-    }
-
-
-def _plain(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
-
-
-def list_decisions(session: Session, page: int, per_page: int = 30) -> Page:
-    """Publication decisions, newest first, with how many procedures each lists."""
-    total = session.scalar(select(func.count(Decision.id)))
-    rows = session.scalars(
-        select(Decision).order_by(Decision.date.desc().nulls_last(), Decision.number)
-        .limit(per_page).offset((page - 1) * per_page).options(selectinload(Decision.items))
-    ).all()
-    return Page(list(rows), total, page, per_page)
 
 
 def procedures_named(session: Session, words: str, limit: int, include_abolished: bool = False) -> list[Procedure]:

@@ -2,11 +2,18 @@
 limits keyed by a hash of the client's address, never the address itself."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from flask import Flask, abort, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from flask_limiter import Limiter
 
-from app.feedback.service import client_hash
+
+
+def client_hash(secret: str, address: str | None) -> str:
+    """A keyed hash of a client address: enough to see repeats, never the address itself."""
+    return hmac.new(secret.encode(), (address or "").encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def client_key() -> str:

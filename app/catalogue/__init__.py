@@ -1,0 +1,1 @@
+"""The posted procedures: browsing and searching them (`listing`), reading one (`records`)."""

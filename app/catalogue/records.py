@@ -1,0 +1,93 @@
+"""One procedure with every part, the API's shapes of a procedure, and the publication decisions."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from app.models import Channel, Decision, Procedure, ProcedureAgency
+from app.params import Page
+
+
+def get_procedure(session: Session, code: str) -> Procedure | None:
+    """Load one procedure with every part."""
+    return session.scalar(
+        select(Procedure).where(Procedure.code == code).options(
+            selectinload(Procedure.channels).selectinload(Channel.fees),
+            selectinload(Procedure.documents), selectinload(Procedure.legal_bases),
+            joinedload(Procedure.field), joinedload(Procedure.decision),
+            selectinload(Procedure.agency_links).joinedload(ProcedureAgency.agency),
+        )
+    )
+
+
+def procedure_summary(procedure: Procedure, url: str) -> dict:
+    """The API's list item for a procedure."""
+    executing = (procedure.agency_names or {}).get("executing") or []
+    return {
+        "code": procedure.code, "name": procedure.name,
+        "agency": executing[0] if executing else procedure.issuing_agency,
+        "field": procedure.field.name if procedure.field else None,
+        "level": procedure.level, "url": url,
+    }
+
+
+def procedure_detail(procedure: Procedure) -> dict:
+    """The API's whole procedure (SPEC §5); null where the sources lack the part."""
+    decision = procedure.decision
+    names = procedure.agency_names or {}
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "field": procedure.field.name if procedure.field else None,
+        "level": procedure.level,
+        "procedure_type": procedure.procedure_type,
+        "subjects": procedure.subjects,
+        "agencies": {
+            "executing": names.get("executing") or [],
+            "authority": names.get("authority") or [],
+            "authorized": names.get("authorized") or [],
+            "coordinating": names.get("coordinating") or [],
+            "issuing": procedure.issuing_agency,
+            "linked": [{"code": link.agency.code, "name": link.agency.name, "role": link.role}
+                       for link in procedure.agency_links],
+        },
+        "receiving_address": procedure.receiving_address,
+        "steps": procedure.steps,
+        "channels": [
+            {"method": c.method,
+             "processing_time": None if c.processing_value is None else {
+                 "value": _plain(c.processing_value), "unit": c.processing_unit},
+             "fees": [{"amount_vnd": f.amount_vnd, "text": f.text} for f in c.fees],
+             "description": c.description}
+            for c in procedure.channels
+        ] or None,
+        "documents": [
+            {"name": d.name, "form": d.form, "original_qty": d.original_qty, "copy_qty": d.copy_qty,
+             "group": d.group_name}
+            for d in procedure.documents
+        ] or None,
+        "conditions": procedure.conditions,
+        "result": procedure.results,
+        "legal_basis": [{"number": b.number, "title": b.title} for b in procedure.legal_bases] or None,
+        "decision": None if decision is None else {
+            "id": decision.id, "number": decision.number,
+            "date": decision.date.isoformat() if decision.date else None, "issuer": decision.issuer},
+        "status": procedure.status,
+        "online_level": procedure.online_level,
+        "postal": procedure.postal,
+        "source_url": procedure.source_url,
+    }
+
+
+def _plain(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def list_decisions(session: Session, page: int, per_page: int = 30) -> Page:
+    """Publication decisions, newest first, with how many procedures each lists."""
+    total = session.scalar(select(func.count(Decision.id)))
+    rows = session.scalars(
+        select(Decision).order_by(Decision.date.desc().nulls_last(), Decision.number)
+        .limit(per_page).offset((page - 1) * per_page).options(selectinload(Decision.items))
+    ).all()
+    return Page(list(rows), total, page, per_page)
