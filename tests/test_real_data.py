@@ -5,6 +5,7 @@ Skipped on a user's machine without ../shared; in CI (CI set) these always run.
 import glob
 
 import pytest
+from sqlalchemy.orm import Session
 from sqlalchemy import func, select
 
 from app.db import get_session
@@ -19,12 +20,13 @@ def corpus(databases, tmp_path_factory):
     shared = require_shared() / "tthc"
     app = make_app(databases, tmp_path_factory.mktemp("corpus"))
     reports = {}
-    with app.app_context():
-        session = get_session()
+    # A session of its own: the search test below builds the index whole, not at each commit.
+    with Session(bind=app.extensions["engine"]) as session:
         files = ["national-procedures.jsonl.gz", "national-catalogue.jsonl.gz", "portal-api-details.jsonl.gz"]
         files += sorted(p.split("tthc/")[1] for p in glob.glob(str(shared / "ministry-lists" / "*.xlsx")))
         for name in files:
             reports[name] = import_procedures(session, (shared / name).read_bytes())
+            session.commit()
     return app, reports, shared
 
 
