@@ -168,8 +168,6 @@ def _apply(report: ImportReport) -> None:
 def _seed_late_tables(session, actor: Actor) -> None:
     from sqlalchemy import select
 
-    from app.imports.cases import import_cases, import_steps
-    from app.imports.people import import_officers
     from app.late.store import processing_times, publish_month
     from app.models import Agency, Procedure
     from seed import late_demo
@@ -177,8 +175,8 @@ def _seed_late_tables(session, actor: Actor) -> None:
     agencies = [tuple(row) for row in session.execute(select(Agency.code, Agency.level).order_by(Agency.code))]
     levels = dict(session.execute(select(Procedure.code, Procedure.level_keys)).all())
     demo = late_demo.generate(agencies, late_demo.procedure_pools(processing_times(session), levels))
-    for kind, importer in (("officers", import_officers), ("cases", import_cases), ("steps", import_steps)):
-        _apply(importer(session, demo.rows(kind)))
+    for kind in ("officers", "cases", "steps"):
+        _apply(imports.run(session, actor, kind, demo.rows(kind), source=f"seed-demo {kind}"))
     for month in late_demo.MONTHS:
         click.echo(_published_line(publish_month(session, month, actor)))
 

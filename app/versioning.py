@@ -10,8 +10,8 @@ serves it again only while none of them has moved.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 
-from flask import g, has_request_context
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,8 @@ EVERYTHING = "*"
 DATABASE = "#database"
 # Bumped when a search index was rebuilt or synced; read by every page that asked the index.
 SEARCH_INDEX = "#search-index"
+# The tables read while a page renders, when the page cache collects them (one set per request).
+_reads: ContextVar[set[str] | None] = ContextVar("tthc_reads", default=None)
 
 
 def _bump_sql(paramstyle: str) -> str:
@@ -57,8 +59,8 @@ def track(engine: Engine) -> None:
         elif _MAYBE_WRITE.match(statement):
             # A statement we cannot attribute (WITH ... UPDATE, MERGE): assume it changed anything.
             conn.info.setdefault(WRITTEN, set()).add(EVERYTHING)
-        elif has_request_context():
-            reads = g.get("tthc_reads")
+        else:
+            reads = _reads.get()
             if reads is not None:
                 reads.update(tables.findall(statement))
 
@@ -86,17 +88,22 @@ def bump(engine: Engine, name: str) -> None:
 
 
 def note_read(name: str) -> None:
-    """This request's page depends on `name` too (a counter bumped with `bump`)."""
-    if has_request_context():
-        reads = g.get("tthc_reads")
-        if reads is not None:
-            reads.add(name)
+    """The page being rendered depends on `name` too (a counter bumped with `bump`)."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.add(name)
 
 
 def collect_reads() -> set[str]:
-    """Start noting the tables this request reads; returns the set that fills up."""
-    g.tthc_reads = set()
-    return g.tthc_reads
+    """Start noting the tables read in this context (one request); returns the set that fills up."""
+    reads: set[str] = set()
+    _reads.set(reads)
+    return reads
+
+
+def stop_collecting() -> None:
+    """Stop noting reads (the request has ended)."""
+    _reads.set(None)
 
 
 def current(session: Session) -> dict[str, int]:

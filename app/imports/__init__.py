@@ -1,11 +1,14 @@
 """Importers of the data files, one per kind: `flask import KIND FILE` and the back office's uploads."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy.orm import Session
 
 from app import audit
 from app.audit import Actor
 from app.imports.errors import ImportReport
+from app.imports.readers import Row
 from app.models import Account
 
 KINDS = ("agencies", "procedures", "officers", "cases", "steps", "holidays")
@@ -23,9 +26,10 @@ def importers() -> dict:
                             import_holidays)))
 
 
-def run(session: Session, actor: Actor | Account, kind: str, data: bytes, source: str | None = None,
+def run(session: Session, actor: Actor | Account, kind: str, data: bytes | Iterable[Row], source: str | None = None,
         skip_invalid: bool = False) -> ImportReport:
-    """Import `data` as `kind` (not committed); an applied import is logged with its file's name."""
+    """Import a file's bytes (or rows already numbered) as `kind`, not committed; an applied import is
+    logged with its file's name."""
     report = importers()[kind](session, data, skip_invalid=skip_invalid)
     if report.applied:
         audit.record(session, actor, f"import.{kind}", "file", (source or "")[:120] or None, report.summary(),

@@ -164,6 +164,10 @@ def init_app(app: Flask) -> None:
         g.page_cache = (key, versions, versioning.collect_reads())
         return None
 
+    @app.teardown_request
+    def _stop_collecting(_exc):
+        versioning.stop_collecting()
+
 
 def keep(response: Response) -> None:
     """Called by the caching rules once `response` is known to be public, before a 304."""

@@ -26,20 +26,21 @@ def login():
     email = request.form.get("email", "")[:254]
     if request.method == "POST":
         db = get_session()
+        account = None
         try:
             account = accounts.authenticate(db, email, request.form.get("password", "")[:1000])
         except accounts.LockedOut as locked:
-            db.commit()   # the failure that locked the account counts
             error, status = _("Đăng nhập sai quá nhiều lần. Tài khoản tạm khóa đến %(time)s.",
                               time=locked.until.strftime("%H:%M")), 429
         else:
-            db.commit()   # the login, or the failure count
-            if account is not None:
-                session.clear()
-                session["account_id"], session["account_version"] = account.id, account.session_version
-                session.permanent = True
-                return redirect(_safe_next(request.args.get("next")), 303)
-            error, status = _("Thư điện tử hoặc mật khẩu không đúng."), 401
+            if account is None:
+                error, status = _("Thư điện tử hoặc mật khẩu không đúng."), 401
+        db.commit()   # the login, or the failed attempt (even the one that locks the account)
+        if account is not None:
+            session.clear()
+            session["account_id"], session["account_version"] = account.id, account.session_version
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")), 303)
     return render_template("admin/login.html", error=error, email=email), status
 
 
