@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.imports.errors import ImportReport, Rejection, RowError
 from app.imports.linking import link_procedures
-from app.imports.readers import read_rows
+from app.imports import rows
 from app.imports.values import parse_date
 from app.models import Agency
 from app.search.service import catalogue_changed
@@ -21,39 +21,27 @@ HEADERS = {
     "valid_to": ("valid_to", "hieu_luc_den", "hiệu lực đến"),
     "aliases": ("aliases", "ten_khac", "tên khác"),
 }
-KNOWN = {alias for aliases in HEADERS.values() for alias in aliases}
 
 
-def _values(row: dict) -> dict:
-    lowered = {nfc(str(k)).lower(): v for k, v in row.items()}
-    return {key: next((lowered[a] for a in aliases if lowered.get(a) not in (None, "")), None)
-            for key, aliases in HEADERS.items()}
-
-
-def validate(session: Session, data: bytes) -> tuple[list[tuple[int, dict]], list[Rejection]]:
-    """Check every row; return the accepted rows and the rejections."""
+def validate(session: Session, data) -> tuple[list[tuple[int, dict]], list[Rejection]]:
+    """Check every row, then the parents of the rows accepted; return them and the rejections."""
     existing = set(session.scalars(select(Agency.code)))
-    accepted, rejected, seen = [], [], {}
-    for number, row in read_rows(data, KNOWN):
-        try:
-            values = _values(row)
-            code, name = nfc(values["code"]), nfc(values["name"])
-            if not code:
-                raise RowError("thiếu mã cơ quan (code)")
-            if not name:
-                raise RowError("thiếu tên cơ quan (name)")
-            if code in seen:
-                raise RowError(f"mã {code} trùng với dòng {seen[code]}")
-            start, end = parse_date(values["valid_from"]), parse_date(values["valid_to"])
-            if start and end and end < start:
-                raise RowError("hiệu lực đến trước hiệu lực từ")
-            seen[code] = number
-            accepted.append((number, {
-                "code": code, "name": name, "parent_code": nfc(values["parent_code"]) or None,
+
+    def check(values: dict) -> dict:
+        code, name = nfc(values["code"]), nfc(values["name"])
+        if not code:
+            raise RowError("thiếu mã cơ quan (code)")
+        if not name:
+            raise RowError("thiếu tên cơ quan (name)")
+        start, end = parse_date(values["valid_from"]), parse_date(values["valid_to"])
+        if start and end and end < start:
+            raise RowError("hiệu lực đến trước hiệu lực từ")
+        return {"code": code, "name": name, "parent_code": nfc(values["parent_code"]) or None,
                 "level": nfc(values["level"]) or None, "valid_from": start, "valid_to": end,
-                "aliases": nfc(values["aliases"]) or None}))
-        except RowError as exc:
-            rejected.append(Rejection(number, str(exc)))
+                "aliases": nfc(values["aliases"]) or None}
+
+    accepted, report = rows.validate(data, HEADERS, check, lambda r: r["code"])
+    rejected = report.rejected
     parents = {r["code"]: r["parent_code"] for _n, r in accepted}
     for number, record in list(accepted):
         reason = _parent_problem(record["code"], parents, existing)
@@ -80,36 +68,34 @@ def import_agencies(session: Session, data: bytes, skip_invalid: bool = False) -
     """Import an agencies file all or nothing (or only its valid rows with `skip_invalid`); the caller commits."""
     accepted, rejected = validate(session, data)
     report = ImportReport(rejected=rejected)
-    if rejected and not skip_invalid:
-        return report
-    agencies = {a.code: a for a in session.scalars(select(Agency))}
-    changed = False
-    for _number, record in accepted:
-        agency = agencies.get(record["code"])
-        if agency is None:
-            agency = Agency(code=record["code"])
-            session.add(agency)
-            agencies[record["code"]] = agency
-            report.imported += 1
-            changed = True
-        before = _state(agency)
-        agency.name = record["name"]
-        agency.name_folded = fold(record["name"])
-        agency.level = record["level"]
-        agency.valid_from, agency.valid_to = record["valid_from"], record["valid_to"]
-        agency.aliases = record["aliases"]
-        agency.parent = agencies.get(record["parent_code"]) if record["parent_code"] else None
-        if before is not None and before != _state(agency):
-            report.updated += 1
-            changed = True
-        elif before is not None:
-            report.unchanged += 1
-    if changed:
-        link_procedures(session)
-    session.flush()
-    catalogue_changed(session)
-    report.applied = True
-    return report
+
+    def write() -> None:
+        agencies = {a.code: a for a in session.scalars(select(Agency))}
+        changed = False
+        for _number, record in accepted:
+            agency = agencies.get(record["code"])
+            if agency is None:
+                agency = Agency(code=record["code"])
+                session.add(agency)
+                agencies[record["code"]] = agency
+                report.imported += 1
+                changed = True
+            before = _state(agency)
+            agency.name, agency.name_folded = record["name"], fold(record["name"])
+            agency.level = record["level"]
+            agency.valid_from, agency.valid_to = record["valid_from"], record["valid_to"]
+            agency.aliases = record["aliases"]
+            agency.parent = agencies.get(record["parent_code"]) if record["parent_code"] else None
+            if before is not None and before != _state(agency):
+                report.updated += 1
+                changed = True
+            elif before is not None:
+                report.unchanged += 1
+        if changed:
+            link_procedures(session)
+        catalogue_changed(session)
+
+    return rows.apply_all_or_nothing(session, report, skip_invalid, write)
 
 
 def _state(agency: Agency):

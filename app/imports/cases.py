@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.imports.bulk import upsert
 from app.imports.errors import ImportReport, RowError
-from app.imports.rows import agency_ids, apply_all_or_nothing, validate
+from app.imports.rows import agency_ids, apply_all_or_nothing, records, validate
 from app.imports.values import parse_flag, parse_moment, text
 from app.late.rules import COMPUTABLE_UNITS
 from app.late.store import processing_times
@@ -79,7 +79,8 @@ def import_cases(session: Session, data, skip_invalid: bool = False) -> ImportRe
                 "apology_sent": parse_flag(values["apology_sent"], "apology_sent"),
                 "officer_code": text(values["officer_code"]) or None}
 
-    accepted, report = validate(data, CASE_HEADERS, check, lambda r: r["code"])
+    checked, report = validate(data, CASE_HEADERS, check, lambda r: r["code"])
+    accepted = records(checked)
     if unknown_procedures:
         sample = ", ".join(sorted(unknown_procedures)[:5])
         report.warnings.append(f"{len(unknown_procedures)} mã thủ tục chưa có trong danh mục, vẫn giữ: {sample}")
@@ -125,7 +126,8 @@ def import_steps(session: Session, data, skip_invalid: bool = False) -> ImportRe
                 "due_at": due[0] if due else None, "due_has_time": bool(due and due[1]),
                 "finished_at": finished[0] if finished else None}
 
-    accepted, report = validate(data, STEP_HEADERS, check, lambda r: (r["case_id"], r["step_no"]))
+    checked, report = validate(data, STEP_HEADERS, check, lambda r: (r["case_id"], r["step_no"]))
+    accepted = records(checked)
 
     def write() -> None:
         officer_ids = upsert(session, Officer.__table__, _officers_of(accepted, officers), ("code",))

@@ -12,11 +12,11 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.imports.bulk import insert_many, update_by_id
-from app.imports.errors import ImportReport, Rejection, RowError
+from app.imports.errors import ImportReport, Rejection
 from app.imports.linking import link_procedures
 from app.imports.merge import content_hash, merge_records
 from app.imports.procedure_records import TABLE_HEADERS, to_record
-from app.imports.readers import read_rows
+from app.imports import rows
 from app.imports.rows import apply_all_or_nothing
 from app.models import Channel, Decision, DecisionItem, Document, Fee, Field, LegalBasis, Procedure, ProcedureSource
 from app.search.service import catalogue_changed
@@ -26,23 +26,12 @@ KNOWN_HEADERS = {alias for aliases in TABLE_HEADERS.values() for alias in aliase
 CHUNK = 500
 
 
-def validate(data: bytes) -> tuple[list[tuple[int, str, dict]], list[Rejection]]:
+def validate(data) -> tuple[list[tuple[int, str, dict]], list[Rejection]]:
     """Parse every row; return the accepted (row, kind, record) and the rejections."""
-    accepted, rejected = [], []
-    seen: dict[tuple[str, str], int] = {}
-    for number, row in read_rows(data, KNOWN_HEADERS):
-        try:
-            if "_invalid" in row:
-                raise RowError(f"không phải một bản ghi: {str(row['_invalid'])[:60]}")
-            kind, record = to_record(row)
-            key = (kind, record["code"])
-            if key in seen:
-                raise RowError(f"mã {record['code']} trùng với dòng {seen[key]}")
-            seen[key] = number
-            accepted.append((number, kind, record))
-        except RowError as exc:
-            rejected.append(Rejection(number, str(exc)))
-    return accepted, rejected
+    # A record seen in two sources is two rows: the natural key is (source kind, code).
+    accepted, report = rows.validate(data, None, to_record, lambda parsed: (parsed[0], parsed[1]["code"]),
+                                     known=KNOWN_HEADERS, code=lambda parsed: parsed[1]["code"])
+    return [(number, kind, record) for number, (kind, record) in accepted], report.rejected
 
 
 def import_procedures(session: Session, data: bytes, skip_invalid: bool = False) -> ImportReport:

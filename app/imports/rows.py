@@ -12,28 +12,42 @@ from app.imports.values import known_headers, pick
 from app.models import Agency
 
 
-def validate(data: bytes | Iterable[Row], headers: dict, check: Callable[[dict], dict],
-             key: Callable[[dict], object]) -> tuple[list[dict], ImportReport]:
+def validate(data: bytes | Iterable[Row], headers: dict | None, check: Callable[[dict], object],
+             key: Callable[[object], object], known: set[str] | None = None,
+             code: Callable[[object], str] | None = None) -> tuple[list, ImportReport]:
     """Run `check` on every row of a file (or of rows already numbered, as the demo gives them).
 
-    Returns the accepted records and a report holding the rejections: errors, and second rows
-    with a natural key already seen.
+    `check` gets the row's values by canonical column (`headers`), or the raw record when
+    `headers` is None (nested JSON records), and returns what to import or raises RowError.
+    Returns the accepted (row number, record) pairs and a report holding the rejections: errors,
+    and second rows with a natural key already seen (named by `code`, or by the key itself when
+    it is text).
     """
-    rows = read_rows(bytes(data), known_headers(headers)) if isinstance(data, (bytes, bytearray)) else data
+    if isinstance(data, (bytes, bytearray)):
+        rows = read_rows(bytes(data), known if known is not None else known_headers(headers or {}))
+    else:
+        rows = data
     accepted, rejected, seen = [], [], {}
     for number, row in rows:
         try:
             if "_invalid" in row:
-                raise RowError("dòng không phải một bản ghi")
-            record = check(pick(row, headers))
+                raise RowError(f"dòng không phải một bản ghi: {str(row['_invalid'])[:60]}")
+            record = check(pick(row, headers) if headers is not None else row)
             natural = key(record)
             if natural in seen:
-                raise RowError(f"trùng với dòng {seen[natural]}")
+                name = code(record) if code else natural if isinstance(natural, str) else None
+                raise RowError(f"mã {name} trùng với dòng {seen[natural]}" if name
+                               else f"trùng với dòng {seen[natural]}")
             seen[natural] = number
-            accepted.append(record)
+            accepted.append((number, record))
         except RowError as exc:
             rejected.append(Rejection(number, str(exc)))
     return accepted, ImportReport(rejected=rejected)
+
+
+def records(accepted: list) -> list:
+    """The records of validated (row number, record) pairs."""
+    return [record for _number, record in accepted]
 
 
 def apply_all_or_nothing(session: Session, report: ImportReport, skip_invalid: bool,
