@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app import audit
@@ -179,6 +179,14 @@ def edit_agency(session: Session, account: Account, agency: Agency, values: dict
         link_procedures(session)
     catalogue_changed(session)
     return _log(session, account, "agency", agency.code, before, changes)
+
+
+def officers_named(session: Session, q: str, limit: int) -> list[Officer]:
+    """Officers with this code or a name holding `q` (none for an empty `q`)."""
+    if not q:
+        return []
+    query = select(Officer).where(or_(Officer.code == q, Officer.name.contains(q, autoescape=True)))
+    return list(session.scalars(query.order_by(Officer.code).limit(limit)))
 
 
 def edit_officer(session: Session, account: Account, officer: Officer, values: dict) -> dict:

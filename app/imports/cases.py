@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.imports.bulk import upsert
 from app.imports.errors import ImportReport, RowError
+from app.imports.people import OFFICER_HEADERS
 from app.imports.rows import agency_ids, apply_all_or_nothing, records, validate
 from app.imports.values import parse_flag, parse_moment, text
 from app.late.rules import COMPUTABLE_UNITS
@@ -26,10 +27,7 @@ CASE_HEADERS = {
 STEP_HEADERS = {
     "case_code": ("case_code", "ma_ho_so", "mã hồ sơ"),
     "step_no": ("step_no", "buoc", "bước", "so_buoc", "số bước"),
-    "officer_code": ("officer_code", "ma_can_bo", "mã cán bộ"),
-    "officer_name": ("officer_name", "ten_can_bo", "ho_ten", "tên cán bộ", "họ tên"),
-    "officer_title": ("officer_title", "chuc_vu", "chức vụ"),
-    "agency_code": ("agency_code", "ma_co_quan", "mã cơ quan"),
+    **OFFICER_HEADERS,   # a step's officer is created or updated from the same columns
     "started_at": ("started_at", "ngay_bat_dau", "ngày bắt đầu"),
     "due_at": ("due_at", "han_xu_ly", "hạn xử lý", "ngay_hen", "ngày hẹn"),
     "finished_at": ("finished_at", "ngay_hoan_thanh", "ngày hoàn thành"),

@@ -50,6 +50,14 @@ def require(*roles: str):
     return decorate
 
 
+def get_or_404(model, record_id: int):
+    """The row of `model` with this id, or a 404."""
+    found = get_session().get(model, record_id)
+    if found is None:
+        abort(404)
+    return found
+
+
 @bp.app_context_processor
 def _account():
     return {"admin_account": current_account() if request.path.startswith("/admin") else None}

@@ -10,7 +10,7 @@ from app.db import by_code, get_session
 from app.feedback.service import selectable_agencies
 from app.models import Account, Agency
 from app.models.admin import ROLES
-from app.routes.admin import bp, current_account, require
+from app.routes.admin import bp, current_account, get_or_404, require
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
@@ -40,9 +40,7 @@ def accounts():
 @require("admin")
 def account_active(account_id):
     db = get_session()
-    account = db.get(Account, account_id)
-    if account is None:
-        abort(404)
+    account = get_or_404(Account, account_id)
     if account.id == current_account().id:
         abort(400)
     ops.set_active(db, current_account(), account, request.form.get("action") == "activate")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.feedback import service
 from app.db import get_session
 from app.models import Rating
-from app.routes.admin import bp, current_account, require
+from app.routes.admin import bp, current_account, get_or_404, require
 
 PER_PAGE = 50
 
@@ -27,9 +27,7 @@ def ratings():
 @require("editor")
 def rating_hide(rating_id):
     db = get_session()
-    rating = db.get(Rating, rating_id)
-    if rating is None:
-        abort(404)
+    rating = get_or_404(Rating, rating_id)
     try:
         service.set_comment_hidden(db, current_account(), rating, request.form.get("action") == "hide",
                                    request.form.get("reason", "").strip()[:500] or None)

@@ -54,6 +54,12 @@ def _edit(kind: str, title: str, record_key: str, values: dict, save, **extra):
                            history=audit.history(db, kind, record_key), **extra), status
 
 
+def _listing(title: str, records, endpoint: str, q: str | None = None):
+    """A list of records (code, name) linking to their forms, with a search box when `q` is given."""
+    rows = [(r.code, r.name, url_for(endpoint, code=r.code)) for r in records]
+    return render_template("admin/records.html", title=title, q=q, rows=rows, searchable=q is not None)
+
+
 def _found(model, code):
     record = by_code(get_session(), model, code)
     if record is None:
@@ -66,9 +72,8 @@ def _found(model, code):
 def procedures():
     q = request.args.get("q", "")[:200].strip()
     # The folded name starts with the code, so a code is found like any word.
-    rows = [(p.code, p.name, url_for("admin.procedure_edit", code=p.code))
-            for p in procedures_named(get_session(), q, LIMIT, include_abolished=True)]
-    return render_template("admin/records.html", title=_("Thủ tục"), q=q, rows=rows, searchable=True)
+    return _listing(_("Thủ tục"), procedures_named(get_session(), q, LIMIT, include_abolished=True),
+                    "admin.procedure_edit", q)
 
 
 @bp.route("/procedures/<path:code>", methods=["GET", "POST"])
@@ -104,9 +109,7 @@ def procedure_times(code):
 @bp.get("/agencies")
 @require("editor")
 def agencies():
-    rows = [(a.code, a.name, url_for("admin.agency_edit", code=a.code))
-            for a in get_session().scalars(select(Agency).order_by(Agency.code))]
-    return render_template("admin/records.html", title=_("Cơ quan"), rows=rows, searchable=False)
+    return _listing(_("Cơ quan"), get_session().scalars(select(Agency).order_by(Agency.code)), "admin.agency_edit")
 
 
 @bp.route("/agencies/<path:code>", methods=["GET", "POST"])
@@ -121,12 +124,7 @@ def agency_edit(code):
 @require("editor")
 def officers():
     q = request.args.get("q", "")[:200].strip()
-    rows = []
-    if q:
-        query = select(Officer).where(or_(Officer.code == q, Officer.name.contains(q, autoescape=True)))
-        rows = [(o.code, o.name, url_for("admin.officer_edit", code=o.code))
-                for o in get_session().scalars(query.order_by(Officer.code).limit(LIMIT))]
-    return render_template("admin/records.html", title=_("Cán bộ"), q=q, rows=rows, searchable=True)
+    return _listing(_("Cán bộ"), edits.officers_named(get_session(), q, LIMIT), "admin.officer_edit", q)
 
 
 @bp.route("/officers/<path:code>", methods=["GET", "POST"])
