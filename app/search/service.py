@@ -15,6 +15,7 @@ from app import search
 
 log = logging.getLogger(__name__)
 _CHANGED = "search.catalogue_changed"
+_SERVICE = "search.service"
 
 
 def catalogue_changed(session: Session) -> None:
@@ -28,8 +29,13 @@ class SearchService:
     def __init__(self, directory: str, session_factory: sessionmaker):
         self.directory = directory
         self.session_factory = session_factory
-        event.listen(session_factory, "after_commit", self._after_commit)
-        event.listen(session_factory, "after_rollback", self._after_rollback)
+        # Sessions of this factory know their service. The listeners are on the Session class, not
+        # on this factory: an instance listener would keep the factory, its engine and its
+        # connections alive for as long as the process runs.
+        session_factory.configure(info={_SERVICE: self})
+        if not event.contains(Session, "after_commit", _after_commit):
+            event.listen(Session, "after_commit", _after_commit)
+            event.listen(Session, "after_rollback", _after_rollback)
 
     def search(self, question: str, filters: dict, page: int = 1, per_page: int = 20) -> search.SearchResult:
         """One page of ranked ids with facets; IndexUnavailable when the index is missing or damaged."""
@@ -49,9 +55,8 @@ class SearchService:
         """Start rebuilding a missing or damaged index unless a rebuild is already running."""
         return search.rebuild_in_background(self.session_factory, self.directory)
 
-    def _after_commit(self, session: Session) -> None:
-        if not session.info.pop(_CHANGED, False):
-            return
+    def follow_commit(self) -> None:
+        """Bring the index in step with a commit that changed the catalogue."""
         # The committed session cannot read any more: a session of its own brings the index in step.
         with self.session_factory() as reader:
             try:
@@ -60,5 +65,12 @@ class SearchService:
                 log.exception("search index not in step after a catalogue change; rebuilding")
                 self.rebuild_in_background()
 
-    def _after_rollback(self, session: Session) -> None:
-        session.info.pop(_CHANGED, None)
+
+def _after_commit(session: Session) -> None:
+    service = session.info.get(_SERVICE)
+    if session.info.pop(_CHANGED, False) and service is not None:
+        service.follow_commit()
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
