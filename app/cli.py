@@ -137,7 +137,7 @@ def seed_demo(if_empty):
     and feedback (one transaction: all of it or nothing)."""
     from sqlalchemy import func, select
 
-    from app.feedback.criteria import criteria_set
+    from app.feedback.criteria import in_force
     from app.models import Case, Procedure, Rating
     from seed import feedback_demo
 
@@ -151,7 +151,7 @@ def seed_demo(if_empty):
         _seed_late_tables(session, actor)
         loaded = False
     if not (if_empty and session.scalar(select(func.count(Rating.id)))):
-        ratings, feedback = feedback_demo.load(session, criteria_set(current_app.config["RATING_CRITERIA"]), actor)
+        ratings, feedback = feedback_demo.load(session, in_force(current_app.config), actor)
         click.echo(f"demo ratings {ratings}, feedback {feedback}")
         loaded = False
     session.commit()

@@ -52,8 +52,10 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.PERMANENT_SESSION_LIFETIME = 8 * 3600
-        # The satisfaction criteria in force: a set of app/feedback/criteria.toml.
+        # The satisfaction criteria in force: a set of app/feedback/criteria.toml (or of the file
+        # RATING_CRITERIA_FILE names, in the same format).
         self.RATING_CRITERIA = os.environ.get("RATING_CRITERIA", "nd61-2018")
+        self.RATING_CRITERIA_FILE = os.environ.get("RATING_CRITERIA_FILE", "")
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -55,9 +55,15 @@ def criteria_sets(path: Path = DATA) -> dict[str, CriteriaSet]:
     return sets
 
 
-def criteria_set(key: str) -> CriteriaSet:
-    """The set named `key` (the RATING_CRITERIA setting)."""
+def criteria_set(key: str, path: str | Path | None = None) -> CriteriaSet:
+    """The set named `key` (the RATING_CRITERIA setting) in `path` (default: the bundled criteria.toml)."""
+    sets = criteria_sets(Path(path) if path else DATA)
     try:
-        return criteria_sets()[key]
+        return sets[key]
     except KeyError:
-        raise ValueError(f"unknown rating criteria set {key!r}; known: {', '.join(criteria_sets())}") from None
+        raise ValueError(f"unknown rating criteria set {key!r}; known: {', '.join(sets)}") from None
+
+
+def in_force(config) -> CriteriaSet:
+    """The set the site uses, as its settings name it (RATING_CRITERIA, RATING_CRITERIA_FILE)."""
+    return criteria_set(config["RATING_CRITERIA"], config.get("RATING_CRITERIA_FILE") or None)

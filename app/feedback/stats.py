@@ -6,14 +6,36 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.params import BadParameter
+from app.columns import N_, Column, Sort, Table
 from app.late.rules import Month, percent
 from app.late.tables import Period, read_period
 from app.models import Agency, Officer, Rating
 
 # Officers appear in the results only with at least this many ratings in the period.
 MIN_OFFICER_RATINGS = 5
-SORTS = ("name", "ratings", "satisfied_pct", "average_score", "verified")
+
+AGENCY_TABLE = Table(
+    columns=(
+        Column("agency_code"),
+        Column("agency_name", N_("Cơ quan"), sort="name", descending=False, link="agency_code"),
+        Column("ratings", N_("Số đánh giá"), sort="ratings", format="number", total=True),
+        Column("very_satisfied", N_("Rất hài lòng"), format="number", total=True),
+        Column("satisfied", N_("Hài lòng"), format="number", total=True),
+        Column("unsatisfied", N_("Không hài lòng"), format="number", total=True),
+        Column("satisfied_pct", N_("Tỷ lệ hài lòng"), sort="satisfied_pct", format="percent", total=True,
+               doc="Share of ratings very satisfied or satisfied, 0 to 100, one decimal"),
+        # The label's maximum is that of the criteria set in force, given by the template.
+        Column("average_score", N_("Điểm trung bình (/%(max)s)"), sort="average_score", format="score",
+               total=True, doc="Mean total (out of {max_score}) of the ratings that scored all {criteria} "
+                               "criteria, one decimal"),
+        Column("scored_all_criteria", format="number", total=True),
+        Column("verified", format="number", total=True),
+        Column("verified_pct", N_("Tỷ lệ đã đối chiếu"), sort="verified", format="percent", total=True,
+               doc="Share of ratings whose case code matched a file"),
+    ),
+    default_sort="ratings", ties=("agency_name",), totals_label=N_("Toàn tỉnh"),
+    csv_order=("agency_code", "agency_name", "ratings", "satisfied_pct", "average_score", "very_satisfied",
+               "satisfied", "unsatisfied", "scored_all_criteria", "verified", "verified_pct"))
 
 
 def average(total: int, count: int) -> float | None:
@@ -49,6 +71,9 @@ class Figures:
     def add(self, other: Figures) -> None:
         for name in vars(self):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict:
+        return _numbers(self)
 
 
 @dataclass
@@ -101,23 +126,11 @@ class Results:
     agencies: list[AgencyResult] = field(default_factory=list)
     totals: Figures = field(default_factory=Figures)
 
-    def totals_dict(self) -> dict:
-        return _numbers(self.totals)
-
-
-def parse_sort(args) -> tuple[str, bool]:
-    """`sort` and `dir` of a results table: (column, descending); BadParameter for others."""
-    sort, direction = args.get("sort") or "ratings", args.get("dir") or "desc"
-    if sort not in SORTS:
-        raise BadParameter("sort", sort, ", ".join(SORTS))
-    if direction not in ("asc", "desc"):
-        raise BadParameter("dir", direction, "asc, desc")
-    return sort, direction == "desc"
-
 
 def agency_results(session: Session, period: Period, agency_ids: set[int] | None = None,
-                   sort: str = "ratings", descending: bool = True) -> Results:
-    """Each agency's figures over the period (only agencies rated in it), with the totals."""
+                   sort: Sort | None = None) -> Results:
+    """Each agency's figures over the period (only agencies rated in it), with the totals, in the
+    order `sort` (default: AGENCY_TABLE's)."""
     query = (select(Agency.code, Agency.name, *_columns()).join(Agency, Agency.id == Rating.agency_id)
              .where(Rating.month.in_(period.months)).group_by(Agency.id, Agency.code, Agency.name))
     if agency_ids is not None:
@@ -127,18 +140,8 @@ def agency_results(session: Session, period: Period, agency_ids: set[int] | None
         row = AgencyResult(code, name, _figures(values))
         results.agencies.append(row)
         results.totals.add(row.figures)
-    results.agencies.sort(key=lambda r: r.agency_name)
-    if sort != "name":
-        results.agencies.sort(key=lambda r: _key(r.figures, sort), reverse=descending)
-    elif descending:
-        results.agencies.reverse()
+    AGENCY_TABLE.sort_rows(results.agencies, sort or AGENCY_TABLE.parse_sort({}))
     return results
-
-
-def _key(f: Figures, sort: str):
-    value = {"ratings": f.ratings, "satisfied_pct": f.satisfied_pct, "average_score": f.average_score,
-             "verified": f.verified_pct}[sort]
-    return (value is not None, value or 0)
 
 
 def officer_results(session: Session, period: Period, agency_ids: set[int] | None = None) -> list[OfficerResult]:

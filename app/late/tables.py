@@ -6,15 +6,42 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from app.columns import N_, Column, Sort, Table
 from app.params import BadParameter
-from app.late.rules import Month, on_time_rate, percent
+from app.late.rules import Month, on_time_rate
 from app.models import Agency, AgencyMonth, OfficerMonth, PublishedMonth
 
 MAX_MONTHS = 120
-AGENCY_SORTS = ("name", "resolved", "early", "on_time", "late", "on_time_rate", "pending_overdue",
-                "apologies")
-OFFICER_SORTS = ("name", "agency", "late_files", "days_late")
 COUNTS = ("resolved", "early", "on_time", "late", "pending_overdue", "apologies")
+
+AGENCY_TABLE = Table(
+    columns=(
+        Column("agency_code"),
+        Column("agency_name", N_("Cơ quan"), sort="name", descending=False, link="agency_code"),
+        Column("resolved", N_("Đã giải quyết"), sort="resolved", format="number", total=True),
+        Column("early", N_("Trước hạn"), sort="early", format="number", total=True),
+        Column("on_time", N_("Đúng hạn"), sort="on_time", format="number", total=True),
+        Column("late", N_("Trễ hạn"), sort="late", format="number", total=True),
+        # The lowest rate first: who is furthest from the target.
+        Column("on_time_rate", N_("Tỷ lệ đúng hạn"), sort="on_time_rate", descending=False, format="percent",
+               total=True, doc="0 to 100, one decimal"),
+        Column("pending_overdue", N_("Quá hạn chưa giải quyết"), sort="pending_overdue", format="number",
+               total=True),
+        Column("apologies", N_("Văn bản xin lỗi"), sort="apologies", format="number", total=True),
+    ),
+    default_sort="late", ties=("agency_name",), totals_label=N_("Tổng cộng"))
+
+OFFICER_TABLE = Table(
+    columns=(
+        Column("officer_code", nullable=True),
+        Column("officer_name", N_("Họ và tên"), sort="name", descending=False, nullable=True),
+        Column("officer_title", N_("Chức vụ"), nullable=True),
+        Column("agency_code", nullable=True),
+        Column("agency_name", N_("Cơ quan"), sort="agency", descending=False, link="agency_code", api=None),
+        Column("late_files", N_("Số hồ sơ trễ hạn"), sort="late_files", format="number"),
+        Column("days_late", N_("Tổng số ngày trễ"), sort="days_late", format="number"),
+    ),
+    default_sort="late_files", ties=("officer_name", "officer_code"))
 
 
 class MonthNotPublished(LookupError):
@@ -107,8 +134,7 @@ class AgencyRow:
 
     def as_dict(self) -> dict:
         return {"agency_code": self.agency_code, "agency_name": self.agency_name,
-                **{k: getattr(self, k) for k in COUNTS[:4]}, "on_time_rate": self.on_time_rate,
-                "pending_overdue": self.pending_overdue, "apologies": self.apologies}
+                **{k: getattr(self, k) for k in COUNTS}, "on_time_rate": self.on_time_rate}
 
 
 @dataclass
@@ -116,10 +142,6 @@ class AgencyTable:
     period: Period
     rows: list[AgencyRow]
     totals: AgencyRow = field(default_factory=lambda: AgencyRow("", "", None))
-
-    def late_share(self, row: AgencyRow) -> float | None:
-        """The row's share of all late files in the table, in percent."""
-        return percent(row.late, self.totals.late)
 
 
 def _subtree(session: Session, code: str) -> list[int]:
@@ -133,18 +155,9 @@ def _subtree(session: Session, code: str) -> list[int]:
     return ids
 
 
-def _sort(args, allowed: tuple[str, ...], default: str) -> tuple[str, bool]:
-    key = args.get("sort") or default
-    if key not in allowed:
-        raise BadParameter("sort", key, ", ".join(allowed))
-    direction = args.get("dir") or ("asc" if key in ("name", "agency", "on_time_rate") else "desc")
-    if direction not in ("asc", "desc"):
-        raise BadParameter("dir", direction, "asc, desc")
-    return key, direction == "desc"
-
-
-def agency_table(session: Session, period: Period, args=None) -> AgencyTable:
-    """Agencies' figures summed over the period (pending overdue: at its end), filtered and sorted."""
+def agency_table(session: Session, period: Period, args=None, sort: Sort | None = None) -> AgencyTable:
+    """Agencies' figures summed over the period (pending overdue: at its end), filtered by `level` and
+    `parent`, in the order `sort` (default: AGENCY_TABLE's)."""
     args = args or {}
     last = str(period.last)
     statement = (
@@ -158,7 +171,6 @@ def agency_table(session: Session, period: Period, args=None) -> AgencyTable:
         statement = statement.where(Agency.level == args["level"])
     if args.get("parent"):
         statement = statement.where(Agency.id.in_(_subtree(session, args["parent"])))
-    key, descending = _sort(args, AGENCY_SORTS, "late")
     rows = []
     for code, name, level, resolved, early, on_time, late, apologies, pending in session.execute(statement):
         rows.append(AgencyRow(code, name, level, resolved, early, on_time, late, pending, apologies))
@@ -166,10 +178,7 @@ def agency_table(session: Session, period: Period, args=None) -> AgencyTable:
     for row in rows:
         for column in COUNTS:
             setattr(totals, column, getattr(totals, column) + getattr(row, column))
-    sort_key = (lambda r: r.agency_name) if key == "name" else (
-        lambda r: (getattr(r, key) if getattr(r, key) is not None else -1))
-    rows.sort(key=lambda r: r.agency_name)
-    rows.sort(key=sort_key, reverse=descending)
+    AGENCY_TABLE.sort_rows(rows, sort or AGENCY_TABLE.parse_sort({}))
     return AgencyTable(period, rows, totals)
 
 
@@ -186,11 +195,12 @@ class OfficerRow:
     def as_dict(self) -> dict:
         return {"officer_code": self.officer_code, "officer_name": self.officer_name,
                 "officer_title": self.officer_title, "agency_code": self.agency_code,
-                "late_files": self.late_files, "days_late": self.days_late}
+                "agency_name": self.agency_name, "late_files": self.late_files, "days_late": self.days_late}
 
 
-def officer_table(session: Session, period: Period, args=None) -> list[OfficerRow]:
-    """Officers responsible for files resolved late in the period, filtered by agency and sorted."""
+def officer_table(session: Session, period: Period, args=None, sort: Sort | None = None) -> list[OfficerRow]:
+    """Officers responsible for files resolved late in the period, filtered by `agency`, in the order
+    `sort` (default: OFFICER_TABLE's)."""
     args = args or {}
     latest = (select(OfficerMonth.officer_code, func.max(OfficerMonth.month).label("month"))
               .where(OfficerMonth.month.in_(period.months)).group_by(OfficerMonth.officer_code).subquery())
@@ -208,14 +218,8 @@ def officer_table(session: Session, period: Period, args=None) -> list[OfficerRo
                  .outerjoin(Agency, Agency.id == current.c.agency_id))
     if args.get("agency"):
         statement = statement.where(Agency.code == args["agency"])
-    key, descending = _sort(args, OFFICER_SORTS, "late_files")
     rows = [OfficerRow(*row) for row in session.execute(statement)]
-    attribute = {"name": "officer_name", "agency": "agency_name"}.get(key, key)
-    rows.sort(key=lambda r: (r.officer_name, r.officer_code))
-    if key in ("name", "agency"):
-        rows.sort(key=lambda r: getattr(r, attribute) or "", reverse=descending)
-    else:
-        rows.sort(key=lambda r: getattr(r, attribute), reverse=descending)
+    OFFICER_TABLE.sort_rows(rows, sort or OFFICER_TABLE.parse_sort({}))
     return rows
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from app.catalogue import listing
 from app.db import get_session
 from app.feedback import stats
+from app.feedback.criteria import in_force
 from app.late import charts, tables
 from app.models import Agency
 
@@ -28,4 +29,4 @@ def show(code):
     satisfaction = [(m, f) for m, f in stats.monthly(session, recent, agency.id) if f.ratings] if recent else []
     return render_template("agencies/show.html", agency=agency, page=page, filters=filters,
                            series=series, trend=trend, satisfaction=satisfaction,
-                           comments=stats.recent_comments(session, agency.id))
+                           criteria=in_force(current_app.config), comments=stats.recent_comments(session, agency.id))

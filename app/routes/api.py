@@ -1,11 +1,12 @@
 """The read-only JSON API, `/api/v1`, described at `/api/v1/openapi.json`."""
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from app.catalogue import listing, records
 from app.late import tables
 from app.routes.api_schema import openapi_document
 from app.db import get_session
 from app.feedback import stats
+from app.feedback.criteria import in_force
 from app.routes._search import search_options
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -44,10 +45,10 @@ def late_agencies():
     """Return the published agency table of a month or period, with its totals."""
     session = get_session()
     period = _published_period(session)
-    table = tables.agency_table(session, period, request.args)
-    totals = table.totals.as_dict()
-    del totals["agency_code"], totals["agency_name"]
-    return jsonify(period=period.as_dict(), items=[row.as_dict() for row in table.rows], totals=totals)
+    spec = tables.AGENCY_TABLE
+    table = tables.agency_table(session, period, request.args, spec.parse_sort(request.args))
+    return jsonify(period=period.as_dict(), items=[spec.api_item(row.as_dict()) for row in table.rows],
+                   totals=spec.api_totals(table.totals.as_dict()))
 
 
 @bp.get("/late/officers")
@@ -55,8 +56,9 @@ def late_officers():
     """Return the published officer table of a month or period."""
     session = get_session()
     period = _published_period(session)
-    rows = tables.officer_table(session, period, request.args)
-    return jsonify(period=period.as_dict(), items=[row.as_dict() for row in rows])
+    spec = tables.OFFICER_TABLE
+    rows = tables.officer_table(session, period, request.args, spec.parse_sort(request.args))
+    return jsonify(period=period.as_dict(), items=[spec.api_item(row.as_dict()) for row in rows])
 
 
 @bp.get("/satisfaction")
@@ -64,15 +66,16 @@ def satisfaction():
     """Return the satisfaction results by agency for a month or period (empty when none were given)."""
     session = get_session()
     period, _months = stats.satisfaction_period(session, request.args)
-    sort, descending = stats.parse_sort(request.args)
+    spec = stats.AGENCY_TABLE
+    sort = spec.parse_sort(request.args)
     if period is None:
         return jsonify(period=None, items=[], totals=None)
-    results = stats.agency_results(session, period, sort=sort, descending=descending)
-    return jsonify(period=period.as_dict(), items=[row.as_dict() for row in results.agencies],
-                   totals=results.totals_dict())
+    results = stats.agency_results(session, period, sort=sort)
+    return jsonify(period=period.as_dict(), items=[spec.api_item(row.as_dict()) for row in results.agencies],
+                   totals=spec.api_totals(results.totals.as_dict()))
 
 
 @bp.get("/openapi.json")
 def openapi():
     """Describe the API."""
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(in_force(current_app.config)))

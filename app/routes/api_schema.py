@@ -1,5 +1,10 @@
-"""The OpenAPI description of `/api/v1`."""
+"""The OpenAPI description of `/api/v1`; the tables' items are described by their column specs."""
 from __future__ import annotations
+
+from app.columns import Table
+from app.feedback import stats
+from app.feedback.criteria import CriteriaSet
+from app.late import tables
 
 
 def _param(name: str, kind: str = "string", description: str = "") -> dict:
@@ -23,43 +28,46 @@ PERIOD = [
     _param("month", description="YYYY-MM; without month, from or to: the latest published month"),
     _param("from", description="YYYY-MM, first month of a period"),
     _param("to", description="YYYY-MM, last month of a period"),
-    _param("sort", description="A column name"),
-    _param("dir", description="asc or desc"),
 ]
-AGENCY_COUNTS = {k: {"type": "integer"} for k in
-                 ("resolved", "early", "on_time", "late", "pending_overdue", "apologies")}
-AGENCY_ROW = {"type": "object", "properties": {
-    "agency_code": {"type": "string"}, "agency_name": {"type": "string"}, **AGENCY_COUNTS,
-    "on_time_rate": {"type": ["number", "null"], "description": "0 to 100, one decimal"}}}
-OFFICER_ROW = {"type": "object", "properties": {
-    **{k: {"type": ["string", "null"]} for k in ("officer_code", "officer_name", "officer_title", "agency_code")},
-    "late_files": {"type": "integer"}, "days_late": {"type": "integer"}}}
 PERIOD_SCHEMA = {"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"}}}
-SATISFACTION_ROW = {"type": "object", "properties": {
-    "agency_code": {"type": "string"}, "agency_name": {"type": "string"}, "ratings": {"type": "integer"},
-    "satisfied_pct": {"type": ["number", "null"],
-                      "description": "Share of ratings very satisfied or satisfied, 0 to 100, one decimal"},
-    "average_score": {"type": ["number", "null"],
-                      "description": "Mean total (out of 18) of the ratings that scored all nine criteria, one decimal"},
-    **{k: {"type": "integer"} for k in ("very_satisfied", "satisfied", "unsatisfied", "scored_all_criteria",
-                                         "verified")},
-    "verified_pct": {"type": ["number", "null"], "description": "Share of ratings whose case code matched a file"}}}
 NOT_PUBLISHED = {"description": "A month of the period is not published (listed in `months`)"}
+BAD = {"description": "A bad parameter, named in the answer"}
+JSON_TYPES = {"text": "string", "number": "integer", "percent": "number", "score": "number"}
 
 
-def _late_path(summary: str, extra: list, row: dict, totals: bool) -> dict:
-    properties = {"period": PERIOD_SCHEMA, "items": {"type": "array", "items": row}}
-    if totals:
-        properties["totals"] = {"type": "object", "properties": {
-            k: v for k, v in row["properties"].items() if not k.startswith("agency_")}}
-    return {"get": {"summary": summary, "parameters": PERIOD + extra, "responses": {
+def _sort_params(table: Table) -> list:
+    rising = [key for key, column in table.sorts.items() if not column.descending]
+    return [_param("sort", description=f"One of {', '.join(table.sorts)}; default {table.default_sort}"),
+            _param("dir", description=f"asc or desc; empty: asc for {', '.join(rising)}, desc for the others")]
+
+
+def _row(table: Table, criteria: CriteriaSet, totals: bool = False) -> dict:
+    """The JSON schema of a table's items (or totals), from its columns."""
+    properties = {}
+    for column in table.columns:
+        if not column.api or (totals and not column.total):
+            continue
+        kind = JSON_TYPES[column.format]
+        nullable = column.nullable or column.format in ("percent", "score")
+        properties[column.api] = {"type": [kind, "null"] if nullable else kind}
+        if column.doc:
+            properties[column.api]["description"] = column.doc.format(
+                max_score=criteria.max_score, criteria=len(criteria.criteria))
+    return {"type": "object", "properties": properties}
+
+
+def _table_path(summary: str, parameters: list, table: Table, criteria: CriteriaSet, extra: dict) -> dict:
+    properties = {"period": PERIOD_SCHEMA, "items": {"type": "array", "items": _row(table, criteria)}}
+    if table.totals_label:
+        properties["totals"] = _row(table, criteria, totals=True)
+    return {"get": {"summary": summary, "parameters": parameters + _sort_params(table), "responses": {
         "200": {"description": summary, "content": {"application/json": {
             "schema": {"type": "object", "properties": properties}}}},
-        "400": {"description": "A bad parameter, named in the answer"}, "404": NOT_PUBLISHED}}}
+        "400": BAD, **extra}}}
 
 
-def openapi_document() -> dict:
-    """Return the OpenAPI 3.1 document."""
+def openapi_document(criteria: CriteriaSet) -> dict:
+    """Return the OpenAPI 3.1 document, scores described by the criteria set in force."""
     summary = {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in
                                                 ("code", "name", "agency", "field", "level", "url")}}
     return {
@@ -75,7 +83,7 @@ def openapi_document() -> dict:
                             "total": {"type": "integer"}, "page": {"type": "integer"},
                             "per_page": {"type": "integer"},
                             "items": {"type": "array", "items": summary}}}}}},
-                    "400": {"description": "A bad parameter, named in the answer"}}}},
+                    "400": BAD}}},
             "/api/v1/procedures/{code}": {"get": {
                 "summary": "One procedure with every part of its record",
                 "parameters": [{"name": "code", "in": "path", "required": True,
@@ -84,22 +92,18 @@ def openapi_document() -> dict:
                                                      "steps, channels, documents, conditions, result, "
                                                      "legal_basis, decision, status"},
                               "404": {"description": "No procedure has this code"}}}},
-            "/api/v1/late/agencies": _late_path(
+            "/api/v1/late/agencies": _table_path(
                 "Published late table by agency; a period sums its months, pending overdue at its end",
-                [_param("level", description="Agency level, as in the agencies file"),
-                 _param("parent", description="Agency code: it and every agency under it")],
-                AGENCY_ROW, True),
-            "/api/v1/late/officers": _late_path(
+                PERIOD + [_param("level", description="Agency level, as in the agencies file"),
+                          _param("parent", description="Agency code: it and every agency under it")],
+                tables.AGENCY_TABLE, criteria, {"404": NOT_PUBLISHED}),
+            "/api/v1/late/officers": _table_path(
                 "Published table of officers responsible for files resolved late",
-                [_param("agency", description="Agency code")], OFFICER_ROW, False),
-            "/api/v1/satisfaction": {"get": {
-                "summary": "Satisfaction results by agency, live: a rating counts in the month it was given",
-                "parameters": [_param("month", description="YYYY-MM; without month, from or to: the latest rated month"),
-                               *PERIOD[1:]],
-                "responses": {"200": {"description": "Results by agency, with totals", "content": {
-                    "application/json": {"schema": {"type": "object", "properties": {
-                        "period": PERIOD_SCHEMA, "items": {"type": "array", "items": SATISFACTION_ROW},
-                        "totals": SATISFACTION_ROW}}}}},
-                    "400": {"description": "A bad parameter, named in the answer"}}}},
+                PERIOD + [_param("agency", description="Agency code")], tables.OFFICER_TABLE, criteria,
+                {"404": NOT_PUBLISHED}),
+            "/api/v1/satisfaction": _table_path(
+                "Satisfaction results by agency, live: a rating counts in the month it was given",
+                [_param("month", description="YYYY-MM; without month, from or to: the latest rated month"),
+                 *PERIOD[1:]], stats.AGENCY_TABLE, criteria, {}),
         },
     }

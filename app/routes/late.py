@@ -1,16 +1,14 @@
 """The monthly late tables: agencies, officers, their CSV downloads and the archive of months."""
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.db import get_session
 from app.late import charts, tables
 from app.models import Agency, AgencyMonth
+from app.routes._csv import table_csv
 from app.routes._render import render_page
 
 bp = Blueprint("late", __name__, url_prefix="/late")
@@ -31,14 +29,16 @@ def agencies():
     """Show the agency table of a month or period, the province's trend and the late shares."""
     session = get_session()
     period = tables.parse_period(session, request.args)
-    table = tables.agency_table(session, period, request.args) if period else None
+    sort = tables.AGENCY_TABLE.parse_sort(request.args)
+    table = tables.agency_table(session, period, request.args, sort) if period else None
     series = tables.monthly_series(session)
     share = table and charts.share_chart([(r.agency_name, r.late) for r in table.rows], table.totals.late,
                                          others=_("Các cơ quan khác"))
     trend = charts.rate_chart([(s["month"], s["on_time_rate"]) for s in series])
     return render_page("late/agencies.html", "view", period=period, table=table,
-                       months=tables.published_months(session), choices=_choices(session),
-                       series=series, share=share, trend=trend, args=request.args.to_dict())
+                       spec=tables.AGENCY_TABLE, sort=sort, months=tables.published_months(session),
+                       choices=_choices(session), series=series, share=share, trend=trend,
+                       args=request.args.to_dict())
 
 
 @bp.get("/officers")
@@ -46,10 +46,11 @@ def officers():
     """Show the officers responsible for files resolved late in a month or period."""
     session = get_session()
     period = tables.parse_period(session, request.args)
-    rows = tables.officer_table(session, period, request.args) if period else None
+    sort = tables.OFFICER_TABLE.parse_sort(request.args)
+    rows = tables.officer_table(session, period, request.args, sort) if period else None
     return render_page("late/officers.html", "view", period=period, rows=rows,
-                       months=tables.published_months(session), choices=_choices(session),
-                       args=request.args.to_dict())
+                       spec=tables.OFFICER_TABLE, sort=sort, months=tables.published_months(session),
+                       choices=_choices(session), args=request.args.to_dict())
 
 
 @bp.get("/months")
@@ -58,17 +59,6 @@ def months():
     session = get_session()
     return render_template("late/months.html", months=tables.published_months(session),
                            series={s["month"]: s for s in tables.monthly_series(session)})
-
-
-def _csv(name: str, header: list[str], rows: list[list]) -> Response:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # so that spreadsheet programs read the Vietnamese names as UTF-8
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = Response(buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _period_or_404(session):
@@ -87,13 +77,9 @@ def agencies_csv():
     """Download the agency table with the same parameters as the page."""
     session = get_session()
     period = _period_or_404(session)
-    table = tables.agency_table(session, period, request.args)
-    columns = ["agency_code", "agency_name", "resolved", "early", "on_time", "late", "on_time_rate",
-               "pending_overdue", "apologies"]
-    rows = [[row.as_dict()[c] for c in columns] for row in table.rows]
-    totals = table.totals.as_dict()
-    rows.append(["", "Tổng cộng"] + [totals[c] for c in columns[2:]])
-    return _csv(f"tre-han-co-quan-{_suffix(period)}.csv", columns, rows)
+    spec = tables.AGENCY_TABLE
+    table = tables.agency_table(session, period, request.args, spec.parse_sort(request.args))
+    return table_csv(f"tre-han-co-quan-{_suffix(period)}.csv", spec, table.rows, totals=table.totals)
 
 
 @bp.get("/officers.csv")
@@ -101,7 +87,6 @@ def officers_csv():
     """Download the officer table with the same parameters as the page."""
     session = get_session()
     period = _period_or_404(session)
-    columns = ["officer_code", "officer_name", "officer_title", "agency_code", "agency_name",
-               "late_files", "days_late"]
-    rows = [[getattr(row, c) for c in columns] for row in tables.officer_table(session, period, request.args)]
-    return _csv(f"tre-han-can-bo-{_suffix(period)}.csv", columns, rows)
+    spec = tables.OFFICER_TABLE
+    rows = tables.officer_table(session, period, request.args, spec.parse_sort(request.args))
+    return table_csv(f"tre-han-can-bo-{_suffix(period)}.csv", spec, rows)

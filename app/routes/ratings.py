@@ -1,7 +1,6 @@
 """Ratings: the form (also reached by a file's case code or its QR code) and the published results."""
 from __future__ import annotations
 
-import csv
 import io
 
 import segno
@@ -12,10 +11,11 @@ from flask_babel import lazy_gettext as _l
 
 from app.db import by_code, get_session
 from app.feedback import service, stats
-from app.feedback.criteria import criteria_set
+from app.feedback.criteria import in_force
 from app.feedback.forms import rating_form
 from app.late import charts
 from app.models import Agency, Officer, Procedure
+from app.routes._csv import table_csv
 from app.routes._render import render_page
 from app.web.security import client_key, limiter
 
@@ -24,8 +24,7 @@ ALREADY_RATED = _l("Hồ sơ này đã được đánh giá. Mỗi hồ sơ ch�
 
 
 def _criteria():
-    return criteria_set(current_app.config["RATING_CRITERIA"])
-
+    return in_force(current_app.config)
 
 
 @bp.route("/ratings/new", methods=["GET", "POST"])
@@ -99,31 +98,23 @@ def satisfaction():
     """Satisfaction results by agency for a month or period, the trend, and the officers."""
     session = get_session()
     period, months = stats.satisfaction_period(session, request.args)
-    sort, descending = stats.parse_sort(request.args)
-    results = stats.agency_results(session, period, sort=sort, descending=descending) if period else None
+    sort = stats.AGENCY_TABLE.parse_sort(request.args)
+    results = stats.agency_results(session, period, sort=sort) if period else None
     officers = stats.officer_results(session, period) if period else []
     series = stats.monthly(session, stats.recent_period(months)) if months else []
     trend = charts.rate_chart([(m, f.satisfied_pct) for m, f in series])
     return render_page("ratings/satisfaction.html", "view", period=period, results=results, officers=officers,
-                       months=months, month_options=[{"month": m} for m in months], series=series, trend=trend, criteria=_criteria(),
-                       minimum=stats.MIN_OFFICER_RATINGS, args=request.args.to_dict())
+                       spec=stats.AGENCY_TABLE, sort=sort, months=months,
+                       month_options=[{"month": m} for m in months], series=series, trend=trend,
+                       criteria=_criteria(), minimum=stats.MIN_OFFICER_RATINGS, args=request.args.to_dict())
 
 
 @bp.get("/satisfaction.csv")
 def satisfaction_csv():
-    """The agency results of the page, as CSV (UTF-8 with a BOM for spreadsheets)."""
+    """Download the agency results with the same parameters as the page."""
     session = get_session()
     period, _months = stats.satisfaction_period(session, request.args)
-    results = stats.agency_results(session, period) if period else None
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    header = ["agency_code", "agency_name", "ratings", "satisfied_pct", "average_score", "very_satisfied",
-              "satisfied", "unsatisfied", "scored_all_criteria", "verified", "verified_pct"]
-    writer.writerow(header)
-    for row in results.agencies if results else []:
-        data = row.as_dict()
-        writer.writerow([data[k] for k in header])
+    spec = stats.AGENCY_TABLE
+    results = stats.agency_results(session, period, sort=spec.parse_sort(request.args)) if period else None
     name = f"satisfaction-{period.months[0]}-{period.months[-1]}.csv" if period else "satisfaction.csv"
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return table_csv(name, spec, results.agencies if results else [])

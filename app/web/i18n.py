@@ -77,6 +77,17 @@ def score(value) -> str:
     return "–" if value is None else number(value, 1)
 
 
+def formatted(value, kind: str):
+    """A table cell's value in its column's format (app/columns.py): number, percent, score or text."""
+    if kind == "number":
+        return number(value)
+    if kind == "percent":
+        return percent(value)
+    if kind == "score":
+        return score(value)
+    return "" if value is None else value
+
+
 def month_label(value) -> str:
     """`2022-08` as people write it: `08/2022`."""
     text = str(value)
@@ -97,5 +108,5 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.wsgi_app = LanguagePrefix(app.wsgi_app, app.config["LANGUAGES"])
     app.jinja_env.globals.update(switch_language_url=switch_language_url, get_locale=get_locale)
-    app.jinja_env.filters.update(number=number, percent=percent, score=score, month_label=month_label,
-                                 date_label=date_label, datetime_label=datetime_label)
+    app.jinja_env.filters.update(number=number, percent=percent, score=score, formatted=formatted,
+                                 month_label=month_label, date_label=date_label, datetime_label=datetime_label)

@@ -1,16 +1,15 @@
 """The audit log, for administrators: on screen and as CSV."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from sqlalchemy import func, select
 
 from app.params import Page, int_param
 from app.db import get_session
 from app.models import AuditEntry
+from app.routes._csv import csv_response
 from app.routes.admin import bp, require
 
 PER_PAGE = 100
@@ -30,14 +29,11 @@ def audit_log():
 @bp.get("/audit.csv")
 @require("admin")
 def audit_csv():
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(["at", "actor", "action", "target_type", "target", "summary", "before", "after"])
-    for entry in get_session().scalars(select(AuditEntry).order_by(AuditEntry.at, AuditEntry.id)):
-        writer.writerow([entry.at.isoformat(sep=" "), entry.actor, entry.action, entry.target_type or "",
-                         entry.target or "", entry.summary or "",
-                         json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
-                         json.dumps(entry.after, ensure_ascii=False) if entry.after else ""])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
+    """Download the whole audit log, the oldest entry first."""
+    header = ["at", "actor", "action", "target_type", "target", "summary", "before", "after"]
+    rows = ([entry.at.isoformat(sep=" "), entry.actor, entry.action, entry.target_type or "",
+             entry.target or "", entry.summary or "",
+             json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
+             json.dumps(entry.after, ensure_ascii=False) if entry.after else ""]
+            for entry in get_session().scalars(select(AuditEntry).order_by(AuditEntry.at, AuditEntry.id)))
+    return csv_response("audit-log.csv", header, rows)

@@ -1,0 +1,30 @@
+"""CSV downloads, written one way: UTF-8 with a BOM, offered as an attachment under a file name."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Iterable
+
+from flask import Response
+
+from app.columns import Table
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Response:
+    """A CSV file of `header` then `rows`, downloaded as `filename`."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # so that spreadsheet programs read the Vietnamese names as UTF-8
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def table_csv(filename: str, table: Table, rows: Iterable, totals=None) -> Response:
+    """A public table as CSV: its columns' headers, one line per row, then the totals if given."""
+    lines = [table.csv_row(row.as_dict()) for row in rows]
+    if totals is not None:
+        lines.append(table.csv_totals(totals.as_dict()))
+    return csv_response(filename, table.csv_header(), lines)
