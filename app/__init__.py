@@ -10,7 +10,7 @@ from htmx_flask import Htmx
 from app import db
 from app.web import i18n
 from app.config import Config
-from app.search.service import SearchService
+from app.search import service as search_service
 
 csrf = CSRFProtect()
 htmx = Htmx()
@@ -30,7 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     if (app.debug or app.testing) and "SESSION_COOKIE_SECURE" not in (config or {}):
         app.config["SESSION_COOKIE_SECURE"] = False
     db.init_app(app)
-    app.extensions["search"] = SearchService(app.config["SEARCH_INDEX_DIR"], app.extensions["sessionmaker"])
+    app.extensions["search"] = search_service.from_config(app.config, app.extensions["sessionmaker"])
     i18n.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

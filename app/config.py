@@ -14,6 +14,8 @@ class Config:
     def __init__(self) -> None:
         self.DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'tthc.sqlite3'}")
         self.SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE / "search-index"))
+        # "whoosh" (the index under SEARCH_INDEX_DIR) or "null" (no index: plain matching, for tests).
+        self.SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
         self.SECRET_KEY = os.environ.get("SECRET_KEY")
         self.DEBUG = os.environ.get("FLASK_DEBUG", "") in ("1", "true")
         self.DEMO = os.environ.get("TTHC_DEMO", "0") == "1"

@@ -52,7 +52,7 @@ def catalogue() -> None:
             print(f"  {r1.summary()} | {r2.summary()} | again: {r3.summary()}")
         client = app.test_client()
         with app.app_context():
-            search_bench.run(get_session(), f"{tmp}/index", client)
+            search_bench.run(get_session(), app.extensions["search"], client)
         print("== parse rates of the national records, read back through the API ==")
         rates = national_parse_rates(str(DATA / "national-procedures.jsonl.gz"),
                                      lambda code: client.get(f"/api/v1/procedures/{code}").get_json())

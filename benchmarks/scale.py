@@ -15,7 +15,7 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from app import create_app, search
+from app import create_app
 from app.db import get_session, upgrade
 from app.imports.procedures import import_procedures
 from sqlalchemy.orm import Session

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app import search
 from app.models import Procedure
 from app.search.documents import _texts
+from benchmarks import postings as postings_bench
 
 QUESTIONS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "search-dev.jsonl"
 
@@ -55,20 +55,21 @@ def _fts_rank(fts: sqlite3.Connection):
     return rank
 
 
-def run(session, directory: str, client) -> None:
+def run(session, service, client) -> None:
     if not QUESTIONS.exists():
         print("  (no questions file: quality figures skipped)")
         return
     questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     start = time.perf_counter()
-    count = search.reindex_all(session, directory, procs=2)
+    count = service.reindex(session, procs=2)
     print(f"{'search reindex (' + format(count, ',') + ' procedures)':<52} {time.perf_counter() - start:8.2f} s")
     codes = {p.id: p.code for p in session.scalars(select(Procedure))}
 
     def ours(question: str) -> list[str]:
-        return [codes[i] for i in search.search(directory, question, {}, 1, 10).ids]
+        return [codes[i] for i in service.search(question, {}, 1, 10).ids]
 
     ours("khai sinh")  # open the index once, as a running site has
+    postings_bench.run(service.engine())
     print(f"== search quality on {len(questions)} real questions (../shared/data/search-dev.jsonl) ==")
     _measure("ours, with diacritics", ours, questions, "q")
     _measure("ours, typed without diacritics", ours, questions, "q_ascii")

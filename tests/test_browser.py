@@ -85,6 +85,39 @@ def test_live_search_as_one_types_and_filters(site, page):
     assert page.locator("h1").inner_text() == "Thủ tục hành chính", "only the results were swapped"
 
 
+def _filters(page) -> dict:
+    """Each filter's options in the live page: value, label with its count, selected or not."""
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#facets select')].map(s =>
+        [s.id, [...s.options].map(o => [o.value, o.textContent.trim(), o.hasAttribute('selected')])]))""")
+
+
+def test_live_search_updates_the_counts_while_one_keeps_typing(site, page, browser):
+    page.goto(f"{site}/procedures")
+    everything = _filters(page)
+    answers = []
+    page.on("response", lambda r: answers.append(r.url) if r.request.headers.get("hx-request") == "true" else None)
+    box = page.locator("#q")
+    # Pauses a little longer than the form's 400 ms delay: each letter is typed just after the
+    # answer to the letters before it was swapped in.
+    box.press_sequentially("khai sinh", delay=450)
+    page.wait_for_url(lambda url: "q=khai+sinh" in url or "q=khai%20sinh" in url)
+    page.wait_for_timeout(300)   # let the last swap settle
+    assert len(answers) >= 4, answers
+    assert box.input_value() == "khai sinh", "no letter lost to a swap"
+    assert page.evaluate("[document.activeElement.id, document.activeElement.selectionStart]") == ["q", 9]
+    shown = _filters(page)
+    assert shown != everything, "the counts follow the question"
+    # The same counts as a person loading the pushed URL without JavaScript.
+    plain = browser.new_context(java_script_enabled=False).new_page()
+    plain.goto(page.url)
+    assert _filters(plain) == shown
+    plain.context.close()
+    page.select_option("#level", "xa")
+    page.wait_for_url("**level=xa**")
+    page.wait_for_function("document.querySelector('#level option[selected]')?.value === 'xa'")
+    assert box.input_value() == "khai sinh" and page.locator("#level").input_value() == "xa"
+
+
 def test_switching_months_in_the_late_tables(site, page):
     page.goto(f"{site}/late?month=2023-04")
     heading = page.locator("#table-title")

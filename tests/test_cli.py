@@ -1,10 +1,17 @@
 """The command line of SPEC §1: summaries, row-numbered errors, exit codes, rejects file."""
 import csv
 
+import pytest
 from sqlalchemy import func, select
 
 from app.models import Procedure
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, make_app
+
+
+@pytest.fixture
+def app(databases, tmp_path):
+    """These tests never search: an app without a search index (SEARCH_BACKEND=null), faster to fill."""
+    return make_app(databases, tmp_path, SEARCH_BACKEND="null")
 
 
 def test_import_prints_the_summary(runner):

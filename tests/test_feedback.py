@@ -15,6 +15,14 @@ from app.feedback import service
 from app.models import Feedback
 from app.audit import Actor
 from tests import late_world
+from tests.conftest import make_app
+
+
+@pytest.fixture
+def app(databases, tmp_path):
+    """These tests never search: an app without a search index (SEARCH_BACKEND=null), faster to fill."""
+    return make_app(databases, tmp_path, SEARCH_BACKEND="null")
+
 
 CONTACT = {"name": "Phạm Thị Riêng Tư", "email": "rieng.tu@example.vn", "phone": "0905 123 456"}
 

@@ -1,4 +1,5 @@
 """`import officers|cases|steps|holidays`: validation with row numbers, all or nothing, idempotent."""
+import pytest
 from sqlalchemy import func, select
 
 from app.db import get_session
@@ -7,8 +8,14 @@ from app.imports.people import import_holidays, import_officers
 from app.late.rules import Month
 from app.late.store import compute_month
 from app.models import Case, HolidayOverride, Officer, Step
-from tests.conftest import FIXTURES, fixture_bytes
+from tests.conftest import FIXTURES, fixture_bytes, make_app
 from tests.late_world import build
+
+
+@pytest.fixture
+def app(databases, tmp_path):
+    """These tests never search: an app without a search index (SEARCH_BACKEND=null), faster to fill."""
+    return make_app(databases, tmp_path, SEARCH_BACKEND="null")
 
 
 def test_the_world_imports_and_reimports_unchanged(app):

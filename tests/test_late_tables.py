@@ -11,8 +11,14 @@ from app.imports.cases import import_cases
 from app.late.rules import Month
 from app.late.store import PublishError, compute_month, publish_month
 from app.audit import Actor
-from tests.conftest import soup
+from tests.conftest import make_app, soup
 from tests.late_world import build
+
+
+@pytest.fixture
+def app(databases, tmp_path):
+    """These tests never search: an app without a search index (SEARCH_BACKEND=null), faster to fill."""
+    return make_app(databases, tmp_path, SEARCH_BACKEND="null")
 
 MAY = {"agency_code": "T.STP", "agency_name": "Sở Tư pháp tỉnh Thử Nghiệm", "resolved": 4, "early": 1,
        "on_time": 1, "late": 2, "on_time_rate": 50.0, "pending_overdue": 0, "apologies": 1}

@@ -125,13 +125,11 @@ def test_fragments_and_whole_pages_are_kept_apart(app, client):
 
 
 def test_results_are_kept_until_the_index_is_rewritten(app, client):
-    from app import search
-
     late_world.build(app, "2023-05")
     for path in ("/procedures?q=khai+sinh", "/api/v1/procedures?q=khai+sinh", "/late?month=2023-05"):
         assert cached(client.get(path)) == "miss" and cached(client.get(path)) == "hit"
     with app.app_context():   # the index rebuilt, no row changed
-        search.reindex_all(get_session(), app.config["SEARCH_INDEX_DIR"])
+        app.extensions["search"].reindex(get_session())
     assert cached(client.get("/procedures?q=khai+sinh")) == "miss"
     assert cached(client.get("/api/v1/procedures?q=khai+sinh")) == "miss"
     assert cached(client.get("/late?month=2023-05")) == "hit"

@@ -4,6 +4,7 @@ import pytest
 from app.imports.agencies import import_agencies
 from app.imports.procedures import import_procedures
 from tests.conftest import load, soup
+from tests.fragments import assert_same_as_page
 
 
 @pytest.fixture
@@ -96,14 +97,15 @@ def test_decisions_group_procedures_by_action(client, loaded):
 
 
 def test_htmx_gets_the_same_results_markup_and_vary(client, loaded):
-    full = client.get("/procedures?q=dang+ky")
-    fragment = client.get("/procedures?q=dang+ky", headers={"HX-Request": "true"})
-    boosted = client.get("/procedures?q=dang+ky", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    # "dang ky" is in most of these few procedures, too common to search by: a question that finds some.
+    full = client.get("/procedures?q=dang+ky+ket+hon")
+    fragment = client.get("/procedures?q=dang+ky+ket+hon", headers={"HX-Request": "true"})
+    boosted = client.get("/procedures?q=dang+ky+ket+hon", headers={"HX-Request": "true", "HX-Boosted": "true"})
     for response in (full, fragment, boosted):
         assert "HX-Request" in response.headers["Vary"]
     assert soup(fragment).html is None and soup(boosted).html is not None
-    full_results = soup(full).select_one("#results ol.results")
-    assert str(soup(fragment).select_one("ol.results")) == str(full_results)
+    assert soup(fragment).select_one("ol.results")
+    assert list(assert_same_as_page(full, fragment, "#results")) == ["facets"]
 
 
 def test_security_headers(client, loaded):

@@ -12,6 +12,14 @@ from app.feedback.criteria import criteria_sets
 from app.feedback.forms import rating_form
 from app.models import Agency, Rating
 from tests import late_world
+from tests.conftest import make_app
+
+
+@pytest.fixture
+def app(databases, tmp_path):
+    """These tests never search: an app without a search index (SEARCH_BACKEND=null), faster to fill."""
+    return make_app(databases, tmp_path, SEARCH_BACKEND="null")
+
 
 ALL_TWO = {f"criterion_{n}": "2" for n in range(1, 10)}
 

@@ -72,20 +72,18 @@ def test_search_answers_real_questions_with_or_without_diacritics(corpus):
     """A guard against regressions, well below the figures `make bench` prints (hit@10 86%, MRR 0.62)."""
     import json
 
-    from app import search
-
     app, _, shared = corpus
     questions = [json.loads(line) for line in (shared.parent / "search-dev.jsonl").read_text(
         encoding="utf-8").splitlines() if line.strip()]
-    directory = app.config["SEARCH_INDEX_DIR"]
+    service = app.extensions["search"]
     with app.app_context():
         session = get_session()
-        assert search.reindex_all(session, directory, procs=2) == 5739
+        assert service.reindex(session, procs=2) == 5739
         codes = dict(session.execute(select(Procedure.id, Procedure.code)).all())
     for key in ("q", "q_ascii"):
         ranks = []
         for question in questions:
-            found = [codes[i] for i in search.search(directory, question[key], {}, 1, 10).ids]
+            found = [codes[i] for i in service.search(question[key], {}, 1, 10).ids]
             ranks.append(next((i + 1 for i, c in enumerate(found) if c in question["relevant"]), None))
         hit = sum(r is not None for r in ranks) / len(ranks)
         mrr = sum(1 / r for r in ranks if r) / len(ranks)

@@ -12,9 +12,17 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render_page(template: str, block: str, **context):
-    """Render the whole page, or only `block` of it for htmx; same markup either way."""
-    html = render_block(template, block, **context) if wants_fragment() else render_template(template, **context)
+def render_page(template: str, block: str, oob: tuple[str, ...] = (), **context):
+    """Render the whole page, or only `block` of it for htmx; same markup either way.
+
+    `oob` names partials that the page includes outside `block` but that change with it: the
+    fragment carries them too, rendered with `oob=True` so that htmx swaps them out of band.
+    """
+    if wants_fragment():
+        html = render_block(template, block, **context)
+        html += "".join(render_template(partial, oob=True, **context) for partial in oob)
+    else:
+        html = render_template(template, **context)
     response = make_response(html)
     response.vary.add("HX-Request")
     return response

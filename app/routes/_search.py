@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app.search.service import SearchService
+from app.search.service import NullSearch, SearchService
 from app.web import page_cache
 
 
-def search_service() -> SearchService:
-    """The search index of this app."""
+def search_service() -> SearchService | NullSearch:
+    """The search service of this app (its index, or none)."""
     return current_app.extensions["search"]
 
 

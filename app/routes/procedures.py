@@ -16,9 +16,9 @@ def index():
     session = get_session()
     page = listing.browse(session, filters, **search_options())
     popular = listing.popular(session) if filters.q and not page.total else []
-    return render_page("procedures/index.html", "results", filters=filters, page=page,
-                       options=listing.filter_options(session, counted=page.facets is None),
-                       popular=popular)
+    return render_page("procedures/index.html", "results", oob=("procedures/_facets.html",),
+                       filters=filters, page=page, popular=popular,
+                       options=listing.filter_options(session, counted=page.facets is None))
 
 
 @bp.get("/<path:code>")

@@ -2,7 +2,8 @@
 
 Whoosh's own query engine walks every posting in Python and takes hundreds of milliseconds on a
 long citizen question. Here the postings of each question term are read once from the Whoosh
-index, block by block, cached, and the whole collection is scored with a few vector operations.
+index (`postings`, the one module that reads them), cached, and the whole collection is scored
+with a few vector operations.
 """
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+
+from app.search import postings
+from app.search.index import IndexUnavailable
 
 # Tuned on the development questions within a broad plateau (K1 1.6-2.0, B 0.6-0.9 all give
 # MRR 0.60-0.61); the judged set is larger, so no sharper optimum was chased.
@@ -88,28 +92,23 @@ class Engine:
         self.searcher.close()
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """Document numbers and term frequencies of `term` in `field` (deleted documents included)."""
+        """Document numbers and term frequencies of `term` in `field` (deleted documents left out)."""
         key = (field, term)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-            result = self._read(field, term)
+            try:
+                result = postings.read(self.leaves, field, term)
+            except Exception as exc:   # files damaged under an open index fail in many ways
+                raise IndexUnavailable(f"reading {field}:{term}: {exc!r}") from exc
+            if len(result[0]) and not 0 <= result[0].min() <= result[0].max() < self.n:
+                raise IndexUnavailable(f"reading {field}:{term}: document numbers out of range")
             self._cache[key] = result
             if len(self._cache) > CACHE_TERMS:
                 self._cache.popitem(last=False)
             return result
-
-    def _read(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        ids: list[int] = []
-        weights: list[float] = []
-        for leaf, offset in self.leaves:
-            if (field, term) not in leaf:
-                continue
-            matcher = leaf._terms.matcher(field, leaf._text_to_bytes(field, term), leaf.schema[field].format)
-            _read_all(matcher, offset, ids, weights)
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
 
     def warm(self, max_share: float) -> int:
         """Read ahead the postings of the commonest useful terms; return how many were read."""
@@ -117,11 +116,8 @@ class Engine:
         common: list[tuple[int, str, str]] = []
         for field in FIELD_BOOSTS:
             with self._lock:
-                for leaf, _offset in self.leaves:
-                    for text, info in leaf.iter_field(field):
-                        if low <= info.doc_frequency() <= high:
-                            common.append((info.doc_frequency(), field, text.decode("utf-8")
-                                           if isinstance(text, bytes) else text))
+                common.extend((df, field, term)
+                              for df, term in postings.frequent_terms(self.leaves, field, low, high))
         common.sort(reverse=True)
         seen = set()
         for _df, field, term in common:
@@ -135,7 +131,10 @@ class Engine:
     def suggest(self, word: str, maxdist: int) -> list[str]:
         """Words of the names within `maxdist` edits of `word`."""
         with self._lock:
-            return self.searcher.corrector("name").suggest(word, limit=8, maxdist=maxdist)
+            try:
+                return self.searcher.corrector("name").suggest(word, limit=8, maxdist=maxdist)
+            except Exception as exc:
+                raise IndexUnavailable(f"suggesting for {word}: {exc!r}") from exc
 
     def current(self) -> bool:
         """Tell whether the index on disk is still the generation this engine reads."""
@@ -191,21 +190,3 @@ class Engine:
             counts[name] = {v: int(np.count_nonzero(selected[docs])) for v, docs in groups.items()}
             counts[name] = {v: c for v, c in counts[name].items() if c}
         return counts
-
-
-def _read_all(matcher, offset: int, ids: list[int], weights: list[float]) -> None:
-    """Read a posting list a block at a time where the codec allows, else one posting at a time."""
-    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(i + offset for i in matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
-            if getattr(matcher, "_atend", False):
-                break
-        return
-    while matcher.is_active():
-        ids.append(matcher.id() + offset)
-        weights.append(matcher.weight())
-        matcher.next()

@@ -56,7 +56,7 @@ _lock = threading.Lock()
 
 
 class IndexUnavailable(RuntimeError):
-    """The index is missing or unreadable; it is being rebuilt."""
+    """The index is missing or unreadable, or there is none (NullSearch): browse by plain matching."""
 
 
 class RebuildBusy(RuntimeError):

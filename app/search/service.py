@@ -1,26 +1,45 @@
 """The search index of one app as a service object: ask it, keep it in step with the database.
 
-The app keeps one in `app.extensions["search"]`. Services that change the catalogue only mark
-their session (`catalogue_changed`); once that session commits, the index is brought in step, so
-the command line, the back office and the demo loader all leave the index as the database says.
+The app keeps one in `app.extensions["search"]`, with its open engine and its rebuild in progress:
+two apps in one process (two workers, in tests) each keep their own. Services that change the
+catalogue only mark their session (`catalogue_changed`); once that session commits, the index is
+brought in step, so the command line, the back office and the demo loader all leave the index as
+the database says. `NullSearch` stands in where no index is wanted (`SEARCH_BACKEND=null`).
 """
 from __future__ import annotations
 
 import logging
+import os
+import threading
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import search
+from app import versioning
+from app.search import SearchResult, index, rank
+from app.search.engine import Engine
+from app.search.index import IndexUnavailable
+from app.search.query import MAX_SHARE
 
 log = logging.getLogger(__name__)
 _CHANGED = "search.catalogue_changed"
 _SERVICE = "search.service"
+BACKENDS = ("whoosh", "null")
 
 
 def catalogue_changed(session: Session) -> None:
     """Note that this transaction changed procedures or agencies: the index follows its commit."""
     session.info[_CHANGED] = True
+
+
+def from_config(config, session_factory: sessionmaker) -> SearchService | NullSearch:
+    """The search service `SEARCH_BACKEND` names: the Whoosh index under `SEARCH_INDEX_DIR`, or none."""
+    backend = config.get("SEARCH_BACKEND") or "whoosh"
+    if backend == "null":
+        return NullSearch()
+    if backend == "whoosh":
+        return SearchService(config["SEARCH_INDEX_DIR"], session_factory)
+    raise ValueError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
 
 
 class SearchService:
@@ -29,6 +48,10 @@ class SearchService:
     def __init__(self, directory: str, session_factory: sessionmaker):
         self.directory = directory
         self.session_factory = session_factory
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._folder: int | None = None   # the inode of the directory the engine opened
+        self._rebuilding = False
         # Sessions of this factory know their service. The listeners are on the Session class, not
         # on this factory: an instance listener would keep the factory, its engine and its
         # connections alive for as long as the process runs.
@@ -37,23 +60,87 @@ class SearchService:
             event.listen(Session, "after_commit", _after_commit)
             event.listen(Session, "after_rollback", _after_rollback)
 
-    def search(self, question: str, filters: dict, page: int = 1, per_page: int = 20) -> search.SearchResult:
+    def search(self, question: str, filters: dict, page: int = 1, per_page: int = 20) -> SearchResult:
         """One page of ranked ids with facets; IndexUnavailable when the index is missing or damaged."""
-        return search.search(self.directory, question, filters, page, per_page)
+        versioning.note_read(versioning.SEARCH_INDEX)   # a kept page of results lasts until the next sync
+        try:
+            return rank(self.engine(), question, filters, page, per_page)
+        except IndexUnavailable as exc:
+            log.warning("search index unavailable: %s", exc)
+            self.forget()   # the caller falls back to plain matching and starts a rebuild
+            raise
+
+    def engine(self) -> Engine:
+        """The engine reading the index as it is on disk now, reopened when the index was rewritten."""
+        with self._lock:
+            if self._engine is not None and self._engine.current() and self._folder == _inode(self.directory):
+                return self._engine
+            self._close()
+            ix = index.open_index(self.directory)
+            try:
+                engine = Engine(ix)
+            except Exception as exc:  # a damaged segment fails while being read
+                ix.close()
+                raise IndexUnavailable(f"{self.directory}: {exc!r}") from exc
+            self._engine, self._folder = engine, _inode(self.directory)
+        threading.Thread(target=_warm, args=(engine,), name="search-warm", daemon=True).start()
+        return engine
+
+    def forget(self) -> None:
+        """Close the open engine: the next search opens the index again."""
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+        self._engine = self._folder = None
 
     def sync(self, session: Session) -> tuple[int, int]:
         """Index what changed since the index was last written; (written, deleted)."""
-        result = search.sync(session, self.directory)
-        search.forget(self.directory)
-        return result
+        written, deleted = index.sync(session, self.directory)
+        if written or deleted:
+            self.forget()
+            versioning.bump(session.get_bind(), versioning.SEARCH_INDEX)
+        return written, deleted
 
     def reindex(self, session: Session, procs: int = 1, wait: bool = True) -> int:
-        """Rebuild the whole index from the database; the number of procedures indexed."""
-        return search.reindex_all(session, self.directory, procs=procs, wait=wait)
+        """Rebuild the whole index from the database; the number of procedures indexed.
+
+        With `wait=False`, raise index.RebuildBusy rather than wait for another process's rebuild.
+        """
+        count = index.rebuild(session, self.directory, procs=procs, wait=wait)
+        self.forget()
+        versioning.bump(session.get_bind(), versioning.SEARCH_INDEX)
+        return count
 
     def rebuild_in_background(self) -> bool:
-        """Start rebuilding a missing or damaged index unless a rebuild is already running."""
-        return search.rebuild_in_background(self.session_factory, self.directory)
+        """Start rebuilding a missing or damaged index unless this app is already rebuilding it."""
+        with self._lock:
+            if self._rebuilding:
+                return False
+            self._rebuilding = True
+        threading.Thread(target=self._rebuild, name="search-rebuild", daemon=True).start()
+        return True
+
+    def _rebuild(self) -> None:
+        session = self.session_factory()
+        try:
+            try:
+                index.open_index(self.directory).close()
+                return   # another process has just rebuilt it
+            except IndexUnavailable:
+                pass
+            self.reindex(session, wait=False)
+            log.warning("search index rebuilt in %s", self.directory)
+        except index.RebuildBusy:
+            log.info("search index already being rebuilt by another process")
+        except Exception:
+            log.exception("search index rebuild failed")
+        finally:
+            session.close()
+            with self._lock:
+                self._rebuilding = False
 
     def follow_commit(self) -> None:
         """Bring the index in step with a commit that changed the catalogue."""
@@ -74,3 +161,52 @@ def _after_commit(session: Session) -> None:
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(_CHANGED, None)
+
+
+class NullSearch:
+    """No index: every search is unavailable, so browsing answers by plain matching; writes do nothing.
+
+    Searching raises IndexUnavailable rather than answering "nothing found": the callers already
+    treat a missing index that way, and an empty answer would make pages and the API say that no
+    procedure matches when none was looked for.
+    """
+
+    directory = None
+
+    def search(self, question: str, filters: dict, page: int = 1, per_page: int = 20) -> SearchResult:
+        """Raise IndexUnavailable: there is no index to ask."""
+        raise IndexUnavailable("no search index (SEARCH_BACKEND=null)")
+
+    def engine(self) -> Engine:
+        """Raise IndexUnavailable: there is no index to open."""
+        raise IndexUnavailable("no search index (SEARCH_BACKEND=null)")
+
+    def forget(self) -> None:
+        """Nothing is open."""
+
+    def sync(self, session: Session) -> tuple[int, int]:
+        """Nothing to bring in step: (0, 0)."""
+        return 0, 0
+
+    def reindex(self, session: Session, procs: int = 1, wait: bool = True) -> int:
+        """Nothing indexed: 0."""
+        return 0
+
+    def rebuild_in_background(self) -> bool:
+        """Nothing to rebuild: False."""
+        return False
+
+
+def _inode(directory: str) -> int | None:
+    # A rebuild swaps in a new directory whose generation number may equal the old one's.
+    try:
+        return os.stat(directory).st_ino
+    except OSError:
+        return None
+
+
+def _warm(engine: Engine) -> None:
+    try:
+        engine.warm(MAX_SHARE)
+    except Exception:  # a closed or replaced index: nothing to warm any more
+        log.debug("search warm-up stopped", exc_info=True)
