@@ -15,6 +15,7 @@ from app.feedback import service
 from app.models import Feedback
 from app.audit import Actor
 from tests import late_world
+from tests.fragments import assert_same_as_page
 from tests.conftest import make_app
 
 
@@ -71,6 +72,9 @@ def test_a_feedback_from_form_to_tracking_page_to_published_answer(app, client):
     listing = BeautifulSoup(client.get("/feedback?q=qua+han&agency=T.STP").data, "html.parser")
     assert len(listing.select(".result")) == 1 and "gửi thư xin lỗi" in listing.select_one(".answer").text
     assert len(BeautifulSoup(client.get("/feedback?q=khong+co+tu+nay").data, "html.parser").select(".result")) == 0
+    # Searching the answers in place (htmx) brings the page's own markup.
+    url = "/feedback?q=qua+han&agency=T.STP"
+    assert_same_as_page(client.get(url), client.get(url, headers={"HX-Request": "true"}), "#results")
     # Typed in lower case, with spaces: the same feedback.
     assert client.get(f"/feedback/lookup?code={code.lower().replace('-', ' ')}").headers["Location"].endswith(code)
 
