@@ -80,7 +80,7 @@ bench-scale: install
 
 # Re-extract the UI strings after changing templates or code, then translate messages.po.
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ -o app/translations/messages.pot --no-location --sort-output .
 	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 clean:
