@@ -13,8 +13,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app import db, imports
+from app.admin.codes import AccountRole
 from app.audit import Actor
 from app.imports import KINDS
+from app.feedback.codes import MARKS
 from app.imports.errors import ImportRejected, ImportReport
 
 SEED = Path(__file__).resolve().parent.parent / "seed"
@@ -213,7 +215,7 @@ def feedback_answer(code, text, by, publish):
 
 @feedback_group.command("status")
 @click.argument("code")
-@click.argument("status", type=click.Choice(["in_progress", "declined"]))
+@click.argument("status", type=click.Choice([m.value for m in MARKS]))
 @click.option("--note", help="A note shown with the change on the tracking page.")
 def feedback_status(code, status, note):
     """Mark the feedback CODE in progress, or declined (spam, abuse)."""
@@ -232,7 +234,7 @@ def feedback_status(code, status, note):
 @with_appcontext
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@click.option("--role", type=click.Choice(["admin", "editor", "responder"]), default="admin", show_default=True)
+@click.option("--role", type=click.Choice(AccountRole.codes()), default=AccountRole.ADMIN.value, show_default=True)
 @click.option("--agency", "agency_code", help="The agency of a responder account.")
 def create_admin(email, password_stdin, role, agency_code):
     """Create an Office account (the password is asked for, or read from standard input)."""

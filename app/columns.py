@@ -5,14 +5,11 @@ from dataclasses import dataclass
 
 from app.params import BadParameter
 
+
+
 FORMATS = ("text", "number", "percent", "score")
 DIRECTIONS = ("asc", "desc")
 _SAME = "\0same-as-key"
-
-
-def N_(message: str) -> str:
-    """Mark a label for translation where it is written; the template translates it where shown."""
-    return message
 
 
 @dataclass(frozen=True)

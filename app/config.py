@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from app.clock import ZONE_NAME
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
@@ -20,7 +22,7 @@ class Config:
         self.DEBUG = os.environ.get("FLASK_DEBUG", "") in ("1", "true")
         self.DEMO = os.environ.get("TTHC_DEMO", "0") == "1"
         self.BABEL_DEFAULT_LOCALE = "vi"
-        self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+        self.BABEL_DEFAULT_TIMEZONE = ZONE_NAME
         self.LANGUAGES = ("vi", "en")
         self.PER_PAGE = 20
         self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import Actor
 from app.feedback import service
+from app.feedback.codes import FeedbackKind, FeedbackStatus, Overall
 from app.feedback.criteria import CriteriaSet
 from app.models import Case, Procedure
 
@@ -25,17 +26,17 @@ RATINGS = 640
 HARSH = {"H34.STNMT": 0.32, "H34.SXD": 0.22, "H34.KPL": 0.2, "H34.IHD": 0.18}
 
 QUESTIONS = [
-    ("phan_anh", "Tôi nộp hồ sơ {p} từ đầu tháng nhưng đến nay quá hẹn vẫn chưa nhận được kết quả, cũng không được báo lý do.",
+    (FeedbackKind.PHAN_ANH, "Tôi nộp hồ sơ {p} từ đầu tháng nhưng đến nay quá hẹn vẫn chưa nhận được kết quả, cũng không được báo lý do.",
      "Hồ sơ của ông/bà bị chậm do phải xác minh thêm tại địa phương. Cơ quan đã gửi văn bản xin lỗi và hẹn trả kết quả trong 3 ngày làm việc."),
-    ("kien_nghi", "Đề nghị cho phép nộp bản sao điện tử thay cho bản sao chứng thực khi làm thủ tục {p}.",
+    (FeedbackKind.KIEN_NGHI, "Đề nghị cho phép nộp bản sao điện tử thay cho bản sao chứng thực khi làm thủ tục {p}.",
      "Từ tháng 6/2022, hồ sơ nộp trực tuyến được dùng bản sao điện tử từ Kho dữ liệu của công dân; không cần bản sao chứng thực."),
-    ("phan_anh", "Cán bộ tiếp nhận yêu cầu bổ sung giấy tờ hai lần, mỗi lần một loại khác nhau, với thủ tục {p}.",
+    (FeedbackKind.PHAN_ANH, "Cán bộ tiếp nhận yêu cầu bổ sung giấy tờ hai lần, mỗi lần một loại khác nhau, với thủ tục {p}.",
      "Văn phòng đã nhắc nhở cán bộ tiếp nhận: yêu cầu bổ sung phải nêu đầy đủ một lần bằng phiếu hướng dẫn. Xin cảm ơn ông/bà đã phản ánh."),
-    ("kien_nghi", "Đề nghị niêm yết rõ lệ phí {p} tại Bộ phận Một cửa và trên cổng dịch vụ công.",
+    (FeedbackKind.KIEN_NGHI, "Đề nghị niêm yết rõ lệ phí {p} tại Bộ phận Một cửa và trên cổng dịch vụ công.",
      "Lệ phí đã được niêm yết tại quầy và công khai trên trang này, mục Phí, lệ phí của thủ tục."),
-    ("phan_anh", "Cổng dịch vụ công báo lỗi khi tải tệp đính kèm cho thủ tục {p}.",
+    (FeedbackKind.PHAN_ANH, "Cổng dịch vụ công báo lỗi khi tải tệp đính kèm cho thủ tục {p}.",
      "Lỗi tải tệp lớn hơn 10 MB đã được khắc phục ngày 15/7/2022. Đề nghị ông/bà nộp lại; hồ sơ sẽ được tính từ ngày nộp đầu tiên."),
-    ("kien_nghi", "Xin hướng dẫn cụ thể hồ sơ {p} cho người ở xa, không đến trụ sở được.",
+    (FeedbackKind.KIEN_NGHI, "Xin hướng dẫn cụ thể hồ sơ {p} cho người ở xa, không đến trụ sở được.",
      "Ông/bà có thể nộp qua dịch vụ bưu chính công ích hoặc trực tuyến; kết quả được gửi về tận nhà, cước do người nhận trả."),
 ]
 PRIVATE_CONTACTS = [("Nguyễn Văn Demo", "demo.nguoi.gui@example.vn", "0905 000 111"),
@@ -60,7 +61,7 @@ def load(session: Session, criteria: CriteriaSet, actor: Actor) -> tuple[int, in
         agency = case.agency if case else rng.choices(agencies, weights)[0]
         when = _moment(rng, case.finished_at if case else None)
         harsh = HARSH.get(agency.code, 0.06)
-        overall = rng.choices(["very_satisfied", "satisfied", "unsatisfied"], [0.5 - harsh / 2, 0.5 - harsh / 2, harsh])[0]
+        overall = rng.choices(list(Overall), [0.5 - harsh / 2, 0.5 - harsh / 2, harsh])[0]
         scores = _scores(rng, criteria, overall) if rng.random() < 0.7 else {}
         service.submit_rating(session, criteria, overall=overall, scores=scores, agency=agency,
                               procedure=None if case else rng.choice(procedures),
@@ -80,14 +81,14 @@ def load(session: Session, criteria: CriteriaSet, actor: Actor) -> tuple[int, in
         feedback += 1
         if number % 9 == 8:
             continue  # still received
-        service.set_status(session, actor, item, "in_progress", now=received + dt.timedelta(days=1))
+        service.set_status(session, actor, item, FeedbackStatus.IN_PROGRESS, now=received + dt.timedelta(days=1))
         if number == 13:
             continue
         service.answer_feedback(session, actor, item, answer, by="Văn phòng UBND tỉnh",
                                 publish=item.publish_consent, now=received + dt.timedelta(days=3 + rng.randrange(9)))
-    spam = service.submit_feedback(session, kind="phan_anh", content="Quảng cáo vay tiền nhanh, liên hệ ngay!!!",
+    spam = service.submit_feedback(session, kind=FeedbackKind.PHAN_ANH, content="Quảng cáo vay tiền nhanh, liên hệ ngay!!!",
                                    now=dt.datetime(2022, 8, 20, 23, 11))
-    service.set_status(session, actor, spam, "declined", note="Nội dung quảng cáo, không phải phản ánh.",
+    service.set_status(session, actor, spam, FeedbackStatus.DECLINED, note="Nội dung quảng cáo, không phải phản ánh.",
                        now=dt.datetime(2022, 8, 22, 8, 30))
     return RATINGS, feedback + 1
 
@@ -102,5 +103,5 @@ def _moment(rng: random.Random, finished: dt.datetime | None) -> dt.datetime:
 
 
 def _scores(rng: random.Random, criteria: CriteriaSet, overall: str) -> dict[int, int]:
-    centre = {"very_satisfied": 1.8, "satisfied": 1.4, "unsatisfied": 0.7}[overall]
+    centre = {Overall.VERY_SATISFIED: 1.8, Overall.SATISFIED: 1.4, Overall.UNSATISFIED: 0.7}[overall]
     return {c.number: max(0, min(2, round(rng.gauss(centre, 0.5)))) for c in criteria.criteria}

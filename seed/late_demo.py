@@ -18,7 +18,9 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from app.catalogue.codes import Level, TimeUnit
 from app.late.calendar import WorkCalendar
+from app.late.codes import CaseStatus
 from app.late.rules import Month
 
 SEED = 20220831
@@ -99,13 +101,14 @@ def apportion(total: int, weights: list[float]) -> list[int]:
     return counts
 
 
-def level_key(level: str | None) -> str:
+def level_key(level: str | None) -> Level:
+    """The procedures' level an agency of this (free text) level carries out."""
     level = (level or "").lower()
     if level in ("xã", "phường", "thị trấn"):
-        return "xa"
+        return Level.XA
     if level in ("huyện", "thành phố", "thị xã"):
-        return "huyen"
-    return "tinh"
+        return Level.HUYEN
+    return Level.TINH
 
 
 def plan(agencies: list[tuple[str, str | None]]) -> dict[str, tuple[int, int, int]]:
@@ -115,7 +118,7 @@ def plan(agencies: list[tuple[str, str | None]]) -> dict[str, tuple[int, int, in
         if code == STNMT:
             continue
         volume, rate = DEPARTMENTS.get(code) or DISTRICTS.get(code) or (0, 0.0)
-        if not volume and level_key(level) == "xa":
+        if not volume and level_key(level) == Level.XA:
             # Communes differ in size and diligence; each one's own generator keeps that stable.
             local = random.Random(f"{SEED}:{code}")
             volume, rate = COMMUNE[0] * local.uniform(0.4, 1.8), COMMUNE[1] * local.uniform(0.2, 2.6)
@@ -154,7 +157,7 @@ def person(rng: random.Random) -> str:
 
 def staff_for(rng: random.Random, code: str, level: str | None, resolved: int) -> Staff:
     """Officers of one agency: one-stop desk, specialists and leaders, by the agency's size."""
-    commune = level_key(level) == "xa"
+    commune = level_key(level) == Level.XA
     number = iter(range(1, 1000))
 
     def make(count: int, title: str) -> list[Officer]:
@@ -163,7 +166,7 @@ def staff_for(rng: random.Random, code: str, level: str | None, resolved: int) -
     desk = make(max(1, min(6, resolved // 6000 + 1)), "Công chức Bộ phận Một cửa")
     specialist_title = "Công chức Tư pháp - Hộ tịch" if commune else "Chuyên viên"
     specialists = make(max(2, min(30, resolved // 1200 + 2)), specialist_title)
-    leaders = make(1 if commune else 2, "Phó Chủ tịch UBND" if commune or level_key(level) == "huyen"
+    leaders = make(1 if commune else 2, "Phó Chủ tịch UBND" if commune or level_key(level) == Level.HUYEN
                    else "Phó Giám đốc")
     chronic = max(1, len(specialists) // 8)
     weights = [8.0 if i < chronic else rng.uniform(0.3, 1.5) for i in range(len(specialists))]
@@ -271,7 +274,7 @@ class Builder:
         self.demo.cases.append({
             "case_code": self._code(agency, received), "procedure_code": procedure,
             "agency_code": agency, "received_at": received, "due_at": None,
-            "finished_at": received + dt.timedelta(hours=2), "status": self.rng.choice(["withdrawn", "rejected"]),
+            "finished_at": received + dt.timedelta(hours=2), "status": self.rng.choice(list(CaseStatus)),
             "apology_sent": "", "officer_code": self.rng.choice(staff.specialists).code})
 
 
@@ -314,15 +317,16 @@ def generate(agencies: list[tuple[str, str | None]], procedures: dict[str, list[
 def procedure_pools(times: dict[str, tuple[float | None, str | None]],
                     levels: dict[str, str | None]) -> dict[str, list[tuple[str, int]]]:
     """Procedures with a time limit in working days, by the level that carries them out."""
-    pools: dict[str, list[tuple[str, int]]] = {"tinh": [], "huyen": [], "xa": []}
+    pools: dict[str, list[tuple[str, int]]] = {Level.TINH: [], Level.HUYEN: [], Level.XA: []}
     for code in sorted(times):
         value, unit = times[code]
-        if unit != "working_day" or value is None or not 1 <= value <= 30 or value % 1:
+        if unit != TimeUnit.WORKING_DAY or value is None or not 1 <= value <= 30 or value % 1:
             continue
         keys = levels.get(code) or ""
-        if "|tinh|" in keys:
-            pools["tinh"].append((code, int(value)))
-        if "|xa|" in keys:
-            pools["xa"].append((code, int(value)))
-            pools["huyen"].append((code, int(value)))
+        if f"|{Level.TINH}|" in keys:
+            pools[Level.TINH].append((code, int(value)))
+        if f"|{Level.XA}|" in keys:
+            # The demo's districts carry out the communes' procedures as well.
+            pools[Level.XA].append((code, int(value)))
+            pools[Level.HUYEN].append((code, int(value)))
     return pools

@@ -24,7 +24,9 @@ def test_detail_has_every_part(client, loaded):
                 "conditions", "result", "legal_basis", "decision", "status"):
         assert key in body
     channel = body["channels"][0]
-    assert set(channel) >= {"method", "processing_time", "fees"}
+    assert set(channel) >= {"method", "method_code", "processing_time", "fees"}
+    assert {(c["method"], c["method_code"]) for c in body["channels"]} == {
+        ("Trực tuyến", "online"), ("Dịch vụ bưu chính", "postal"), ("Trực tiếp", "direct")}
     assert channel["processing_time"] == {"value": 3, "unit": "working_day"}
     assert all(set(f) >= {"amount_vnd", "text"} for f in channel["fees"])
     assert all(set(d) >= {"name", "form", "original_qty", "copy_qty"} for d in body["documents"])

@@ -9,7 +9,7 @@ def test_channels_with_working_days_and_no_fee():
     text = ("Hình thức nộpThời gianPhí, lệ phíMô tảDịch vụ bưu chính22 Ngày làm việcMiễn phí"
             "Trực tiếp22 Ngày làm việcMiễn phí")
     channels = parse_channels(text)
-    assert [c["method"] for c in channels] == ["Dịch vụ bưu chính", "Trực tiếp"]
+    assert [c["method"] for c in channels] == ["postal", "direct"]
     assert all(c["processing_time"]["value"] == 22 for c in channels)
     assert all(c["processing_time"]["unit"] == "working_day" for c in channels)
     assert channels[0]["fees"] == [{"amount_vnd": 0, "text": "Miễn phí"}]
@@ -20,7 +20,7 @@ def test_channel_fee_amount_and_method_words_inside_description():
             "nội dung đăng ký doanh nghiệp: 100.000 đồng/lần)Trực tiếp: nộp tại Bộ phận một cửa"
             "Trực tiếp3 Ngày làm việcKhông có thông tin")
     channels = parse_channels(text)
-    assert [c["method"] for c in channels] == ["Trực tuyến", "Trực tiếp"]
+    assert [c["method"] for c in channels] == ["online", "direct"]
     assert channels[0]["fees"][0]["amount_vnd"] == 100000
     assert "Trực tiếp: nộp tại" in channels[0]["description"]
 

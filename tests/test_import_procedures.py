@@ -19,7 +19,7 @@ def test_national_records_come_out_structured(session):
     report = import_procedures(session, fixture_bytes("national-sample.jsonl"))
     assert report.summary() == "imported 5, updated 0, rejected 0"
     procedure = session.scalar(select(Procedure).where(Procedure.code == "2.001610"))
-    assert {c.method for c in procedure.channels} == {"Trực tuyến", "Dịch vụ bưu chính", "Trực tiếp"}
+    assert {c.method for c in procedure.channels} == {"online", "postal", "direct"}
     assert {c.processing_value for c in procedure.channels} == {3}
     assert {c.processing_unit for c in procedure.channels} == {"working_day"}
     assert 100000 in {f.amount_vnd for c in procedure.channels for f in c.fees}

@@ -6,7 +6,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 METHODS = [("app/templates/**.html", "jinja2"), ("app/**.py", "python")]
-KEYWORDS = {"_": None, "gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "_l": None, "N_": None}
 
 
 def test_every_message_in_the_source_is_translated():

@@ -11,7 +11,7 @@ from app import audit
 from app.audit import Actor
 from app.clock import local_now
 from app.models import Account, Agency
-from app.models.admin import ROLES
+from app.admin.codes import AccountRole
 
 MIN_PASSWORD = 10
 MAX_FAILURES = 5
@@ -41,21 +41,21 @@ def check_password_strength(password: str) -> None:
         raise AccountError(f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự")
 
 
-def create_account(session: Session, actor: Actor | Account, email: str, password: str, role: str = "admin",
+def create_account(session: Session, actor: Actor | Account, email: str, password: str, role: str = AccountRole.ADMIN,
                    agency: Agency | None = None, name: str | None = None) -> Account:
     """Create an account, logged (not committed); AccountError for a taken email or a weak password."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise AccountError(f"địa chỉ thư điện tử không hợp lệ: {email!r}")
-    if role not in ROLES:
+    if not AccountRole.has(role):
         raise AccountError(f"vai trò không hợp lệ: {role}")
-    if role == "responder" and agency is None:
+    if role == AccountRole.RESPONDER and agency is None:
         raise AccountError("tài khoản trả lời phản ánh cần một cơ quan")
     check_password_strength(password)
     if session.scalar(select(Account.id).where(func.lower(Account.email) == email)):
         raise AccountError(f"đã có tài khoản {email}")
     account = Account(email=email, name=name, password_hash=generate_password_hash(password), role=role,
-                      agency=agency if role == "responder" else None, active=True, created_at=local_now(),
+                      agency=agency if role == AccountRole.RESPONDER else None, active=True, created_at=local_now(),
                       failed_logins=0, session_version=1)
     session.add(account)
     session.flush()

@@ -10,9 +10,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app import audit
+from app.catalogue.codes import ChannelMethod, ProcedureStatus, TimeUnit
 from app.db import by_code
 from app.imports.errors import ImportReport
 from app.imports.linking import link_procedures
+from app.late.codes import HolidayKind
 from app.imports.merge import OFFICE
 from app.imports.procedures import apply_records
 from app.models import Account, Agency, HolidayOverride, Officer, Procedure, ProcedureSource
@@ -21,7 +23,6 @@ from app.text import fold
 
 PROCEDURE_FIELDS = ("name", "level", "procedure_type", "subjects", "conditions", "issuing_agency",
                     "receiving_address", "status")
-PROCEDURE_STATUSES = ("in_force", "amended", "abolished")
 
 
 class EditError(ValueError):
@@ -59,7 +60,7 @@ def edit_procedure(session: Session, account: Account, procedure: Procedure, val
         return {}
     if "name" in changes and not changes["name"]:
         raise EditError("tên thủ tục không được để trống")
-    if "status" in changes and changes["status"] not in PROCEDURE_STATUSES:
+    if "status" in changes and not ProcedureStatus.has(changes["status"]):
         raise EditError(f"trạng thái không hợp lệ: {changes['status']}")
     _save_office(session, procedure, changes)
     return _log(session, account, "procedure", procedure.code, before, changes)
@@ -73,12 +74,10 @@ def _agency(session: Session, code: str | None) -> Agency | None:
     return agency
 
 
-TIME_UNITS = ("working_day", "day", "hour", "week", "month", "year")
-
-
 def channel_records(procedure: Procedure) -> list[dict]:
     """The procedure's channels in the import record format."""
-    return [{"method": c.method, "description": c.description,
+    return [{"method": c.method, **({"method_text": c.method_text} if c.method_text else {}),
+             "description": c.description,
              "processing_time": {"value": c.processing_value, "unit": c.processing_unit, "text": c.processing_text}
              if c.processing_value is not None or c.processing_text else None,
              "fees": [{"amount_vnd": f.amount_vnd, "text": f.text} for f in c.fees]}
@@ -107,12 +106,13 @@ def edit_processing_times(session: Session, account: Account, procedure: Procedu
             raise EditError(f"thời hạn không hợp lệ: {text!r}") from None
         if value is not None and not 0 < value <= 10000:
             raise EditError(f"thời hạn không hợp lệ: {text!r}")
-        if unit is not None and unit not in TIME_UNITS:
+        if unit is not None and not TimeUnit.has(unit):
             raise EditError(f"đơn vị không hợp lệ: {unit!r}")
         old = channels[position]["processing_time"]
         new = {"value": value, "unit": unit, "text": (old or {}).get("text")} if value is not None else None
         if _time_label(old) != _time_label(new):
-            label = f"{position + 1}. {channels[position]['method']}"
+            channel = channels[position]
+            label = f"{position + 1}. {ChannelMethod.text_of(channel['method'], channel.get('method_text'))}"
             before[label], after[label] = _time_label(old), _time_label(new)
             channels[position]["processing_time"] = new
     if not after:
@@ -214,7 +214,7 @@ def set_holiday(session: Session, account: Account, day: dt.date, name: str | No
         session.delete(existing)
         after = None
     else:
-        if kind not in ("off", "work"):
+        if not HolidayKind.has(kind):
             raise EditError(f"loại ngày không hợp lệ: {kind}")
         if existing is None:
             existing = HolidayOverride(date=day)

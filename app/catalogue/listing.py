@@ -8,13 +8,14 @@ from typing import Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.catalogue.codes import Level, OnlineLevel, ProcedureStatus
 from app.models import Agency, Field, Procedure, ProcedureAgency
 from app.params import BadParameter, Page, int_param
 from app.search.index import IndexUnavailable
 from app.text import fold
 
-LEVELS = ("bo", "tinh", "huyen", "xa", "khac")
-ONLINE = ("full", "online", "none")
+# `online=online` asks for every procedure that can be filed online, fully or not.
+FILED_ONLINE = (OnlineLevel.FULL, OnlineLevel.ONLINE)
 MAX_PER_PAGE = 100
 # Citizens paste whole questions: allow a long paragraph, not a document.
 MAX_QUESTION = 1000
@@ -48,11 +49,11 @@ def parse_filters(args, per_page: int = 20) -> Filters:
     if len(q) > MAX_QUESTION:
         raise BadParameter("q", q[:40] + "…", f"≤ {MAX_QUESTION}")
     level = args.get("level") or None
-    if level and level not in LEVELS:
-        raise BadParameter("level", level, ", ".join(LEVELS))
+    if level and not Level.has(level):
+        raise BadParameter("level", level, ", ".join(Level.codes()))
     online = args.get("online") or None
-    if online and online not in ONLINE:
-        raise BadParameter("online", online, ", ".join(ONLINE))
+    if online and not OnlineLevel.has(online):
+        raise BadParameter("online", online, ", ".join(OnlineLevel.codes()))
     postal_raw = args.get("postal") or None
     if postal_raw not in (None, "1", "0"):
         raise BadParameter("postal", postal_raw, "1, 0")
@@ -77,8 +78,8 @@ def _filtered(session: Session, filters: Filters):
         query = query.where(Procedure.field_id == field_id)
     if filters.level:
         query = query.where(Procedure.level_keys.contains(f"|{filters.level}|"))
-    if filters.online == "online":
-        query = query.where(Procedure.online_level.in_(("full", "online")))
+    if filters.online == OnlineLevel.ONLINE:
+        query = query.where(Procedure.online_level.in_(FILED_ONLINE))
     elif filters.online:
         query = query.where(Procedure.online_level == filters.online)
     if filters.postal is not None:
@@ -123,7 +124,7 @@ def _check_filters(session: Session, filters: Filters) -> tuple[int | None, int 
 
 
 def _index_filters(filters: Filters) -> dict:
-    online = ("full", "online") if filters.online == "online" else filters.online
+    online = tuple(map(str, FILED_ONLINE)) if filters.online == OnlineLevel.ONLINE else filters.online
     return {"agencies": filters.agency, "field_slug": filters.field, "levels": filters.level,
             "online": online, "postal": None if filters.postal is None else ("1" if filters.postal else "0")}
 
@@ -181,7 +182,7 @@ def procedures_named(session: Session, words: str, limit: int, include_abolished
         return []
     query = select(Procedure)
     if not include_abolished:
-        query = query.where(Procedure.status != "abolished")
+        query = query.where(Procedure.status != ProcedureStatus.ABOLISHED)
     for word in folded:
         query = query.where(Procedure.name_folded.contains(word, autoescape=True))
     return list(session.scalars(query.order_by(func.length(Procedure.name), Procedure.code).limit(limit)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from app.catalogue.codes import AgencyRole, ChannelMethod
 from app.models import Channel, Decision, Procedure, ProcedureAgency
 from app.params import Page
 
@@ -22,7 +23,7 @@ def get_procedure(session: Session, code: str) -> Procedure | None:
 
 def procedure_summary(procedure: Procedure, url: str) -> dict:
     """The API's list item for a procedure."""
-    executing = (procedure.agency_names or {}).get("executing") or []
+    executing = (procedure.agency_names or {}).get(AgencyRole.EXECUTING) or []
     return {
         "code": procedure.code, "name": procedure.name,
         "agency": executing[0] if executing else procedure.issuing_agency,
@@ -43,10 +44,7 @@ def procedure_detail(procedure: Procedure) -> dict:
         "procedure_type": procedure.procedure_type,
         "subjects": procedure.subjects,
         "agencies": {
-            "executing": names.get("executing") or [],
-            "authority": names.get("authority") or [],
-            "authorized": names.get("authorized") or [],
-            "coordinating": names.get("coordinating") or [],
+            **{role.value: names.get(role) or [] for role in AgencyRole},
             "issuing": procedure.issuing_agency,
             "linked": [{"code": link.agency.code, "name": link.agency.name, "role": link.role}
                        for link in procedure.agency_links],
@@ -54,7 +52,8 @@ def procedure_detail(procedure: Procedure) -> dict:
         "receiving_address": procedure.receiving_address,
         "steps": procedure.steps,
         "channels": [
-            {"method": c.method,
+            # `method` is the Vietnamese text consumers have read since the first release.
+            {"method": ChannelMethod.text_of(c.method, c.method_text), "method_code": c.method,
              "processing_time": None if c.processing_value is None else {
                  "value": _plain(c.processing_value), "unit": c.processing_unit},
              "fees": [{"amount_vnd": f.amount_vnd, "text": f.text} for f in c.fees],

@@ -7,12 +7,19 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from app.codes import CodeList
+from app.feedback.codes import FeedbackKind, Overall
 from app.feedback.criteria import SCORES, CriteriaSet
 
 MAX_CONTENT = 5000
 MAX_COMMENT = 2000
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 PHONE = r"^\+?[0-9][0-9 .()-]{5,18}[0-9]$"
+
+
+def choices(codes: type[CodeList]) -> list[SelectChoice]:
+    """One radio button per code of the list, labelled in the visitor's language."""
+    return [SelectChoice(code.value, _l(code.label)) for code in codes]
 
 
 class Choice(RadioField):
@@ -31,9 +38,8 @@ def _empty(form, field) -> None:
 
 
 class FeedbackForm(FlaskForm):
-    kind = Choice(_l("Loại"), choices=[SelectChoice("phan_anh", _l("Phản ánh")),
-                                                    SelectChoice("kien_nghi", _l("Kiến nghị"))],
-                      validators=[DataRequired(_l("Hãy chọn phản ánh hay kiến nghị."))])
+    kind = Choice(_l("Loại"), choices=choices(FeedbackKind),
+                  validators=[DataRequired(_l("Hãy chọn phản ánh hay kiến nghị."))])
     procedure_code = StringField(_l("Thủ tục hành chính"), validators=[Optional(), Length(max=64)])
     agency_code = StringField(_l("Cơ quan"), validators=[Optional(), Length(max=50)])
     content = TextAreaField(_l("Nội dung"), validators=[
@@ -56,10 +62,8 @@ class RatingForm(FlaskForm):
     procedure_code = StringField(_l("Thủ tục hành chính"), validators=[Optional(), Length(max=64)])
     officer_code = StringField(_l("Mã cán bộ"), validators=[Optional(), Length(max=64)])
     case_code = StringField(_l("Mã hồ sơ"), validators=[Optional(), Length(max=100)])
-    overall = Choice(_l("Nhìn chung, bạn có hài lòng không?"), choices=[
-        SelectChoice("very_satisfied", _l("Rất hài lòng")), SelectChoice("satisfied", _l("Hài lòng")),
-        SelectChoice("unsatisfied", _l("Không hài lòng"))],
-        validators=[DataRequired(_l("Hãy chọn mức độ hài lòng."))])
+    overall = Choice(_l("Nhìn chung, bạn có hài lòng không?"), choices=choices(Overall),
+                     validators=[DataRequired(_l("Hãy chọn mức độ hài lòng."))])
     comment = TextAreaField(_l("Góp ý thêm"), validators=[
         Optional(), Length(max=MAX_COMMENT, message=_l("Góp ý dài quá %(max)d ký tự.", max=MAX_COMMENT))])
     website = StringField(_l("Để trống ô này"), validators=[_empty])

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.admin.codes import OFFICE_STAFF, AccountRole
 from app.feedback import service
+from app.feedback.codes import OPEN, FeedbackStatus
 from app.late.calendar import WorkCalendar
 from app.late.rules import percent
 from app.late.store import load_calendar
 from app.models import Account, Agency, Feedback
-
-OPEN = ("received", "in_progress")
 
 
 class NotAllowed(PermissionError):
@@ -24,7 +24,7 @@ class NotAllowed(PermissionError):
 
 def _scoped(query, account: Account):
     """Only the feedback `account` may see: a responder sees their agency's."""
-    return query.where(Feedback.agency_id == account.agency_id) if account.role == "responder" else query
+    return query.where(Feedback.agency_id == account.agency_id) if account.role == AccountRole.RESPONDER else query
 
 
 def status_counts(session: Session, account: Account) -> dict[str, int]:
@@ -34,8 +34,9 @@ def status_counts(session: Session, account: Account) -> dict[str, int]:
 
 
 def may_see(account: Account, feedback: Feedback) -> bool:
-    return account.role in ("admin", "editor") or (
-        account.role == "responder" and feedback.agency_id is not None and feedback.agency_id == account.agency_id)
+    return account.role in OFFICE_STAFF or (account.role == AccountRole.RESPONDER
+                                            and feedback.agency_id is not None
+                                            and feedback.agency_id == account.agency_id)
 
 
 def deadline(calendar: WorkCalendar, feedback: Feedback, days: int) -> dt.date:
@@ -91,7 +92,7 @@ class Timeliness:
 def timeliness(session: Session, days: int, account: Account) -> Timeliness:
     """Answered feedback the account may see, and how many within the deadline."""
     calendar = load_calendar(session)
-    query = _scoped(select(Feedback).where(Feedback.status == "answered"), account)
+    query = _scoped(select(Feedback).where(Feedback.status == FeedbackStatus.ANSWERED), account)
     answered = on_time = 0
     for feedback in session.scalars(query):
         answered += 1
@@ -106,7 +107,7 @@ def _check(account: Account, feedback: Feedback) -> None:
 
 def assign(session: Session, account: Account, feedback: Feedback, agency: Agency | None) -> None:
     """Give the feedback to an agency to answer (administrators and editors)."""
-    if account.role not in ("admin", "editor"):
+    if account.role not in OFFICE_STAFF:
         raise NotAllowed(feedback.tracking_code)
     before = service.feedback_state(feedback)
     feedback.agency = agency
@@ -128,7 +129,7 @@ def answer(session: Session, account: Account, feedback: Feedback, text: str, pu
 
 def set_published(session: Session, account: Account, feedback: Feedback, publish: bool) -> None:
     """Publish an answered feedback in /feedback, or withdraw it (administrators and editors)."""
-    if account.role not in ("admin", "editor") or feedback.status != "answered":
+    if account.role not in OFFICE_STAFF or feedback.status != FeedbackStatus.ANSWERED:
         raise NotAllowed(feedback.tracking_code)
     if publish and not feedback.publish_consent:
         raise service.FeedbackError("người gửi không đồng ý công khai")

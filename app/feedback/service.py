@@ -11,15 +11,12 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.audit import Actor
+from app.feedback.codes import CLOSED, MARKS, FeedbackKind, FeedbackStatus, Overall
 from app.feedback.criteria import CriteriaSet
 from app.models import Account, Agency, Case, Feedback, FeedbackEvent, Officer, Procedure, Rating, Step
 from app.clock import local_now
 from app.text import fold
 
-KINDS = ("phan_anh", "kien_nghi")
-STATUSES = ("received", "in_progress", "answered", "declined")
-OVERALL = ("very_satisfied", "satisfied", "unsatisfied")
-SATISFIED = ("very_satisfied", "satisfied")
 # Crockford's base32 without I, L, O, U: read aloud or copied from paper without confusion.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_GROUPS, GROUP_SIZE = 4, 4   # 16 symbols: 80 random bits
@@ -53,7 +50,7 @@ def submit_feedback(session: Session, *, kind: str, content: str, procedure: Pro
                     phone: str | None = None, publish_consent: bool = False,
                     client: str | None = None, now: dt.datetime | None = None) -> Feedback:
     """Add a feedback with a tracking code no other feedback has, and return it (not committed)."""
-    if kind not in KINDS:
+    if not FeedbackKind.has(kind):
         raise ValueError(kind)
     now = now or local_now()
     code = new_tracking_code()
@@ -63,9 +60,9 @@ def submit_feedback(session: Session, *, kind: str, content: str, procedure: Pro
         tracking_code=code, kind=kind, content=content.strip(), procedure=procedure,
         agency=agency or _agency_of(session, procedure), contact_name=name or None,
         contact_email=email or None, contact_phone=phone or None, publish_consent=publish_consent,
-        status="received", received_at=now, published=False, client_hash=client,
+        status=FeedbackStatus.RECEIVED, received_at=now, published=False, client_hash=client,
         folded=fold(content))
-    feedback.events.append(FeedbackEvent(status="received", at=now))
+    feedback.events.append(FeedbackEvent(status=FeedbackStatus.RECEIVED, at=now))
     session.add(feedback)
     session.flush()
     return feedback
@@ -105,15 +102,15 @@ def log_action(session: Session, actor: Actor | Account, action: str, feedback: 
 def set_status(session: Session, actor: Actor | Account, feedback: Feedback, status: str, note: str | None = None,
                now: dt.datetime | None = None) -> None:
     """Move a feedback to `status` (in progress or declined), recording when and by whom (not committed)."""
-    if status not in ("in_progress", "declined"):
+    if status not in MARKS:
         raise FeedbackError(f"trạng thái không hợp lệ: {status}")
-    if feedback.status in ("answered", "declined"):
+    if feedback.status in CLOSED:
         raise FeedbackError(f"phản ánh {feedback.tracking_code} đã đóng ({feedback.status})")
     before = feedback_state(feedback)
     now = now or local_now()
     feedback.status = status
     feedback.events.append(FeedbackEvent(status=status, at=now, note=note))
-    if status == "declined":
+    if status == FeedbackStatus.DECLINED:
         feedback.published = False
     log_action(session, actor, f"feedback.{status}", feedback, note, before)
 
@@ -124,17 +121,17 @@ def answer_feedback(session: Session, actor: Actor | Account, feedback: Feedback
     answer = (answer or "").strip()
     if not answer:
         raise FeedbackError("câu trả lời trống")
-    if feedback.status == "declined":
+    if feedback.status == FeedbackStatus.DECLINED:
         raise FeedbackError(f"phản ánh {feedback.tracking_code} đã bị từ chối")
     if publish and not feedback.publish_consent:
         raise FeedbackError(f"người gửi {feedback.tracking_code} không đồng ý công khai")
     before = feedback_state(feedback)
     now = now or local_now()
     feedback.answer, feedback.answered_at, feedback.answered_by = answer, now, by
-    feedback.status = "answered"
+    feedback.status = FeedbackStatus.ANSWERED
     feedback.published = publish
     feedback.folded = fold(f"{feedback.content} {answer}")
-    feedback.events.append(FeedbackEvent(status="answered", at=now))
+    feedback.events.append(FeedbackEvent(status=FeedbackStatus.ANSWERED, at=now))
     log_action(session, actor, "feedback.answer", feedback, answer[:200], before)
 
 
@@ -180,7 +177,7 @@ def submit_rating(session: Session, criteria: CriteriaSet, *, overall: str, scor
                   now: dt.datetime | None = None) -> Rating:
     """Add a rating (not committed). A case code that matches a file verifies it and names the agency
     and officer; a case code already rated raises DuplicateRating."""
-    if overall not in OVERALL:
+    if not Overall.has(overall):
         raise ValueError(overall)
     numbers = {c.number for c in criteria.criteria}
     if any(n not in numbers or s not in (0, 1, 2) for n, s in scores.items()):

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.columns import N_, Column, Sort, Table
+from app.codes import N_
+from app.columns import Column, Sort, Table
+from app.feedback.codes import Overall
 from app.late.rules import Month, percent
 from app.late.tables import Period, read_period
 from app.models import Agency, Officer, Rating
@@ -19,9 +21,7 @@ AGENCY_TABLE = Table(
         Column("agency_code"),
         Column("agency_name", N_("Cơ quan"), sort="name", descending=False, link="agency_code"),
         Column("ratings", N_("Số đánh giá"), sort="ratings", format="number", total=True),
-        Column("very_satisfied", N_("Rất hài lòng"), format="number", total=True),
-        Column("satisfied", N_("Hài lòng"), format="number", total=True),
-        Column("unsatisfied", N_("Không hài lòng"), format="number", total=True),
+        *(Column(overall.value, overall.label, format="number", total=True) for overall in Overall),
         Column("satisfied_pct", N_("Tỷ lệ hài lòng"), sort="satisfied_pct", format="percent", total=True,
                doc="Share of ratings very satisfied or satisfied, 0 to 100, one decimal"),
         # The label's maximum is that of the criteria set in force, given by the template.
@@ -109,8 +109,8 @@ def _numbers(f: Figures) -> dict:
 def _columns():
     def count_if(condition):
         return func.sum(case((condition, 1), else_=0))
-    return (func.count(Rating.id), count_if(Rating.overall == "very_satisfied"),
-            count_if(Rating.overall == "satisfied"), count_if(Rating.overall == "unsatisfied"),
+    # In the order of Figures: very satisfied, satisfied, unsatisfied (the order of Overall).
+    return (func.count(Rating.id), *(count_if(Rating.overall == overall.value) for overall in Overall),
             count_if(Rating.complete.is_(True)),
             func.sum(case((Rating.complete.is_(True), Rating.score_total), else_=0)),
             count_if(Rating.verified.is_(True)))

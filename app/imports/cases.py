@@ -9,6 +9,7 @@ from app.imports.errors import ImportReport, RowError
 from app.imports.people import OFFICER_HEADERS
 from app.imports.rows import agency_ids, apply_all_or_nothing, records, validate
 from app.imports.values import parse_flag, parse_moment, text
+from app.late.codes import CaseStatus
 from app.late.rules import COMPUTABLE_UNITS
 from app.late.store import processing_times
 from app.models import Case, Officer, Step
@@ -32,9 +33,8 @@ STEP_HEADERS = {
     "due_at": ("due_at", "han_xu_ly", "hạn xử lý", "ngay_hen", "ngày hẹn"),
     "finished_at": ("finished_at", "ngay_hoan_thanh", "ngày hoàn thành"),
 }
-STATUSES = {"": None, "withdrawn": "withdrawn", "rut": "withdrawn", "rút": "withdrawn",
-            "đã rút": "withdrawn", "rejected": "rejected", "tu choi": "rejected",
-            "từ chối": "rejected", "tu_choi": "rejected"}
+# The sources' spellings of a status, compared without diacritics (besides the codes and the labels).
+STATUS_WORDS = {"rut": CaseStatus.WITHDRAWN, "tu choi": CaseStatus.REJECTED, "tu_choi": CaseStatus.REJECTED}
 
 
 def import_cases(session: Session, data, skip_invalid: bool = False) -> ImportReport:
@@ -68,12 +68,13 @@ def import_cases(session: Session, data, skip_invalid: bool = False) -> ImportRe
                 raise RowError("thiếu ngày hẹn trả (due_at) và không tính được từ thời hạn giải quyết"
                                f" của thủ tục {procedure or '(không ghi)'}")
         status_text = text(values["status"]).lower()
-        if status_text not in STATUSES:
+        status = CaseStatus.read(status_text, STATUS_WORDS)
+        if status_text and status is None:
             raise RowError(f"trạng thái phải để trống, withdrawn hoặc rejected, không phải {status_text!r}")
         return {"code": code, "procedure_code": procedure, "agency_id": agencies[agency],
                 "received_at": received[0], "due_at": due[0] if due else None,
                 "due_has_time": bool(due and due[1]), "finished_at": finished[0] if finished else None,
-                "status": STATUSES[status_text],
+                "status": status,
                 "apology_sent": parse_flag(values["apology_sent"], "apology_sent"),
                 "officer_code": text(values["officer_code"]) or None}
 

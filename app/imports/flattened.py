@@ -9,28 +9,26 @@ from __future__ import annotations
 
 import re
 
-from app.text import nfc
+from app.catalogue.codes import ChannelMethod, TimeUnit
+from app.text import fold, nfc
 
 NO_INFO = "Không có thông tin"
 
-METHODS = ("Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính")
-UNITS = {
-    "ngày làm việc": "working_day",
-    "ngày": "day",
-    "giờ làm việc": "hour",
-    "giờ": "hour",
-    "tháng": "month",
-    "năm": "year",
-    "tuần": "week",
-}
+# The time cells' unit words: the units' labels, and one more spelling.
+UNIT_WORDS = {fold(unit.label): unit for unit in TimeUnit} | {"gio lam viec": TimeUnit.HOUR}
 
 _CHANNEL_HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
-# A method name starts a channel only when a processing time (or "no information") follows it;
+# A method cell as the portal spells it ("Trực tiếp") or not ("Nộp hồ sơ trực tiếp", "TRỰC TUYẾN",
+# "Qua dịch vụ bưu chính công ích", "Truc tiep"): a capital starts the cell, glued to the text before.
+_METHOD_WORDS = (r"tr[ựu]c ti[ếe]p|tr[ựu]c tuy[ếe]n"
+                 r"|(?:d[ịi]ch v[ụu] ?)?b[ưu]u (?:ch[íi]nh|[đd]i[ệe]n)(?: c[ôo]ng [íi]ch)?")
+_METHOD_CELL = (r"(?:N(?i:[ộo]p)(?i: ?h[ồo] s[ơo])?|Q(?i:ua)) ?(?i:" + _METHOD_WORDS + r")"
+                r"|(?=[TDB])(?i:" + _METHOD_WORDS + r")")
+# A method starts a channel only when a processing time (or "no information") follows it;
 # the same words occur freely inside descriptions ("Trực tiếp: nộp hồ sơ tại ...").
-_CHANNEL_START = re.compile(r"(Trực tiếp|Trực tuyến|Dịch vụ bưu chính)(?=\s?\d|Không có thông tin)")
-_TIME = re.compile(
-    r"^\s?(\d+(?:[.,]\d+)?)\s*(Ngày làm việc|Giờ làm việc|Ngày|Giờ|Tháng|Năm|Tuần)?", re.IGNORECASE
-)
+_CHANNEL_START = re.compile(r"(" + _METHOD_CELL + r")(?=\s?\d|Không có thông tin)")
+_UNIT_CELL = "|".join(sorted((re.escape(u.label) for u in TimeUnit), key=len, reverse=True))
+_TIME = re.compile(r"^\s?(\d+(?:[.,]\d+)?)\s*(Giờ làm việc|" + _UNIT_CELL + r")?", re.IGNORECASE)
 _CURRENCY = r"(?:VNĐ|VND|Đồng|đồng|đ(?![a-zà-ỹ]))"
 _AMOUNT = re.compile(r"(\d{1,3}(?:[.,]\d{3})+|\d+)\s*" + _CURRENCY)
 _FEE_CELL = re.compile(r"^(\d[\d.,]*)\s*(VNĐ|VND|Đồng|đồng|USD)")
@@ -56,15 +54,16 @@ def parse_channels(text: str | None) -> list[dict]:
     return channels
 
 
-def _parse_channel(method: str, body: str) -> dict:
-    channel = {"method": method, "processing_time": None, "fees": [], "description": None}
+def _parse_channel(cell: str, body: str) -> dict:
+    # The cell always names a known method: _CHANNEL_START matches no other.
+    channel = {"method": ChannelMethod.recognise(cell), "processing_time": None, "fees": [], "description": None}
     rest = body
     if rest.startswith(NO_INFO):
         rest = rest[len(NO_INFO):]
     else:
         match = _TIME.match(rest)
         if match:
-            unit = UNITS.get(match.group(2).lower()) if match.group(2) else None
+            unit = UNIT_WORDS.get(fold(match.group(2))) if match.group(2) else None
             channel["processing_time"] = {
                 "value": _number(match.group(1)),
                 "unit": unit,

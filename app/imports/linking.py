@@ -12,11 +12,11 @@ import re
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.catalogue.codes import AgencyRole
 from app.imports.bulk import insert_many
 from app.models import Agency, Procedure, ProcedureAgency
 from app.text import fold
 
-ROLES = ("executing", "authority", "authorized", "coordinating")
 _PROVINCE_SUFFIX = re.compile(r"\s+tinh\s+[a-z' ]+$")
 
 
@@ -71,8 +71,8 @@ def link_procedures(session: Session, ids: list[int] | None = None) -> int:
         names = names or {}
         for code in names.get("codes") or []:
             if code in by_code:
-                links.setdefault(by_code[code], "executing")
-        for role in ROLES:
+                links.setdefault(by_code[code], AgencyRole.EXECUTING)
+        for role in AgencyRole:
             for name in names.get(role) or []:
                 for agency_id in matching_agencies(name, keys):
                     links.setdefault(agency_id, role)

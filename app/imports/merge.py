@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+from app.catalogue.codes import ChannelMethod, Level, OnlineLevel
+
 # On a tie the earlier source wins: the portal's API is structured at the source.
 PRIORITY = ("portal_api", "national", "table", "catalogue")
 # Corrections made in the back office: each part it names replaces the merged part.
@@ -60,23 +62,18 @@ def _richest(values: list):
     return best
 
 
-LEVEL_KEYS = {"cấp bộ": "bo", "cấp tỉnh": "tinh", "cấp huyện": "huyen", "cấp xã": "xa",
-              "cơ quan khác": "khac"}
-
-
 def derive(record: dict) -> dict:
     """Add the parts computed from others: level keys, online level, postal."""
-    level = (record.get("level") or "").lower()
-    keys = [key for label, key in LEVEL_KEYS.items() if label in level]
+    keys = Level.found_in(record.get("level"))
     record["level_keys"] = "|" + "|".join(keys) + "|" if keys else None
     methods = {c.get("method") for c in record.get("channels") or []}
     if record.get("full_online"):
-        record["online_level"] = "full"
-    elif "Trực tuyến" in methods:
-        record["online_level"] = "online"
+        record["online_level"] = OnlineLevel.FULL
+    elif ChannelMethod.ONLINE in methods:
+        record["online_level"] = OnlineLevel.ONLINE
     else:
-        record["online_level"] = "none" if methods else None
-    record["postal"] = ("Dịch vụ bưu chính" in methods) if methods else None
+        record["online_level"] = OnlineLevel.NONE if methods else None
+    record["postal"] = (ChannelMethod.POSTAL in methods) if methods else None
     return record
 
 

@@ -8,7 +8,7 @@ from app.imports.bulk import upsert
 from app.imports.errors import ImportReport, RowError
 from app.imports.rows import agency_ids, apply_all_or_nothing, records, validate
 from app.imports.values import parse_date, text
-from app.late.calendar import OFF, WORK
+from app.late.codes import HolidayKind
 from app.models import HolidayOverride, Officer
 
 OFFICER_HEADERS = {
@@ -22,8 +22,8 @@ HOLIDAY_HEADERS = {
     "name": ("name", "ten", "tên", "ten_ngay", "tên ngày"),
     "kind": ("kind", "loai", "loại"),
 }
-KINDS = {"off": OFF, "nghi": OFF, "nghỉ": OFF, "work": WORK, "lam": WORK, "làm": WORK,
-         "lam bu": WORK, "làm bù": WORK}
+# The sources' spellings of a kind, compared without diacritics (besides the codes and the labels).
+KIND_WORDS = {"nghi": HolidayKind.OFF, "lam": HolidayKind.WORK, "lam bu": HolidayKind.WORK}
 
 
 def import_officers(session: Session, data, skip_invalid: bool = False) -> ImportReport:
@@ -55,7 +55,8 @@ def import_holidays(session: Session, data, skip_invalid: bool = False) -> Impor
         day = parse_date(values["date"])
         if day is None:
             raise RowError("thiếu ngày (date)")
-        kind = KINDS.get(text(values["kind"]).lower())
+        spelled = text(values["kind"])
+        kind = HolidayKind.read(spelled, KIND_WORDS)
         if kind is None:
             raise RowError(f"loại phải là off (nghỉ) hoặc work (làm bù), không phải {text(values['kind'])!r}")
         return {"date": day, "name": text(values["name"]) or None, "kind": kind}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from app.catalogue.codes import AgencyRole, ChannelMethod, DecisionAction, Level, ProcedureStatus, TimeUnit
+from app.clock import VIETNAM
 from app.imports import flattened
 from app.imports.errors import RowError
 from app.text import nfc
@@ -17,16 +19,14 @@ from app.text import nfc
 # They name distinct procedures, so codes are kept exactly as published, never trimmed.
 CODE_PATTERN = re.compile(r"^\s?\d{1,2}\.\d{4,}[\w.\-]*$")
 
-LEVELS = {"bo": "Cấp bộ", "tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã", "khac": "Cơ quan khác"}
-STATUSES = ("in_force", "amended", "abolished")
-ACTIONS = {
-    "new": "new", "moi": "new", "mới": "new", "mới ban hành": "new",
-    "amended": "amended", "sửa đổi": "amended", "sửa đổi, bổ sung": "amended", "sua doi": "amended",
-    "abolished": "abolished", "bãi bỏ": "abolished", "bai bo": "abolished",
-}
-METHODS_API = {"DIRECT": "Trực tiếp", "ONLINE": "Trực tuyến", "POSTAL": "Dịch vụ bưu chính"}
-UNITS_API = {"WORKING_DAY": "working_day", "DAY": "day", "HOUR": "hour", "MONTH": "month",
-             "YEAR": "year", "WEEK": "week"}
+# Tables' short spellings of a decision's action, folded (its codes and labels are read too).
+ACTION_WORDS = {"moi": DecisionAction.NEW, "sua doi": DecisionAction.AMENDED, "bai bo": DecisionAction.ABOLISHED}
+# The catalogue's and the portal's states of a procedure.
+STATES = {"ACTIVE": ProcedureStatus.IN_FORCE, "UPDATED": ProcedureStatus.AMENDED,
+          "ABOLISHED": ProcedureStatus.ABOLISHED}
+# The portal's level flags.
+LEVEL_FLAGS = (("isMinistry", Level.BO), ("isProvince", Level.TINH), ("isWard", Level.XA),
+               ("isOtherAgency", Level.KHAC))
 
 # Header aliases for tables: the first name is the canonical key.
 TABLE_HEADERS = {
@@ -90,10 +90,10 @@ def _national(row: dict) -> dict:
         "procedure_type": _info(row.get("loai_thu_tuc")),
         "subjects": _info(row.get("doi_tuong_thuc_hien")),
         "agencies": {
-            "executing": _split_names(_info(row.get("co_quan_thuc_hien"))),
-            "authority": _split_names(_info(row.get("co_quan_co_tham_quyen"))),
-            "authorized": _split_names(_info(row.get("co_quan_duoc_uy_quyen"))),
-            "coordinating": _split_names(_info(row.get("co_quan_phoi_hop"))),
+            AgencyRole.EXECUTING: _split_names(_info(row.get("co_quan_thuc_hien"))),
+            AgencyRole.AUTHORITY: _split_names(_info(row.get("co_quan_co_tham_quyen"))),
+            AgencyRole.AUTHORIZED: _split_names(_info(row.get("co_quan_duoc_uy_quyen"))),
+            AgencyRole.COORDINATING: _split_names(_info(row.get("co_quan_phoi_hop"))),
         },
         "receiving_address": _info(row.get("dia_chi_tiep_nhan")),
         "steps": flattened.parse_steps(row.get("trinh_tu_thuc_hien")),
@@ -115,18 +115,16 @@ def _catalogue(row: dict) -> dict:
         "name": nfc(row.get("name")),
         "field": categories[0] if categories else None,
         "subjects": ", ".join(nfc(t) for t in row.get("formalityTargetType") or []) or None,
-        "agencies": {"executing": _split_names(row.get("departments") or [])},
+        "agencies": {AgencyRole.EXECUTING: _split_names(row.get("departments") or [])},
         "issuing_agency": nfc(row.get("departmentPromulgate")) or None,
-        "status": {"ACTIVE": "in_force", "UPDATED": "amended",
-                   "ABOLISHED": "abolished"}.get(row.get("state")),
+        "status": STATES.get(row.get("state")),
     }
 
 
 def _portal_api(row: dict) -> dict:
     data = row["data"]
-    levels = [label for flag, label in (("isMinistry", "Cấp bộ"), ("isProvince", "Cấp tỉnh"),
-                                        ("isWard", "Cấp xã"), ("isOtherAgency", "Cơ quan khác"))
-              if data.get(flag)]
+    # The level stays the published text, as the national records write it.
+    levels = [level.label for flag, level in LEVEL_FLAGS if data.get(flag)]
     proposal = data.get("procedureProposal") or {}
     decision = None
     if proposal.get("proposalNumber"):
@@ -142,10 +140,10 @@ def _portal_api(row: dict) -> dict:
         "level": ", ".join(levels) or None,
         "subjects": ", ".join(nfc(s.get("name")) for s in data.get("subjectTypesDetails") or []) or None,
         "agencies": {
-            "executing": [nfc(d.get("name")) for d in data.get("departmentsExecuting") or []],
-            "authority": [nfc(d.get("name")) for d in data.get("departmentsAuthority") or []],
-            "authorized": [nfc(d.get("name")) for d in data.get("departmentsAuthorized") or []],
-            "coordinating": [nfc(d.get("name")) for d in data.get("departmentsCoordinating") or []],
+            AgencyRole.EXECUTING: [nfc(d.get("name")) for d in data.get("departmentsExecuting") or []],
+            AgencyRole.AUTHORITY: [nfc(d.get("name")) for d in data.get("departmentsAuthority") or []],
+            AgencyRole.AUTHORIZED: [nfc(d.get("name")) for d in data.get("departmentsAuthorized") or []],
+            AgencyRole.COORDINATING: [nfc(d.get("name")) for d in data.get("departmentsCoordinating") or []],
         },
         "issuing_agency": nfc(data.get("departmentPromulgateName")) or None,
         "receiving_address": _info(data.get("dossierReceivingAddresses")),
@@ -164,7 +162,8 @@ def _portal_api(row: dict) -> dict:
         "legal_basis": [{"number": nfc(b.get("code")) or None, "title": nfc(b.get("name")) or None}
                         for b in data.get("legalBasisesDetails") or []],
         "decision": decision,
-        "status": {"ACTIVE": "in_force", "UPDATED": "amended"}.get(data.get("state")),
+        # Only the API's two states seen so far are read (its records never say ABOLISHED).
+        "status": STATES.get(data.get("state")) if data.get("state") in ("ACTIVE", "UPDATED") else None,
         "full_online": bool(data.get("isFullProcess")),
     }
 
@@ -180,16 +179,27 @@ def _api_channel(method: dict) -> dict:
     description = nfc(method.get("description")) or None
     time = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        time = {"value": value, "unit": UNITS_API.get(method.get("processingTimeUnit")), "text": None}
+        # The API's units are the codes in capitals (WORKING_DAY); OTHER is no unit.
+        time = {"value": value, "unit": TimeUnit.get(str(method.get("processingTimeUnit") or "").lower()),
+                "text": None}
     elif nfc(str(value or "")):
         # Some records put the whole explanation where the number belongs.
         description = "\n".join(filter(None, [nfc(str(value)), description]))
     return {
-        "method": METHODS_API.get(method.get("submissionMethod"), method.get("submissionMethod")),
+        **_method(method.get("submissionMethod")),
         "processing_time": time,
         "fees": fees,
         "description": description,
     }
+
+
+def _method(text: str | None) -> dict:
+    """A channel's method: the code the source's wording names (the API's DIRECT, ONLINE, POSTAL),
+    and that wording as `method_text` when no rule knows it."""
+    method = ChannelMethod.recognise(text)
+    if method == ChannelMethod.OTHER and nfc(text):
+        return {"method": method, "method_text": nfc(text)}
+    return {"method": method}
 
 
 def _api_forms(component: dict) -> str | None:
@@ -209,17 +219,21 @@ def _table(row: dict) -> dict:
         "agencies": {"executing": _split_names(values.get("agencies"))},
         "agency_codes": _split_names(values.get("agency_codes")),
     }
-    action = nfc(values.get("action")).lower()
-    if action and action not in ACTIONS:
-        raise RowError(f"hình thức công bố không hợp lệ: {values.get('action')!r} (new, amended, abolished)")
-    status = nfc(values.get("status")).lower()
-    if status and status not in STATUSES:
-        raise RowError(f"tình trạng không hợp lệ: {values.get('status')!r} ({', '.join(STATUSES)})")
+    spelled = nfc(values.get("action"))
+    action = DecisionAction.read(spelled, ACTION_WORDS)
+    if spelled and action is None:
+        raise RowError(f"hình thức công bố không hợp lệ: {values.get('action')!r}"
+                       f" ({', '.join(DecisionAction.codes())})")
+    spelled = nfc(values.get("status")).lower()
+    status = ProcedureStatus.get(spelled)
+    if spelled and status is None:
+        raise RowError(f"tình trạng không hợp lệ: {values.get('status')!r}"
+                       f" ({', '.join(ProcedureStatus.codes())})")
     if values.get("decision_number"):
         record["decision"] = _decision(values["decision_number"], values.get("decision_date"))
-        record["decision"]["action"] = ACTIONS.get(action) if action else None
-    if status or action == "abolished" or ACTIONS.get(action) == "abolished":
-        record["status"] = status or "abolished"
+        record["decision"]["action"] = action
+    if status or action == DecisionAction.ABOLISHED:
+        record["status"] = status or ProcedureStatus.ABOLISHED
     return record
 
 
@@ -256,5 +270,4 @@ def _parse_date(value) -> str:
 def _epoch_date(millis) -> str | None:
     if not millis:
         return None
-    vn = dt.timezone(dt.timedelta(hours=7))
-    return dt.datetime.fromtimestamp(millis / 1000, tz=vn).date().isoformat()
+    return dt.datetime.fromtimestamp(millis / 1000, tz=VIETNAM).date().isoformat()

@@ -11,6 +11,7 @@ from collections import defaultdict
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.catalogue.codes import ChannelMethod, DecisionAction, ProcedureStatus
 from app.imports.bulk import insert_many, update_by_id
 from app.imports.errors import ImportReport, Rejection
 from app.imports.linking import link_procedures
@@ -24,6 +25,8 @@ from app.text import fold, slugify
 
 KNOWN_HEADERS = {alias for aliases in TABLE_HEADERS.values() for alias in aliases}
 CHUNK = 500
+# A decision that does not say what it does to a procedure: what the procedure's status tells.
+STATUS_ACTIONS = {ProcedureStatus.AMENDED: DecisionAction.AMENDED, ProcedureStatus.ABOLISHED: DecisionAction.ABOLISHED}
 
 
 def validate(data) -> tuple[list[tuple[int, str, dict]], list[Rejection]]:
@@ -178,7 +181,7 @@ def procedure_values(record: dict, digest: str, lookups: _Lookups) -> dict:
         "conditions": record.get("conditions"),
         "results": record.get("results") or None,
         "related": record.get("related"),
-        "status": record.get("status") or "in_force",
+        "status": record.get("status") or ProcedureStatus.IN_FORCE,
         "online_level": record.get("online_level"),
         "postal": record.get("postal"),
         "source_url": record.get("source_url"),
@@ -207,7 +210,9 @@ def _replace_parts(session: Session, merged_by_id: dict[int, dict], replaced: li
                      for i, b in enumerate(record.get("legal_basis") or []))
         for i, channel in enumerate(record.get("channels") or []):
             time = channel.get("processing_time") or {}
-            channels.append({"procedure_id": pid, "position": i, "method": channel.get("method") or "",
+            channels.append({"procedure_id": pid, "position": i,
+                             "method": channel.get("method") or ChannelMethod.OTHER,
+                             "method_text": channel.get("method_text"),
                              "processing_value": time.get("value"), "processing_unit": time.get("unit"),
                              "processing_text": time.get("text"), "description": channel.get("description")})
     insert_many(session, Document.__table__, documents)
@@ -230,8 +235,7 @@ def _record_decisions(session: Session, merged_by_id: dict[int, dict], lookups: 
         info = record.get("decision") or {}
         if not info.get("number"):
             continue
-        action = info.get("action") or {"amended": "amended", "abolished": "abolished"}.get(
-            record.get("status"), "new")
+        action = info.get("action") or STATUS_ACTIONS.get(record.get("status"), DecisionAction.NEW)
         wanted[(lookups.decisions[info["number"]][0], pid)] = action
     existing = {(did, pid): (iid, action) for iid, did, pid, action in _chunked(
         session, sorted({pid for _did, pid in wanted}), lambda chunk: select(

@@ -6,6 +6,8 @@ import json
 import re
 from collections.abc import Callable
 
+from app.catalogue.codes import TimeUnit
+
 WORKING_DAYS = re.compile(r"(\d+(?:[.,]\d+)?)\s*Ngày làm việc")
 AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})+\s*(?:VNĐ|đồng|Đồng)|\d+\s*VNĐ")
 
@@ -23,7 +25,7 @@ def national_parse_rates(path: str, api_detail: Callable[[str], dict]) -> dict:
         if values:
             counts["time_text"] += 1
             shown = {float(c["processing_time"]["value"]) for c in channels
-                     if c["processing_time"] and c["processing_time"]["unit"] == "working_day"}
+                     if c["processing_time"] and c["processing_time"]["unit"] == TimeUnit.WORKING_DAY}
             counts["time_ok"] += bool(values & shown)
         if AMOUNT.search(record["cach_thuc_thuc_hien"]):
             counts["fee_text"] += 1

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from app.clock import VIETNAM
 from app.imports.errors import RowError
 from app.text import nfc
 
-LOCAL = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh has had no daylight saving since 1975
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _TRUE = {"1", "true", "yes", "x", "có", "co", "đã", "da"}
 _FALSE = {"", "0", "false", "no", "không", "khong", "chưa", "chua"}
@@ -73,7 +73,7 @@ def parse_moment(value) -> tuple[dt.datetime, bool] | None:
 
 def _local(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is not None:
-        moment = moment.astimezone(LOCAL).replace(tzinfo=None)
+        moment = moment.astimezone(VIETNAM).replace(tzinfo=None)
     if not 1900 <= moment.year <= 2200:
         raise RowError(f"năm ngoài khoảng cho phép: {moment.year}")
     return moment

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 import holidays
 
-OFF, WORK = "off", "work"
+from app.late.codes import HolidayKind
+
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -25,7 +26,7 @@ class WorkCalendar:
         if known is None:
             kind = self._overrides.get(day)
             if kind is not None:
-                known = kind == WORK
+                known = kind == HolidayKind.WORK
             else:
                 known = day.weekday() < 5 and day not in self._public
             self._cache[day] = known

@@ -8,10 +8,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.catalogue.codes import TimeUnit
 from app.late.calendar import ONE_DAY, WorkCalendar
 
 EARLY, ON_TIME, LATE = "early", "on_time", "late"
-EXCLUDED_STATUSES = frozenset({"withdrawn", "rejected"})
 
 
 @dataclass(frozen=True)
@@ -92,18 +92,18 @@ def computed_deadline(calendar: WorkCalendar, received: dt.datetime, value: floa
     """Due date from a processing time; None when the time is missing or in an unknown unit."""
     if value is None or value < 0:
         return None
-    if unit == "working_day":
+    if unit == TimeUnit.WORKING_DAY:
         # Part of a working day still ends on a working day: round up, never down.
         return Deadline(calendar.add_working_days(received.date(), math.ceil(value)))
-    if unit == "day":
+    if unit == TimeUnit.DAY:
         return Deadline(received.date() + dt.timedelta(days=math.ceil(value)))
-    if unit == "week":
+    if unit == TimeUnit.WEEK:
         return Deadline(received.date() + dt.timedelta(days=math.ceil(value * 7)))
-    if unit == "hour":
+    if unit == TimeUnit.HOUR:
         moment = received + dt.timedelta(hours=value)
         return Deadline(moment.date(), moment.time())
-    if unit in ("month", "year"):
-        months = math.ceil(value * (12 if unit == "year" else 1))
+    if unit in (TimeUnit.MONTH, TimeUnit.YEAR):
+        months = math.ceil(value * (12 if unit == TimeUnit.YEAR else 1))
         return Deadline(_add_months(received.date(), months))
     return None
 
@@ -177,4 +177,5 @@ def percent(part: int, whole: int) -> float | None:
     return tenths / 10
 
 
-COMPUTABLE_UNITS = frozenset({"working_day", "day", "week", "hour", "month", "year"})
+# computed_deadline knows every unit of the list.
+COMPUTABLE_UNITS = frozenset(TimeUnit)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app import audit, clock
 from app.audit import Actor
+from app.catalogue.codes import ChannelMethod
 from app.late import rules
 from app.late.calendar import WorkCalendar
 from app.late.rules import Deadline, Month
@@ -18,7 +19,6 @@ from app.models import (
     PublishedMonth, Step,
 )
 
-DIRECT = "Trực tiếp"
 CHUNK = 900
 
 
@@ -58,7 +58,7 @@ class PublishError(ValueError):
 
 
 def processing_times(session: Session) -> dict[str, tuple[float | None, str | None]]:
-    """Each procedure's processing time: its `Trực tiếp` channel's when it has one, else its first."""
+    """Each procedure's processing time: its direct (`Trực tiếp`) channel's when it has one, else its first."""
     times: dict[str, tuple[float | None, str | None]] = {}
     direct: set[str] = set()
     rows = session.execute(
@@ -68,7 +68,7 @@ def processing_times(session: Session) -> dict[str, tuple[float | None, str | No
     for code, method, value, unit in rows:
         if code in direct:
             continue
-        if method == DIRECT:
+        if method == ChannelMethod.DIRECT:
             times[code] = (value, unit)
             direct.add(code)
         else:

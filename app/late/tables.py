@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.columns import N_, Column, Sort, Table
+from app.codes import N_
+from app.columns import Column, Sort, Table
 from app.params import BadParameter
 from app.late.rules import Month, on_time_rate
 from app.models import Agency, AgencyMonth, OfficerMonth, PublishedMonth

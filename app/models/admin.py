@@ -9,8 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models.agency import Agency
 from app.models.base import Base
 
-ROLES = ("admin", "editor", "responder")
-
 
 class Account(Base):
     """A person of the Office (administrator or editor) or of an agency (responder)."""
@@ -21,7 +19,7 @@ class Account(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(20))  # an AccountRole
     # A responder answers the feedback of this agency only.
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

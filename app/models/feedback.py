@@ -24,7 +24,7 @@ class Feedback(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))  # phan_anh, kien_nghi
+    kind: Mapped[str] = mapped_column(String(20))  # a FeedbackKind
     procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id", ondelete="SET NULL"), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     content: Mapped[str] = mapped_column(Text)
@@ -35,7 +35,7 @@ class Feedback(Timestamped, Base):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(30))
     publish_consent: Mapped[bool] = mapped_column(Boolean, default=False)
-    # received, in_progress, answered, declined
+    # a FeedbackStatus
     status: Mapped[str] = mapped_column(String(20), default="received", index=True)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime)
     answer: Mapped[str | None] = mapped_column(Text)
@@ -81,7 +81,7 @@ class Rating(Base):
     case_code: Mapped[str | None] = mapped_column(String(100), unique=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
-    overall: Mapped[str] = mapped_column(String(20))  # very_satisfied, satisfied, unsatisfied
+    overall: Mapped[str] = mapped_column(String(20))  # an Overall
     criteria_set: Mapped[str] = mapped_column(String(40))
     # {"1": 2, "2": 1, ...}: the criteria scored, 0 to 2 each.
     scores: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -45,7 +45,7 @@ class Case(Base):
     # False when the promise names only a day: its due moment is the end of that day.
     due_has_time: Mapped[bool] = mapped_column(Boolean, default=False)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    # None, "withdrawn" or "rejected"; the last two are left out of every figure.
+    # None, or a CaseStatus (withdrawn, rejected): such files are left out of every figure.
     status: Mapped[str | None] = mapped_column(String(20))
     apology_sent: Mapped[bool] = mapped_column(Boolean, default=False)
     officer_code: Mapped[str | None] = mapped_column(String(64))
@@ -82,7 +82,7 @@ class HolidayOverride(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date, unique=True)
     name: Mapped[str | None] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(10))  # a HolidayKind
 
 
 class PublishedMonth(Base):

@@ -43,8 +43,9 @@ class Procedure(Timestamped, Base):
     name: Mapped[str] = mapped_column(Text)
     name_folded: Mapped[str] = mapped_column(Text)
     field_id: Mapped[int | None] = mapped_column(ForeignKey("fields.id"), index=True)
+    # The level as the sources write it ("Cấp tỉnh, Cấp xã").
     level: Mapped[str | None] = mapped_column(String(200))
-    # "|tinh|xa|": the levels as keys, for filtering.
+    # "|tinh|xa|": the Level codes found in it, for filtering.
     level_keys: Mapped[str | None] = mapped_column(String(60))
     procedure_type: Mapped[str | None] = mapped_column(String(200))
     subjects: Mapped[str | None] = mapped_column(Text)
@@ -55,8 +56,8 @@ class Procedure(Timestamped, Base):
     conditions: Mapped[str | None] = mapped_column(Text)
     results: Mapped[list | None] = mapped_column(JSON)
     related: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="in_force")
-    # "full" (toàn trình), "online" (can be filed online, degree not published), "none".
+    status: Mapped[str] = mapped_column(String(20), default="in_force")  # a ProcedureStatus
+    # An OnlineLevel: full (toàn trình), online (can be filed online, degree not published), none.
     online_level: Mapped[str | None] = mapped_column(String(10), index=True)
     postal: Mapped[bool | None] = mapped_column(Boolean, index=True)
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), index=True)
@@ -84,9 +85,11 @@ class Channel(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    method: Mapped[str] = mapped_column(String(60))
+    method: Mapped[str] = mapped_column(String(60))  # a ChannelMethod
+    # The source's wording of a method no rule recognises (method "other"), shown in its place.
+    method_text: Mapped[str | None] = mapped_column(String(200))
     processing_value: Mapped[float | None] = mapped_column(Float)
-    # working_day, day, hour, week, month, year; None when the source gives a bare number.
+    # A TimeUnit; None when the source gives a bare number.
     processing_unit: Mapped[str | None] = mapped_column(String(20))
     processing_text: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
@@ -141,7 +144,7 @@ class DecisionItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), index=True)
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id", ondelete="CASCADE"), index=True)
-    action: Mapped[str] = mapped_column(String(12))
+    action: Mapped[str] = mapped_column(String(12))  # a DecisionAction
 
     decision: Mapped[Decision] = relationship(back_populates="items")
     procedure: Mapped[Procedure] = relationship()
@@ -168,7 +171,7 @@ class ProcedureAgency(Base):
         ForeignKey("procedures.id", ondelete="CASCADE"), primary_key=True)
     agency_id: Mapped[int] = mapped_column(
         ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True, index=True)
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(20))  # an AgencyRole
 
     procedure: Mapped[Procedure] = relationship(back_populates="agency_links")
     agency: Mapped[Agency] = relationship()

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.catalogue import records
+from app.catalogue.codes import DecisionAction
 from app.params import int_param
 from app.db import get_session
 from app.models import Decision, DecisionItem
@@ -29,5 +30,5 @@ def show(decision_id):
         abort(404)
     groups = {action: sorted((i.procedure for i in decision.items if i.action == action),
                              key=lambda p: p.code)
-              for action in ("new", "amended", "abolished")}
+              for action in DecisionAction}
     return render_template("decisions/show.html", decision=decision, groups=groups)

@@ -10,6 +10,7 @@ from app.catalogue.listing import procedures_named
 from app.params import Page, int_param
 from app.db import by_code, get_session
 from app.feedback import service
+from app.feedback.codes import FeedbackKind, FeedbackStatus
 from app.feedback.forms import FeedbackForm
 from app.models import Agency, Feedback, Procedure
 from app.routes._render import render_page
@@ -41,7 +42,7 @@ def new():
     if request.method == "GET":
         form.procedure_code.data = request.args.get("procedure", "")[:64]
         form.agency_code.data = request.args.get("agency", "")[:50]
-        form.kind.data = form.kind.data or "phan_anh"
+        form.kind.data = form.kind.data or FeedbackKind.PHAN_ANH.value
     query = request.form.get("procedure_q", "")[:200]
     if request.form.get("action") == "change":
         form.procedure_code.data = ""
@@ -100,7 +101,7 @@ def index():
     q = request.args.get("q", "")[:200].strip()
     agency = by_code(session, Agency, request.args.get("agency"))
     procedure = by_code(session, Procedure, request.args.get("procedure"))
-    query = select(Feedback).where(Feedback.published.is_(True), Feedback.status == "answered",
+    query = select(Feedback).where(Feedback.published.is_(True), Feedback.status == FeedbackStatus.ANSWERED,
                                    Feedback.publish_consent.is_(True))
     if agency is not None:
         query = query.where(Feedback.agency_id == agency.id)

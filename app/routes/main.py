@@ -2,6 +2,7 @@
 from flask import Blueprint, render_template
 from sqlalchemy import func, select
 
+from app.catalogue import listing
 from app.db import get_session
 from app.late import tables
 from app.models import Agency, Decision, Procedure
@@ -16,7 +17,7 @@ def index():
     counts = {
         "procedures": session.scalar(select(func.count(Procedure.id))),
         "online": session.scalar(select(func.count(Procedure.id)).where(
-            Procedure.online_level.in_(("full", "online")))),
+            Procedure.online_level.in_(listing.FILED_ONLINE))),
         "decisions": session.scalar(select(func.count(Decision.id))),
         "agencies": session.scalar(select(func.count(Agency.id))),
     }

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.catalogue.codes import AgencyRole
 from app.models import Agency, Document, Field, Procedure, ProcedureAgency
 from app.search.analyzer import index_tokens, pairs
 
@@ -39,7 +40,7 @@ def document(row, field: tuple[str, str] | None, paper_names: list[str], agency_
     # The text holds the name too: every word of a procedure is in it, for frequencies and scoring.
     for part in ([row.name, field[0] if field else None, row.subjects, row.conditions]
                  + _texts(row.results) + _texts(row.steps) + paper_names
-                 + [n for role in ("executing", "authority") for n in names.get(role) or []]):
+                 + [n for role in (AgencyRole.EXECUTING, AgencyRole.AUTHORITY) for n in names.get(role) or []]):
         # Each part on its own, so that no pair spans two parts.
         tokens = index_tokens(part)
         words.extend(tokens)

@@ -1,27 +1,28 @@
-"""Labels for the codes stored in the database, in the visitor's language, and list filters for templates."""
+"""The code lists for templates, each code's label in the visitor's language, and list filters."""
 from itertools import groupby
 from operator import attrgetter
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 
-UNITS = {"working_day": _l("ngày làm việc"), "day": _l("ngày"), "hour": _l("giờ"),
-         "week": _l("tuần"), "month": _l("tháng"), "year": _l("năm")}
-STATUSES = {"in_force": _l("Còn hiệu lực"), "amended": _l("Còn hiệu lực (đã sửa đổi, bổ sung)"),
-            "abolished": _l("Đã bãi bỏ")}
-ONLINE = {"full": _l("Trực tuyến toàn trình"), "online": _l("Có nộp trực tuyến"),
-          "none": _l("Không nộp trực tuyến")}
-LEVELS = {"bo": _l("Cấp bộ"), "tinh": _l("Cấp tỉnh"), "huyen": _l("Cấp huyện"), "xa": _l("Cấp xã"),
-          "khac": _l("Cơ quan khác")}
-ACTIONS = {"new": _l("Mới ban hành"), "amended": _l("Sửa đổi, bổ sung"), "abolished": _l("Bãi bỏ")}
-ROLES = {"executing": _l("Cơ quan thực hiện"), "authority": _l("Cơ quan có thẩm quyền"),
-         "authorized": _l("Cơ quan được ủy quyền"), "coordinating": _l("Cơ quan phối hợp")}
-METHODS = {"Trực tiếp": _l("Trực tiếp"), "Trực tuyến": _l("Trực tuyến"),
-           "Dịch vụ bưu chính": _l("Dịch vụ bưu chính")}
-FEEDBACK_KINDS = {"phan_anh": _l("Phản ánh"), "kien_nghi": _l("Kiến nghị")}
-FEEDBACK_STATUSES = {"received": _l("Đã tiếp nhận"), "in_progress": _l("Đang xử lý"),
-                     "answered": _l("Đã trả lời"), "declined": _l("Không xử lý")}
-OVERALL = {"very_satisfied": _l("Rất hài lòng"), "satisfied": _l("Hài lòng"), "unsatisfied": _l("Không hài lòng")}
+from app.admin.codes import AccountRole
+from app.catalogue.codes import AgencyRole, ChannelMethod, DecisionAction, Level, OnlineLevel, ProcedureStatus, TimeUnit
+from app.codes import CodeList
+from app.feedback.codes import FeedbackKind, FeedbackStatus, Overall
+from app.late.codes import CaseStatus, HolidayKind
+
+# Templates name the lists (`Level`, `FeedbackStatus`, ...) to iterate them or to label a stored code.
+CODE_LISTS = (AccountRole, AgencyRole, CaseStatus, ChannelMethod, DecisionAction, FeedbackKind, FeedbackStatus,
+              HolidayKind, Level, OnlineLevel, Overall, ProcedureStatus, TimeUnit)
+
+
+def label(value, codes: type[CodeList] | None = None) -> str:
+    """The label of a code in the visitor's language: `member|label`, or `stored|label(List)`; a value
+    the list does not know is shown as it is."""
+    member = value if isinstance(value, CodeList) else codes.get(value) if codes else None
+    if member is None:
+        return "" if value is None else str(value)
+    return gettext(member.label)
 
 
 def consecutive_groups(items, attribute: str):
@@ -44,9 +45,6 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["consecutive_groups"] = consecutive_groups
     app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.filters["label"] = label
     app.jinja_env.globals["procedure_snippet"] = procedure_snippet
-    app.jinja_env.globals["labels"] = {
-        "units": UNITS, "statuses": STATUSES, "online": ONLINE, "levels": LEVELS,
-        "actions": ACTIONS, "roles": ROLES, "methods": METHODS, "feedback_kinds": FEEDBACK_KINDS,
-        "feedback_statuses": FEEDBACK_STATUSES, "overall": OVERALL,
-    }
+    app.jinja_env.globals.update({codes.__name__: codes for codes in CODE_LISTS})

@@ -9,7 +9,6 @@ from app.admin import accounts as ops
 from app.db import by_code, get_session
 from app.feedback.service import selectable_agencies
 from app.models import Account, Agency
-from app.models.admin import ROLES
 from app.routes.admin import bp, current_account, get_or_404, require
 
 
@@ -32,7 +31,7 @@ def accounts():
             flash(_("Đã tạo tài khoản %(email)s.", email=account.email))
             return redirect(url_for("admin.accounts"), 303)
     rows = list(db.scalars(select(Account).order_by(Account.email)))
-    return render_template("admin/accounts.html", rows=rows, roles=ROLES, agencies=selectable_agencies(db),
+    return render_template("admin/accounts.html", rows=rows, agencies=selectable_agencies(db),
                            error=error, typed=request.form), status
 
 

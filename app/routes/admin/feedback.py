@@ -8,11 +8,10 @@ from app.feedback import queue as queue_ops
 from app.params import Page, int_param
 from app.db import by_code, get_session
 from app.feedback import service
+from app.feedback.codes import MARKS, FeedbackStatus
 from app.models import Agency
 from app.routes._render import render_page
 from app.routes.admin import bp, current_account
-
-STATUSES = ("received", "in_progress", "answered", "declined")
 
 
 def _days() -> int:
@@ -25,7 +24,7 @@ def feedback_queue():
     db = get_session()
     account = current_account()
     status = request.args.get("status") or None
-    if status and status not in STATUSES:
+    if status and not FeedbackStatus.has(status):
         abort(400)
     agency = by_code(db, Agency, request.args.get("agency"))
     number = int_param(request.args, "page", 1, 1, 100000)
@@ -66,7 +65,7 @@ def feedback_act(code):
             if request.form.get("agency_code") and agency is None:
                 raise service.FeedbackError(_("Không có cơ quan mã này."))
             queue_ops.assign(db, account, feedback, agency)
-        elif action in ("in_progress", "declined"):
+        elif action in MARKS:
             queue_ops.mark(db, account, feedback, action, request.form.get("note", "").strip()[:2000] or None)
         elif action == "answer":
             queue_ops.answer(db, account, feedback, request.form.get("answer", "")[:10000],

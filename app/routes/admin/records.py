@@ -82,7 +82,7 @@ def procedure_edit(code):
     procedure = _found(Procedure, code)
     return _edit("procedure", procedure.name, procedure.code, edits.procedure_values(procedure),
                  lambda db, account, typed: edits.edit_procedure(db, account, procedure, typed),
-                 procedure=procedure, units=edits.TIME_UNITS)
+                 procedure=procedure)
 
 
 @bp.post("/procedures/<path:code>/times")

@@ -1,0 +1,19 @@
+"""The code lists of the late tables: holiday overrides and the statuses of case files left out."""
+from __future__ import annotations
+
+from app.codes import N_, CodeList
+
+
+class HolidayKind(CodeList):
+    """An imported day that overrides the calendar (`import holidays`, column `kind`)."""
+
+    OFF = "off", N_("Ngày nghỉ")
+    WORK = "work", N_("Ngày làm bù")
+
+
+class CaseStatus(CodeList):
+    """A case file's status when it is not an ordinary one; such files are left out of every figure
+    (an ordinary file has no status)."""
+
+    WITHDRAWN = "withdrawn", N_("Đã rút")
+    REJECTED = "rejected", N_("Bị từ chối")
