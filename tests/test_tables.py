@@ -9,7 +9,8 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
-from app.columns import N_, Column, Table
+from app.codes import N_
+from app.columns import Column, Table
 from app.db import get_session
 from app.feedback import service, stats
 from app.feedback.criteria import criteria_set
