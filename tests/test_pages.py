@@ -1,16 +1,7 @@
 """Pages as a person sees them: status codes, headings, tables, languages, htmx fragments."""
 import pytest
 
-from app.imports.agencies import import_agencies
-from app.imports.procedures import import_procedures
-from tests.conftest import load, soup
-
-
-@pytest.fixture
-def loaded(app):
-    load(app, (import_agencies, "agencies.csv"), (import_procedures, "national-sample.jsonl"),
-         (import_procedures, "procedures-table.csv"))
-    return app
+from tests.conftest import soup
 
 
 def test_home_has_a_search_form_and_vietnamese_lang(client, loaded):
