@@ -1,4 +1,4 @@
-# Công khai TTHC: `make run` serves the demo site, `make test` runs every test.
+# Công khai TTHC: `make run` serves the demo site, `make test` runs every test, `make check` lints.
 VENV    := .venv
 PY      := $(VENV)/bin/python
 FLASK   := $(VENV)/bin/flask --app wsgi
@@ -8,15 +8,39 @@ VENDOR  := app/static/vendor
 MO      := app/translations/en/LC_MESSAGES/messages.mo
 SECRET  := instance/secret_key
 PYTHON  ?= python3
+LOCK    := requirements.lock
+# requirements.txt and requirements-dev.txt name the direct dependencies; the lock resolves them
+# with every transitive one, for any platform and Python 3.11+, each file with its hashes. uv is
+# pinned in the lock itself, so re-locking runs the locked uv.
+UV_LOCK := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+  --custom-compile-command "make lock" requirements-dev.txt
 
-.PHONY: install run serve test bench bench-scale screenshots load translations clean
+.PHONY: install lock check run serve test test-fast bench bench-scale screenshots load translations clean
 
 install: $(VENV)/.installed $(VENDOR)/htmx.min.js tests/vendor/axe.min.js $(MO)
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Exactly the lock: pip refuses any file whose hash is not in it.
+$(VENV)/.installed: $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
 	touch $@
+
+# After editing requirements*.txt: resolve the lock again, keeping every pin that still fits
+# (`make lock UPGRADE=1` takes the newest of everything), then `make install` installs it.
+lock: $(VENV)/.installed
+	$(UV_LOCK) $(if $(UPGRADE),--upgrade) -o $(LOCK)
+
+# Lint, format and types (settings in pyproject.toml), and a lock that matches requirements*.txt.
+# Every check runs, so that one pass shows everything to mend; any failure fails the target.
+check: install
+	@failed=""; \
+	$(VENV)/bin/ruff check . || failed="$$failed ruff-check"; \
+	$(VENV)/bin/ruff format --check --output-format concise . || failed="$$failed ruff-format"; \
+	$(VENV)/bin/mypy || failed="$$failed mypy"; \
+	cp $(LOCK) $(VENV)/lock-check.txt && $(UV_LOCK) -o $(VENV)/lock-check.txt \
+	  && cmp -s $(LOCK) $(VENV)/lock-check.txt \
+	  || { echo "$(LOCK) does not match requirements*.txt: run make lock"; failed="$$failed lock"; }; \
+	if [ -n "$$failed" ]; then echo "make check failed:$$failed"; exit 1; fi
 
 # Front-end assets come from the npm registry at set-up time; none are committed.
 $(VENDOR)/htmx.min.js:
@@ -58,6 +82,10 @@ serve: install
 
 test: install
 	$(VENV)/bin/pytest
+
+# The unit and HTTP tests, on both cores: not the demo seeding, the browser or the real corpus.
+test-fast: install
+	$(VENV)/bin/pytest -n 2 --dist loadscope -m "not slow and not browser and not corpus"
 
 # The demo behind 4 gunicorn workers on loopback: throughput beside static files, p95, and faults
 # (a worker killed, the index deleted, concurrent writes). LOAD_SECONDS per phase, default 15.

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 WRITTEN = "tthc.written"
 TABLE = "data_versions"
 # The table an INSERT, UPDATE or DELETE writes (a REPLACE or INSERT OR ... too).
-_WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"?(\w+)',
-                    re.IGNORECASE)
+_WRITE = re.compile(
+    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"?(\w+)',
+    re.IGNORECASE)
 # Any statement not recognised above that may still change rows.
 _MAYBE_WRITE = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b)",
                           re.IGNORECASE | re.DOTALL)
@@ -109,4 +110,4 @@ def stop_collecting() -> None:
 def current(session: Session) -> dict[str, int]:
     """Every table's counter (a table never written is absent, that is 0)."""
     # Asked on every public request: plain SQL, with nothing to compile.
-    return dict(session.connection().exec_driver_sql(f"SELECT name, version FROM {TABLE}").all())
+    return dict(session.connection().exec_driver_sql(f"SELECT name, version FROM {TABLE}").tuples().all())

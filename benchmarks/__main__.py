@@ -7,14 +7,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from app import create_app
 from app.db import get_session, upgrade
 from app.imports.procedures import import_procedures
-from sqlalchemy.orm import Session
-from app.imports.rates import national_parse_rates
 from benchmarks import late
 from benchmarks import search as search_bench
 from benchmarks.common import latency, timed
+from benchmarks.rates import national_parse_rates
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "tthc"
 

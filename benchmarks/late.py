@@ -40,10 +40,13 @@ def run() -> None:
         latency(client, "/late?month=YYYY-MM", [f"/late?month=2022-0{m}" for m in range(1, 9)])
         latency(client, "/late?from=2022-01&to=2022-08", ["/late?from=2022-01&to=2022-08"] * 4)
         latency(client, "/late/officers?month=YYYY-MM", [f"/late/officers?month=2022-0{m}" for m in range(1, 9)])
-        latency(client, "/api/v1/late/agencies?month=YYYY-MM", [f"/api/v1/late/agencies?month=2022-0{m}" for m in range(1, 9)])
-        latency(client, "/api/v1/late/officers?month=YYYY-MM", [f"/api/v1/late/officers?month=2022-0{m}" for m in range(1, 9)])
+        latency(client, "/api/v1/late/agencies?month=YYYY-MM",
+                [f"/api/v1/late/agencies?month=2022-0{m}" for m in range(1, 9)])
+        latency(client, "/api/v1/late/officers?month=YYYY-MM",
+                [f"/api/v1/late/officers?month=2022-0{m}" for m in range(1, 9)])
         print("== satisfaction and feedback (the demo's ratings, live figures) ==")
         latency(client, "/satisfaction?month=YYYY-MM", [f"/satisfaction?month=2022-0{m}" for m in range(1, 9)])
         latency(client, "/satisfaction?from=2022-01&to=2022-08", ["/satisfaction?from=2022-01&to=2022-08"] * 4)
-        latency(client, "/api/v1/satisfaction?month=YYYY-MM", [f"/api/v1/satisfaction?month=2022-0{m}" for m in range(1, 9)])
+        latency(client, "/api/v1/satisfaction?month=YYYY-MM",
+                [f"/api/v1/satisfaction?month=2022-0{m}" for m in range(1, 9)])
         latency(client, "/feedback (published answers)", ["/feedback", "/feedback?q=ho+so", "/feedback?page=2"])

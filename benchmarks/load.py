@@ -64,7 +64,7 @@ class Client:
                 response = self.connection.getresponse()
                 payload = response.read()
                 break
-            except (ConnectionError, http.client.HTTPException, socket.timeout):
+            except (TimeoutError, ConnectionError, http.client.HTTPException):
                 self.connection = None
                 if attempt:
                     raise
@@ -98,11 +98,12 @@ class Demand:
         return " ".join(self.procedure(rng)[1].lower().split()[:rng.randint(2, 4)])
 
     @classmethod
-    def of(cls, database_url: str) -> "Demand":
+    def of(cls, database_url: str) -> Demand:
+        from sqlalchemy import select
+
         from app import create_app
         from app.db import get_session
         from app.models import Procedure
-        from sqlalchemy import select
 
         app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "load", "PAGE_CACHE_SECONDS": 0})
         with app.app_context():
@@ -261,7 +262,8 @@ def main() -> int:
             print(f"  page cache: {PAGE_CACHE['hit']} of {kept} public pages served from the page cache "
                   f"({PAGE_CACHE['hit'] / max(kept, 1):.1%}); the rest rendered")
             share = page_rate / static_rate
-            print(f"  pages / static throughput: {share:.1%} (target at least 25%: {'met' if share >= 0.25 else 'NOT met'})")
+            verdict = "met" if share >= 0.25 else "NOT met"
+            print(f"  pages / static throughput: {share:.1%} (target at least 25%: {verdict})")
             cold = _without_page_cache(env)
             print(f"  pages / static throughput with the page cache off: {cold / static_rate:.1%}")
             if run["errors"]:

@@ -13,12 +13,12 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.db import get_session, upgrade
+from app.db import upgrade
 from app.imports.procedures import import_procedures
-from sqlalchemy.orm import Session
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 PROVINCES = ["Hà Giang", "Cao Bằng", "Lào Cai", "Điện Biên", "Lai Châu", "Sơn La", "Yên Bái",
@@ -29,7 +29,8 @@ PROVINCES = ["Hà Giang", "Cao Bằng", "Lào Cai", "Điện Biên", "Lai Châu"
 
 def variants() -> bytes:
     """Every national record once per province: code suffixed .H01..H23, the province in its agency."""
-    records = [json.loads(line) for line in gzip.open(DATA / "tthc" / "national-procedures.jsonl.gz", "rt")]
+    with gzip.open(DATA / "tthc" / "national-procedures.jsonl.gz", "rt") as handle:
+        records = [json.loads(line) for line in handle]
     lines = []
     for number, province in enumerate(PROVINCES, start=1):
         for record in records:

@@ -35,7 +35,8 @@ def _measure(label: str, rank, questions: list[dict], key: str) -> None:
 def _fts5(session) -> sqlite3.Connection:
     """The same procedures in an FTS5 table (unicode61 tokenizer, diacritics removed), BM25 ranking."""
     fts = sqlite3.connect(":memory:")
-    fts.execute("CREATE VIRTUAL TABLE p USING fts5(code UNINDEXED, name, body, tokenize='unicode61 remove_diacritics 2')")
+    fts.execute("CREATE VIRTUAL TABLE p USING fts5(code UNINDEXED, name, body,"
+                " tokenize='unicode61 remove_diacritics 2')")
     rows = []
     for p in session.scalars(select(Procedure)):
         body = " ".join(t for t in [p.subjects, p.conditions] + _texts(p.results) + _texts(p.steps) if t)

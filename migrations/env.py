@@ -1,5 +1,6 @@
 """Alembic environment: the URL comes from the caller's config or from DATABASE_URL."""
 from alembic import context
+
 from app.config import Config
 from app.db import make_engine
 from app.models import Base

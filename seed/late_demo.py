@@ -113,7 +113,9 @@ def level_key(level: str | None) -> Level:
 
 def plan(agencies: list[tuple[str, str | None]]) -> dict[str, tuple[int, int, int]]:
     """Files resolved, late and pending overdue at the end of August, per agency: exact totals."""
-    volumes, rates = {}, {}
+    volumes: dict[str, float] = {}
+    rates: dict[str, float] = {}
+    volume: float
     for code, level in agencies:
         if code == STNMT:
             continue

@@ -17,9 +17,23 @@ from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.db import get_session, upgrade
+from app.imports.agencies import import_agencies
+from app.imports.procedures import import_procedures
 
+ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+SHARED = ROOT.parent / "shared" / "data"
+CATALOGUE = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.mo"
+PASSWORD = "mat-khau-du-dai-1"  # long enough for the back office's accounts
+
+
+def pytest_sessionstart(session):
+    """Stop at once without the compiled English catalogue: the English tests would fail obscurely."""
+    source = CATALOGUE.with_suffix(".po")
+    if not CATALOGUE.exists() or CATALOGUE.stat().st_mtime < source.stat().st_mtime:
+        state = "is missing" if not CATALOGUE.exists() else "is older than messages.po"
+        pytest.exit(f"{CATALOGUE.relative_to(ROOT)} {state}: run `make install` "
+                    "(or `pybabel compile -d app/translations`) first", returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 SERVER = os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith("postgresql") else ""
@@ -106,6 +120,14 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def loaded(app):
+    """The small catalogue: the agencies and procedures of the fixture files, in every source format."""
+    load(app, (import_agencies, "agencies.csv"), (import_procedures, "national-sample.jsonl"),
+         (import_procedures, "portal-sample.json"), (import_procedures, "procedures-table.csv"))
+    return app
+
+
 def load(app, *steps) -> None:
     """Run imports in their own app context, committed before the test's requests; the index follows."""
     with app.app_context():
@@ -130,4 +152,20 @@ def require_shared() -> Path:
 
 
 def soup(response) -> BeautifulSoup:
+    """The parsed HTML of a response."""
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def token(client, path: str) -> str:
+    """The CSRF token of the form on the page at `path`."""
+    return soup(client.get(path)).select_one("input[name=csrf_token]")["value"]
+
+
+def post(client, path: str, form_page: str, **data):
+    """Post `data` to `path` with the CSRF token of the form on `form_page`."""
+    return client.post(path, data={"csrf_token": token(client, form_page), **data})
+
+
+def login(client, email: str, password: str = PASSWORD):
+    """Sign in to the back office."""
+    return post(client, "/admin/login", "/admin/login", email=email, password=password)

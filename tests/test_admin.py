@@ -6,10 +6,10 @@ import datetime as dt
 import io
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.admin.accounts import create_account
+from app.audit import Actor
 from app.db import get_session
 from app.feedback import service
 from app.feedback.criteria import criteria_set
@@ -18,11 +18,8 @@ from app.imports.procedures import import_procedures
 from app.late.rules import Month
 from app.late.store import compute_month
 from app.models import Account, Agency, AuditEntry, Case, Feedback, Officer
-from app.audit import Actor
 from tests import late_world
-from tests.conftest import FIXTURES, fixture_bytes, make_app
-
-PASSWORD = "mat-khau-du-dai-1"
+from tests.conftest import FIXTURES, PASSWORD, fixture_bytes, login, make_app, post, soup, token
 
 
 def accounts(app) -> None:
@@ -33,19 +30,6 @@ def accounts(app) -> None:
         create_account(session, Actor("test"), "editor@tinh.gov.vn", PASSWORD, "editor")
         create_account(session, Actor("test"), "stp@tinh.gov.vn", PASSWORD, "responder", agency=stp)
         session.commit()
-
-
-def token(client, path: str) -> str:
-    return BeautifulSoup(client.get(path).data, "html.parser").select_one("input[name=csrf_token]")["value"]
-
-
-def login(client, email: str, password: str = PASSWORD):
-    return client.post("/admin/login", data={"csrf_token": token(client, "/admin/login"), "email": email,
-                                             "password": password})
-
-
-def post(client, path: str, form_page: str, **data):
-    return client.post(path, data={"csrf_token": token(client, form_page), **data})
 
 
 @pytest.fixture
@@ -169,7 +153,7 @@ def test_upload_preview_confirm_equals_the_cli(office, client, databases, tmp_pa
                                                    "file": (io.BytesIO(data), "ho-so.csv")},
                            content_type="multipart/form-data")
     assert response.status_code == 200
-    preview = BeautifulSoup(response.data, "html.parser")
+    preview = soup(response)
     figures = [li.strong.text for li in preview.select(".headline li")]
     assert figures[:2] == ["2", "0"], "two new files; the others are unchanged"
     assert snapshot(office) == before, "nothing changes before confirmation"
@@ -198,7 +182,7 @@ def test_a_bad_upload_changes_nothing_and_shows_its_rows(office, client, tmp_pat
     response = client.post("/admin/imports", data={"csrf_token": token(client, "/admin/imports"), "kind": "officers",
                                                    "file": (io.BytesIO(data), "can-bo.csv")},
                            content_type="multipart/form-data")
-    page = BeautifulSoup(response.data, "html.parser")
+    page = soup(response)
     assert [td.text for td in page.select("table td")][:1] == ["3"]
     with office.app_context():
         assert get_session().scalar(select(func.count(Officer.id))) == 3
@@ -279,7 +263,7 @@ def test_hiding_an_abusive_comment_keeps_its_scores(office, client):
 def test_a_procedure_correction_reaches_the_site_and_search_and_survives_a_reimport(office, client):
     login(client, "editor@tinh.gov.vn")
     page = "/admin/procedures/2.001610"
-    form = BeautifulSoup(client.get(page).data, "html.parser")
+    form = soup(client.get(page))
     typed = {i["name"]: i.get("value", "") for i in form.select("form.form input[type=text]")}
     typed.update({t["name"]: t.text for t in form.select("form.form textarea")})
     assert typed["name"] == "Đăng ký thành lập doanh nghiệp tư nhân"
@@ -288,7 +272,7 @@ def test_a_procedure_correction_reaches_the_site_and_search_and_survives_a_reimp
     assert "(một chủ sở hữu)" in client.get("/procedures/2.001610").get_data(as_text=True)
     found = client.get("/api/v1/procedures?q=mot+chu+so+huu").get_json()["items"]
     assert found and found[0]["code"] == "2.001610", "the search index follows the correction"
-    history = BeautifulSoup(client.get(page).data, "html.parser").select("table.data-table tbody tr")
+    history = soup(client.get(page)).select("table.data-table tbody tr")
     assert len(history) == 1 and "(một chủ sở hữu)" in history[0].text
     with office.app_context():
         report = import_procedures(get_session(), fixture_bytes("national-sample.jsonl"))
@@ -344,9 +328,9 @@ def test_the_queue_filters_in_place_with_htmx_and_the_same_markup(office, client
     with office.app_context():
         service.submit_feedback(get_session(), kind="phan_anh", content="Một phản ánh")
     login(client, "editor@tinh.gov.vn")
-    full = BeautifulSoup(client.get("/admin/feedback?status=received").data, "html.parser")
+    full = soup(client.get("/admin/feedback?status=received"))
     response = client.get("/admin/feedback?status=received", headers={"HX-Request": "true"})
-    fragment = BeautifulSoup(response.data, "html.parser")
+    fragment = soup(response)
     assert "HX-Request" in response.headers["Vary"]
     assert fragment.select_one("table") is not None and fragment.select_one("form.filters") is None
     assert str(fragment.select_one("table")) == str(full.select_one("#queue table"))
@@ -366,12 +350,12 @@ def test_the_queue_is_paged_and_counts_overdue_feedback(office, client):
     login(client, "editor@tinh.gov.vn")
     seen = []
     for number in (1, 2, 3):
-        page = BeautifulSoup(client.get(f"/admin/feedback?page={number}").data, "html.parser")
+        page = soup(client.get(f"/admin/feedback?page={number}"))
         assert "5 phản ánh" in page.select_one(".count").text
         seen += [a.text for a in page.select("#queue tbody a.code")]
     assert seen == codes, "every feedback once, oldest first, two a page"
     assert client.get("/admin/feedback?page=0").status_code == 400
-    overdue = BeautifulSoup(client.get("/admin/feedback?overdue=1").data, "html.parser")
+    overdue = soup(client.get("/admin/feedback?overdue=1"))
     assert [a.text for a in overdue.select("#queue tbody a.code")] == [late, codes[3]]
     assert "3 phản ánh" in overdue.select_one(".count").text
 
@@ -379,7 +363,7 @@ def test_the_queue_is_paged_and_counts_overdue_feedback(office, client):
 def test_a_corrected_time_limit_moves_computed_due_dates(office, client):
     """C1 (procedure 1.010093, no due date) is due from the procedure's time limit."""
     login(client, "editor@tinh.gov.vn")
-    page = BeautifulSoup(client.get("/admin/procedures/1.010093").data, "html.parser")
+    page = soup(client.get("/admin/procedures/1.010093"))
     fields = {i["name"]: i.get("value", "") for i in page.select("form[action$='/times'] input[type=text]")}
     assert fields, "the channels' time limits are editable"
     with office.app_context():
@@ -394,5 +378,5 @@ def test_a_corrected_time_limit_moves_computed_due_dates(office, client):
     assert sum(c.late for c in after.agencies.values()) > sum(c.late for c in before.agencies.values())
     bad = post(client, "/admin/procedures/1.010093/times", "/admin/procedures/1.010093", value_0="abc", unit_0="day")
     assert "thời hạn không hợp lệ" in client.get(bad.headers["Location"]).get_data(as_text=True)
-    history = BeautifulSoup(client.get("/admin/procedures/1.010093").data, "html.parser").select("table.data-table tbody tr")
+    history = soup(client.get("/admin/procedures/1.010093")).select("table.data-table tbody tr")
     assert len(history) == 1 and "hour" in history[0].text

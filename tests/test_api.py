@@ -1,13 +1,6 @@
 """The JSON API of SPEC §5."""
-import pytest
-
 from app.imports.procedures import import_procedures
 from tests.conftest import load
-
-
-@pytest.fixture
-def loaded(app):
-    load(app, (import_procedures, "national-sample.jsonl"), (import_procedures, "portal-sample.json"))
 
 
 def test_list(client, loaded):

@@ -12,14 +12,15 @@ import pytest
 from werkzeug.serving import make_server
 
 from app.admin.accounts import create_account
-from app.db import get_session
 from app.audit import Actor
+from app.db import get_session
 from tests import late_world
-from tests.conftest import make_app
+from tests.conftest import PASSWORD, make_app
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-PASSWORD = "mat-khau-du-dai-1"
 
 
 def _require_browser():

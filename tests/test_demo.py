@@ -8,6 +8,8 @@ from app.db import get_session
 from app.models import Agency
 from tests.conftest import make_app, soup
 
+pytestmark = pytest.mark.slow  # seeds the whole demo: about a minute
+
 
 @pytest.fixture(scope="module")
 def demo(databases, tmp_path_factory):

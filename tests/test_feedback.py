@@ -6,17 +6,15 @@ import re
 import threading
 
 import pytest
-
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
+from app.audit import Actor
 from app.db import get_session
 from app.feedback import service
 from app.models import Feedback
-from app.audit import Actor
 from tests import late_world
 from tests.fragments import assert_same_as_page
-from tests.conftest import make_app
+from tests.conftest import make_app, soup, token
 
 
 @pytest.fixture
@@ -25,16 +23,12 @@ def app(databases, tmp_path):
     return make_app(databases, tmp_path, SEARCH_BACKEND="null")
 
 
+FORM = "/feedback/new"
 CONTACT = {"name": "Phạm Thị Riêng Tư", "email": "rieng.tu@example.vn", "phone": "0905 123 456"}
 
 
-def token(client, path="/feedback/new") -> str:
-    page = BeautifulSoup(client.get(path).data, "html.parser")
-    return page.select_one("input[name=csrf_token]")["value"]
-
-
 def send(client, **fields):
-    data = {"csrf_token": token(client), "kind": "phan_anh", "content": "Hồ sơ của tôi quá hạn.", **fields}
+    data = {"csrf_token": token(client, FORM), "kind": "phan_anh", "content": "Hồ sơ của tôi quá hạn.", **fields}
     return client.post("/feedback/new", data=data)
 
 
@@ -51,7 +45,7 @@ def test_a_feedback_from_form_to_tracking_page_to_published_answer(app, client):
     code = response.headers["Location"].rsplit("/", 1)[1]
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}", code)
 
-    page = BeautifulSoup(client.get(f"/feedback/{code}").data, "html.parser")
+    page = soup(client.get(f"/feedback/{code}"))
     assert "Đã tiếp nhận" in page.select_one(".facts").text
     assert "quá hạn 5 ngày" in page.text
     assert client.get("/feedback").get_data(as_text=True).count('class="result"') == 0
@@ -65,13 +59,13 @@ def test_a_feedback_from_form_to_tracking_page_to_published_answer(app, client):
                                 by="Sở Tư pháp", publish=True)
         session.commit()
 
-    page = BeautifulSoup(client.get(f"/feedback/{code}").data, "html.parser")
+    page = soup(client.get(f"/feedback/{code}"))
     assert "Đã trả lời" in page.select_one(".facts").text
     assert "gửi thư xin lỗi" in page.text
     assert [li.strong.text for li in page.select(".timeline li")] == ["Đã tiếp nhận", "Đang xử lý", "Đã trả lời"]
-    listing = BeautifulSoup(client.get("/feedback?q=qua+han&agency=T.STP").data, "html.parser")
+    listing = soup(client.get("/feedback?q=qua+han&agency=T.STP"))
     assert len(listing.select(".result")) == 1 and "gửi thư xin lỗi" in listing.select_one(".answer").text
-    assert len(BeautifulSoup(client.get("/feedback?q=khong+co+tu+nay").data, "html.parser").select(".result")) == 0
+    assert len(soup(client.get("/feedback?q=khong+co+tu+nay")).select(".result")) == 0
     # Searching the answers in place (htmx) brings the page's own markup.
     url = "/feedback?q=qua+han&agency=T.STP"
     assert_same_as_page(client.get(url), client.get(url, headers={"HX-Request": "true"}), "#results")
@@ -103,7 +97,7 @@ def test_errors_answer_422_and_keep_what_was_typed(app, client):
     response = send(client, content=typed, email="khong-phai-email", name="Lê Văn Gõ", kind="kien_nghi",
                     procedure_code="0.000000", agency_code="T.STP", publish_consent="1")
     assert response.status_code == 422
-    page = BeautifulSoup(response.data, "html.parser")
+    page = soup(response)
     assert page.select_one("textarea[name=content]").text == typed
     assert page.select_one("input[name=name]")["value"] == "Lê Văn Gõ"
     assert page.select_one("input[name=email]")["value"] == "khong-phai-email"
@@ -135,27 +129,27 @@ def test_the_honeypot_refuses_and_stores_nothing(app, client):
 
 def test_the_procedure_picker_finds_by_name_without_javascript(app, client):
     late_world.build(app)
-    data = {"csrf_token": token(client), "kind": "kien_nghi", "content": "Giữ nguyên nội dung này",
+    data = {"csrf_token": token(client, FORM), "kind": "kien_nghi", "content": "Giữ nguyên nội dung này",
             "procedure_q": "dang ky", "action": "find"}
     response = client.post("/feedback/new", data=data)
     assert response.status_code == 200
-    page = BeautifulSoup(response.data, "html.parser")
+    page = soup(response)
     assert page.select("#procedure-choices input[name=procedure_code]")
     assert page.select_one("textarea[name=content]").text == "Giữ nguyên nội dung này"
     assert not page.select(".error-summary")
     fragment = client.get("/feedback/procedure-choices?procedure_q=dang+ky", headers={"HX-Request": "true"})
-    assert [i["value"] for i in BeautifulSoup(fragment.data, "html.parser").select("input[name=procedure_code]")] == \
+    assert [i["value"] for i in soup(fragment).select("input[name=procedure_code]")] == \
         [i["value"] for i in page.select("#procedure-choices input[name=procedure_code]")]
 
 
 def test_procedure_and_agency_pages_link_to_a_prefilled_form(app, client):
     late_world.build(app)
-    page = BeautifulSoup(client.get("/procedures/1.010093").data, "html.parser")
+    page = soup(client.get("/procedures/1.010093"))
     link = page.select_one("a[href*='/feedback/new']")["href"]
-    form = BeautifulSoup(client.get(link).data, "html.parser")
+    form = soup(client.get(link))
     assert form.select_one("input[type=hidden][name=procedure_code]")["value"] == "1.010093"
-    page = BeautifulSoup(client.get("/agencies/T.STP").data, "html.parser")
-    form = BeautifulSoup(client.get(page.select_one("a[href*='/feedback/new']")["href"]).data, "html.parser")
+    page = soup(client.get("/agencies/T.STP"))
+    form = soup(client.get(page.select_one("a[href*='/feedback/new']")["href"]))
     assert form.select_one("#agency_code option[selected]")["value"] == "T.STP"
     assert page.select_one("a[href*='/ratings/new']")
 
@@ -206,10 +200,10 @@ def test_searching_procedures_does_not_use_up_the_rate_limit_and_a_choice_can_be
     late_world.build(app)
     app.config["FEEDBACK_RATE_LIMIT"] = "2 per minute"
     for _ in range(4):
-        data = {"csrf_token": token(client), "kind": "phan_anh", "content": "x", "procedure_q": "dang ky", "action": "find"}
+        data = {"csrf_token": token(client, FORM), "kind": "phan_anh", "content": "x", "procedure_q": "dang ky", "action": "find"}
         assert client.post("/feedback/new", data=data).status_code == 200
-    chosen = {"csrf_token": token(client), "kind": "phan_anh", "content": "Giữ", "procedure_code": "2.001610"}
-    page = BeautifulSoup(client.post("/feedback/new", data={**chosen, "action": "change"}).data, "html.parser")
+    chosen = {"csrf_token": token(client, FORM), "kind": "phan_anh", "content": "Giữ", "procedure_code": "2.001610"}
+    page = soup(client.post("/feedback/new", data={**chosen, "action": "change"}))
     assert page.select_one("#procedure_q") is not None and not page.select("input[type=hidden][name=procedure_code]")
     assert page.select_one("textarea[name=content]").text == "Giữ"
     assert send(client).status_code == 303

@@ -1,17 +1,8 @@
 """Pages as a person sees them: status codes, headings, tables, languages, htmx fragments."""
 import pytest
 
-from app.imports.agencies import import_agencies
-from app.imports.procedures import import_procedures
-from tests.conftest import load, soup
+from tests.conftest import soup
 from tests.fragments import assert_same_as_page
-
-
-@pytest.fixture
-def loaded(app):
-    load(app, (import_agencies, "agencies.csv"), (import_procedures, "national-sample.jsonl"),
-         (import_procedures, "procedures-table.csv"))
-    return app
 
 
 def test_home_has_a_search_form_and_vietnamese_lang(client, loaded):

@@ -3,7 +3,6 @@ the satisfaction figures computed exactly, officers named only from five ratings
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.db import get_session
@@ -12,7 +11,7 @@ from app.feedback.criteria import criteria_sets
 from app.feedback.forms import rating_form
 from app.models import Agency, Rating
 from tests import late_world
-from tests.conftest import make_app
+from tests.conftest import make_app, soup, token
 
 
 @pytest.fixture
@@ -21,21 +20,17 @@ def app(databases, tmp_path):
     return make_app(databases, tmp_path, SEARCH_BACKEND="null")
 
 
+FORM = "/ratings/new"
 ALL_TWO = {f"criterion_{n}": "2" for n in range(1, 10)}
 
 
-def token(client, path="/ratings/new") -> str:
-    page = BeautifulSoup(client.get(path).data, "html.parser")
-    return page.select_one("input[name=csrf_token]")["value"]
-
-
 def rate(client, **fields):
-    return client.post("/ratings/new", data={"csrf_token": token(client), **fields})
+    return client.post("/ratings/new", data={"csrf_token": token(client, FORM), **fields})
 
 
 def test_a_case_code_verifies_the_rating_and_names_agency_and_officer(app, client):
     late_world.build(app)
-    page = BeautifulSoup(client.get("/ratings/new?case=C3").data, "html.parser")
+    page = soup(client.get("/ratings/new?case=C3"))
     assert "Hồ sơ C3" in page.select_one(".notice").text
     assert not page.select("select[name=agency_code]"), "the file names the agency"
     response = rate(client, case_code="C3", overall="satisfied", **ALL_TWO)
@@ -52,7 +47,7 @@ def test_a_second_rating_for_one_case_is_refused_clearly(app, client):
     assert rate(client, case_code="C1", overall="very_satisfied").status_code == 303
     response = rate(client, case_code="C1", overall="unsatisfied", comment="Lần hai")
     assert response.status_code == 422
-    page = BeautifulSoup(response.data, "html.parser")
+    page = soup(response)
     assert "Mỗi hồ sơ chỉ được đánh giá một lần" in page.select_one(".error-summary").text
     assert page.select_one("textarea[name=comment]").text == "Lần hai"
     assert "đã được đánh giá" in client.get("/ratings/new?case=C1").get_data(as_text=True)
@@ -71,7 +66,7 @@ def test_invalid_levels_and_criteria_are_refused_with_the_values_kept(app, clien
         data = {"agency_code": "T.STP", "comment": "Giữ lại", **fields}
         response = rate(client, **data)
         assert response.status_code == 422, fields
-        page = BeautifulSoup(response.data, "html.parser")
+        page = soup(response)
         assert page.select(".error-summary li"), fields
         assert page.select_one("textarea[name=comment]").text == "Giữ lại"
     with app.app_context():
@@ -98,7 +93,7 @@ def test_satisfaction_figures_are_exact(app, client):
     assert body["totals"]["ratings"] == 8 and body["totals"]["satisfied_pct"] == 62.5
     month = body["period"]["from"]
     assert body["period"] == {"from": month, "to": month}
-    page = BeautifulSoup(client.get("/satisfaction").data, "html.parser")
+    page = soup(client.get("/satisfaction"))
     row = next(tr for tr in page.select("tbody tr") if "Sở Tư pháp" in tr.th.text)
     assert [td.text for td in row.select("td")][:6] == ["7", "3", "2", "2", "71,4%", "13,7"]
     # O2 has seven ratings: named; an officer with four is not.

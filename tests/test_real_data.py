@@ -5,14 +5,16 @@ Skipped on a user's machine without ../shared; in CI (CI set) these always run.
 import glob
 
 import pytest
-from sqlalchemy.orm import Session
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.db import get_session
 from app.imports.procedures import import_procedures
-from app.imports.rates import national_parse_rates
 from app.models import Procedure, ProcedureSource
+from benchmarks.rates import national_parse_rates
 from tests.conftest import make_app, require_shared
+
+pytestmark = pytest.mark.corpus
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 any parameter coming back inert, and no stack trace ever reaching a visitor."""
 from __future__ import annotations
 
-
 import pytest
 
 from tests import late_world

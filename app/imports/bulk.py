@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import RowMapping, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.imports.errors import ImportReport
@@ -20,16 +20,17 @@ def upsert(session: Session, table, records: Sequence[dict], key: Sequence[str],
     if not records:
         return {}
     columns = list(records[0])
-    existing = {}
+    existing: dict[tuple, RowMapping] = {}
     for row in session.execute(select(table.c.id, *(table.c[c] for c in columns))).mappings():
         existing[tuple(row[k] for k in key)] = row
-    new, changed = [], []
+    new: list[dict] = []
+    changed: list[dict] = []
     for record in records:
-        row = existing.get(tuple(record[k] for k in key))
-        if row is None:
+        old = existing.get(tuple(record[k] for k in key))
+        if old is None:
             new.append(record)
-        elif any(row[c] != record[c] for c in columns):
-            changed.append({"id": row["id"], **record})
+        elif any(old[c] != record[c] for c in columns):
+            changed.append({"id": old["id"], **record})
     insert_many(session, table, new)
     update_by_id(session, table, changed)
     if report is not None:
@@ -38,8 +39,8 @@ def upsert(session: Session, table, records: Sequence[dict], key: Sequence[str],
         report.unchanged += len(records) - len(new) - len(changed)
     ids = {k: row["id"] for k, row in existing.items()}
     if new:
-        for row in session.execute(select(table.c.id, *(table.c[k] for k in key))):
-            ids.setdefault(tuple(row[1:]), row[0])
+        for found in session.execute(select(table.c.id, *(table.c[k] for k in key))):
+            ids.setdefault(tuple(found[1:]), found[0])
     return ids
 
 

@@ -1,19 +1,35 @@
 """Database models; the schema itself changes only through Alembic migrations."""
-from app.models.base import Base
 from app.models.admin import Account, AuditEntry
 from app.models.agency import Agency
+from app.models.base import Base
 from app.models.feedback import Feedback, FeedbackEvent, Rating
 from app.models.late import (
-    AgencyMonth, Case, HolidayOverride, MonthRevision, Officer, OfficerMonth, PublishedMonth, Step,
+    AgencyMonth,
+    Case,
+    HolidayOverride,
+    MonthRevision,
+    Officer,
+    OfficerMonth,
+    PublishedMonth,
+    Step,
 )
 from app.models.procedure import (
-    Channel, Decision, DecisionItem, Document, Fee, Field, LegalBasis, Procedure,
-    ProcedureAgency, ProcedureSource,
+    Channel,
+    Decision,
+    DecisionItem,
+    Document,
+    Fee,
+    Field,
+    LegalBasis,
+    Procedure,
+    ProcedureAgency,
+    ProcedureSource,
 )
 from app.models.version import DataVersion
 
 __all__ = [
-    "Account", "AuditEntry", "Agency", "AgencyMonth", "Base", "Case", "Channel", "DataVersion", "Decision", "DecisionItem", "Document",
-    "Fee", "Feedback", "FeedbackEvent", "Field", "HolidayOverride", "LegalBasis", "MonthRevision", "Officer", "OfficerMonth",
-    "Procedure", "ProcedureAgency", "ProcedureSource", "PublishedMonth", "Rating", "Step",
+    "Account", "AuditEntry", "Agency", "AgencyMonth", "Base", "Case", "Channel", "DataVersion", "Decision",
+    "DecisionItem", "Document", "Fee", "Feedback", "FeedbackEvent", "Field", "HolidayOverride", "LegalBasis",
+    "MonthRevision", "Officer", "OfficerMonth", "Procedure", "ProcedureAgency", "ProcedureSource", "PublishedMonth",
+    "Rating", "Step",
 ]

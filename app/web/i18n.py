@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 
-from flask import Flask, current_app, request
 from babel.numbers import get_decimal_symbol, get_group_symbol
+from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale
 
 ENV_KEY = "tthc.lang"
@@ -35,7 +36,7 @@ class LanguagePrefix:
 def select_locale() -> str:
     """Pick the language from the URL prefix, else `?lang=`, else Vietnamese."""
     languages = current_app.config["LANGUAGES"]
-    lang = request.environ.get(ENV_KEY) or request.args.get("lang")
+    lang: str = request.environ.get(ENV_KEY) or request.args.get("lang", "")
     return lang if lang in languages else "vi"
 
 
@@ -106,7 +107,18 @@ def datetime_label(value) -> str:
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
-    app.wsgi_app = LanguagePrefix(app.wsgi_app, app.config["LANGUAGES"])
+    _warn_of_missing_catalogues(app)
+    app.wsgi_app = LanguagePrefix(app.wsgi_app, app.config["LANGUAGES"])  # type: ignore[method-assign]
     app.jinja_env.globals.update(switch_language_url=switch_language_url, get_locale=get_locale)
     app.jinja_env.filters.update(number=number, percent=percent, score=score, formatted=formatted,
                                  month_label=month_label, date_label=date_label, datetime_label=datetime_label)
+
+
+def _warn_of_missing_catalogues(app: Flask) -> None:
+    """Log each language whose catalogue is not compiled: its pages would come out in Vietnamese."""
+    directory = Path(app.root_path) / app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations").split(";")[0]
+    for lang in app.config["LANGUAGES"]:
+        catalogue = directory / lang / "LC_MESSAGES" / "messages.mo"
+        if lang != app.config["BABEL_DEFAULT_LOCALE"] and not catalogue.exists():
+            app.logger.warning("%s is missing, so %s pages show the Vietnamese text: run `make install` "
+                               "(or `pybabel compile -d app/translations`)", catalogue, lang)

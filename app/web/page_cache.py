@@ -20,7 +20,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import diskcache
-
 from flask import Flask, Response, current_app, g, request, session
 
 from app import versioning

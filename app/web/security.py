@@ -10,7 +10,6 @@ from flask.json.provider import DefaultJSONProvider
 from flask_limiter import Limiter
 
 
-
 def client_hash(secret: str, address: str | None) -> str:
     """A keyed hash of a client address: enough to see repeats, never the address itself."""
     return hmac.new(secret.encode(), (address or "").encode(), hashlib.sha256).hexdigest()[:32]

@@ -16,8 +16,8 @@ def national_parse_rates(path: str, api_detail: Callable[[str], dict]) -> dict:
     """Compare each national record's text with the API's structured answer for its code."""
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle if line.strip()]
-    counts = dict(records=len(records), time_text=0, time_ok=0, fee_text=0, fee_ok=0,
-                  doc_text=0, doc_ok=0, legal_text=0, legal_ok=0)
+    counts: dict[str, float] = dict(records=len(records), time_text=0, time_ok=0, fee_text=0, fee_ok=0,
+                                    doc_text=0, doc_ok=0, legal_text=0, legal_ok=0)
     for record in records:
         body = api_detail(record["ma_thu_tuc"])
         channels = body.get("channels") or []
