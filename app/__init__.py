@@ -1,4 +1,5 @@
 """Công khai TTHC: the application factory."""
+
 from __future__ import annotations
 
 import secrets
@@ -8,9 +9,9 @@ from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
 from app import db
-from app.web import i18n
 from app.config import Config
 from app.search import service as search_service
+from app.web import i18n
 
 csrf = CSRFProtect()
 htmx = Htmx()
@@ -36,8 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
 
     from app import cli
-    from app.web import caching, page_cache, security, templating
     from app.routes import register_blueprints
+    from app.web import caching, page_cache, security, templating
 
     security.init_app(app)
     caching.init_app(app)

@@ -2,6 +2,7 @@
 
 Services write their own entry in the transaction of the change, so the browser and the command
 line leave the same record; only the actor differs (an account, or `cli:<user>`)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,20 +31,36 @@ class Actor:
         """The person running the command, as `cli:<user>`."""
         try:
             user = getpass.getuser()
-        except (KeyError, OSError):   # no name for this uid (some containers)
+        except (KeyError, OSError):  # no name for this uid (some containers)
             user = "unknown"
         return cls(f"cli:{user}")
 
 
-def record(session: Session, actor: Actor | Account, action: str, target_type: str | None = None,
-           target: str | None = None, summary: str | None = None, before: dict | None = None,
-           after: dict | None = None, now: dt.datetime | None = None) -> AuditEntry:
+def record(
+    session: Session,
+    actor: Actor | Account,
+    action: str,
+    target_type: str | None = None,
+    target: str | None = None,
+    summary: str | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    now: dt.datetime | None = None,
+) -> AuditEntry:
     """Add an entry to the log (committed with the change it records)."""
     if isinstance(actor, Account):
         actor = Actor.of(actor)
-    entry = AuditEntry(at=now or local_now(), account_id=actor.account_id, actor=actor.name, action=action,
-                       target_type=target_type, target=target, summary=summary,
-                       before=_plain(before), after=_plain(after))
+    entry = AuditEntry(
+        at=now or local_now(),
+        account_id=actor.account_id,
+        actor=actor.name,
+        action=action,
+        target_type=target_type,
+        target=target,
+        summary=summary,
+        before=_plain(before),
+        after=_plain(after),
+    )
     session.add(entry)
     return entry
 

@@ -2,6 +2,7 @@
 
 Each command is one unit of work: it calls the services, then commits once. The services write
 their own audit entries, naming the person at the command line as `cli:<user>`."""
+
 from __future__ import annotations
 
 import sys
@@ -15,8 +16,8 @@ from flask.cli import AppGroup, with_appcontext
 from app import db, imports
 from app.admin.codes import AccountRole
 from app.audit import Actor
-from app.imports import KINDS
 from app.feedback.codes import MARKS
+from app.imports import KINDS
 from app.imports.errors import ImportRejected, ImportReport
 
 SEED = Path(__file__).resolve().parent.parent / "seed"
@@ -54,14 +55,20 @@ def _import_command(kind: str):
     def command(file, rejects, skip_invalid):
         session = _session()
         try:
-            report = imports.run(session, Actor.command_line(), kind, Path(file).read_bytes(),
-                                 source=Path(file).name, skip_invalid=skip_invalid)
+            report = imports.run(
+                session,
+                Actor.command_line(),
+                kind,
+                Path(file).read_bytes(),
+                source=Path(file).name,
+                skip_invalid=skip_invalid,
+            )
         except ImportRejected as exc:
             click.echo(f"error: {exc}", err=True)
             click.echo("imported 0, updated 0, rejected 0")
             sys.exit(1)
         if report.applied:
-            session.commit()   # the search index follows a catalogue change once it is committed
+            session.commit()  # the search index follows a catalogue change once it is committed
         _report(report, rejects)
         if not report.applied:
             sys.exit(1)
@@ -127,8 +134,10 @@ def _published_line(result) -> str:
     counts = result.figures.agencies.values()
     resolved, late = sum(c.resolved for c in counts), sum(c.late for c in counts)
     state = f"revision {result.revision}" if result.changed else f"unchanged, revision {result.revision}"
-    return (f"published {result.month} ({state}): {len(result.figures.agencies)} agencies, "
-            f"{resolved} resolved, {late} late, {len(result.figures.officers)} officers")
+    return (
+        f"published {result.month} ({state}): {len(result.figures.agencies)} agencies, "
+        f"{resolved} resolved, {late} late, {len(result.figures.officers)} officers"
+    )
 
 
 @click.command("seed-demo")

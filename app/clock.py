@@ -1,4 +1,5 @@
 """The site's clock: Vietnam's time (UTC+7, no daylight saving), stored naive everywhere."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,6 +1,7 @@
 """Code lists: each list is one StrEnum whose members are the codes stored in the database, each
 with its Vietnamese label beside it. The label is only marked for translation here (`N_`); the
 template layer translates it for the visitor (app/web/templating.py, the `label` filter)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

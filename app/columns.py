@@ -1,11 +1,10 @@
 """Column specs of the public tables: one list per table drives its sort, page, CSV and API."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from app.params import BadParameter
-
-
 
 FORMATS = ("text", "number", "percent", "score")
 DIRECTIONS = ("asc", "desc")
@@ -16,17 +15,17 @@ _SAME = "\0same-as-key"
 class Column:
     """One column of a table: its row key, label, sort key, number format, CSV header and API key."""
 
-    key: str                        # the row's value: row.as_dict()[key]
-    label: str | None = None        # the page's header, marked with N_ (the template translates it); None: hidden
-    sort: str | None = None         # the `sort=` value that orders rows by this column; None: not sortable
-    descending: bool = True         # the direction an empty `dir` means for this column
-    format: str = "text"            # text, number, percent or score
-    csv: str | None = _SAME         # the CSV header (default: the key); None: not in the CSV
-    api: str | None = _SAME         # the API key (default: the key); None: not in the API
-    total: bool = False             # has a value in the totals row
-    link: str | None = None         # the key of the agency code this cell links to
-    nullable: bool = False          # the API may answer null for it (percentages and scores always may)
-    doc: str = ""                   # the API's description; `{max_score}` and `{criteria}` are filled in
+    key: str  # the row's value: row.as_dict()[key]
+    label: str | None = None  # the page's header, marked with N_ (the template translates it); None: hidden
+    sort: str | None = None  # the `sort=` value that orders rows by this column; None: not sortable
+    descending: bool = True  # the direction an empty `dir` means for this column
+    format: str = "text"  # text, number, percent or score
+    csv: str | None = _SAME  # the CSV header (default: the key); None: not in the CSV
+    api: str | None = _SAME  # the API key (default: the key); None: not in the API
+    total: bool = False  # has a value in the totals row
+    link: str | None = None  # the key of the agency code this cell links to
+    nullable: bool = False  # the API may answer null for it (percentages and scores always may)
+    doc: str = ""  # the API's description; `{max_score}` and `{criteria}` are filled in
 
     def __post_init__(self):
         if self.format not in FORMATS:
@@ -72,9 +71,9 @@ class Table:
 
     columns: tuple[Column, ...]
     default_sort: str
-    ties: tuple[str, ...]                   # keys ordering rows whose sorted values are equal
-    totals_label: str | None = None         # the totals row's header (marked with N_); None: no totals row
-    csv_order: tuple[str, ...] | None = None   # the CSV's column keys, where they differ from the page's order
+    ties: tuple[str, ...]  # keys ordering rows whose sorted values are equal
+    totals_label: str | None = None  # the totals row's header (marked with N_); None: no totals row
+    csv_order: tuple[str, ...] | None = None  # the CSV's column keys, where they differ from the page's order
 
     def __post_init__(self):
         if self.default_sort not in self.sorts:
@@ -134,8 +133,9 @@ class Table:
     def csv_totals(self, record: dict) -> list:
         """The totals as a CSV row: the totals label under the row header, blanks beside it."""
         header = self.shown[0].key
-        return [record[c.key] if c.total else (self.totals_label if c.key == header else "")
-                for c in self.csv_columns()]
+        return [
+            record[c.key] if c.total else (self.totals_label if c.key == header else "") for c in self.csv_columns()
+        ]
 
     def api_item(self, record: dict) -> dict:
         return {c.api: record[c.key] for c in self.columns if c.api}

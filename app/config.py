@@ -1,4 +1,5 @@
 """Configuration, read from the environment once when the app is created."""
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,7 @@ class Config:
         self.PER_PAGE = 20
         self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024
         # Public pages may be cached this many seconds, then revalidated by ETag.
-        self.SEND_FILE_MAX_AGE_DEFAULT = 86400   # static files: a day, then revalidated by ETag
+        self.SEND_FILE_MAX_AGE_DEFAULT = 86400  # static files: a day, then revalidated by ETag
         self.PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "60"))
         # Each process keeps rendered public pages while the tables they read are unchanged, for at
         # most this many seconds (0 turns the page cache off), in at most this many megabytes.

@@ -1,4 +1,5 @@
 """Engine, sessions and migrations; models and services take a Session and know no Flask."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,6 +21,7 @@ def make_engine(url: str, track_writes: bool = True) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
+
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
@@ -27,6 +29,7 @@ def make_engine(url: str, track_writes: bool = True) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
+
     if track_writes:
         versioning.track(engine)
     return engine

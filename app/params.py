@@ -1,4 +1,5 @@
 """Request parameters the site refuses (one error for every area), and pages of results."""
+
 from __future__ import annotations
 
 import math

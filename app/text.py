@@ -1,4 +1,5 @@
 """Vietnamese text helpers: normalisation, diacritic folding, slugs."""
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ them. While a request collects its reads (`collect_reads`), the tables named by 
 it runs are noted. The page cache keeps a page with the counters of the tables it read, and
 serves it again only while none of them has moved.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,11 +20,13 @@ WRITTEN = "tthc.written"
 TABLE = "data_versions"
 # The table an INSERT, UPDATE or DELETE writes (a REPLACE or INSERT OR ... too).
 _WRITE = re.compile(
-    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"?(\w+)',
-    re.IGNORECASE)
+    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE
+)
 # Any statement not recognised above that may still change rows.
-_MAYBE_WRITE = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b)",
-                          re.IGNORECASE | re.DOTALL)
+_MAYBE_WRITE = re.compile(
+    r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b)",
+    re.IGNORECASE | re.DOTALL,
+)
 EVERYTHING = "*"
 # The row holding a random number that names the database (set by migration 0005).
 DATABASE = "#database"
@@ -35,8 +38,10 @@ _reads: ContextVar[set[str] | None] = ContextVar("tthc_reads", default=None)
 
 def _bump_sql(paramstyle: str) -> str:
     mark = "?" if paramstyle == "qmark" else "%s"
-    return (f"INSERT INTO {TABLE} (name, version) VALUES ({mark}, 1) "
-            f"ON CONFLICT (name) DO UPDATE SET version = {TABLE}.version + 1")
+    return (
+        f"INSERT INTO {TABLE} (name, version) VALUES ({mark}, 1) "
+        f"ON CONFLICT (name) DO UPDATE SET version = {TABLE}.version + 1"
+    )
 
 
 def _tables_pattern() -> re.Pattern:

@@ -1,6 +1,7 @@
 """Print the benchmarks' figures: the catalogue (import speed, parse rates, latency; needs
 ../shared/data) and the late tables (the demo; needs nothing else). Run with `make bench`.
 """
+
 from __future__ import annotations
 
 import sys
@@ -33,8 +34,9 @@ def catalogue() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.sqlite3"
         upgrade(url)
-        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url,
-                          "SEARCH_INDEX_DIR": f"{tmp}/index"})
+        app = create_app(
+            {"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url, "SEARCH_INDEX_DIR": f"{tmp}/index"}
+        )
         # A session of its own: the import is timed with its commit, without the index following it
         # (the search benchmark below builds the index whole).
         with Session(bind=app.extensions["engine"]) as session:
@@ -55,16 +57,22 @@ def catalogue() -> None:
         with app.app_context():
             search_bench.run(get_session(), app.extensions["search"], client)
         print("== parse rates of the national records, read back through the API ==")
-        rates = national_parse_rates(str(DATA / "national-procedures.jsonl.gz"),
-                                     lambda code: client.get(f"/api/v1/procedures/{code}").get_json())
-        for part, label in (("time", "processing time in working days on a channel"),
-                            ("fee", "fee amount in VND where the text gives one"),
-                            ("doc", "documents as a list"),
-                            ("legal", "legal bases, each with number and title")):
+        rates = national_parse_rates(
+            str(DATA / "national-procedures.jsonl.gz"), lambda code: client.get(f"/api/v1/procedures/{code}").get_json()
+        )
+        for part, label in (
+            ("time", "processing time in working days on a channel"),
+            ("fee", "fee amount in VND where the text gives one"),
+            ("doc", "documents as a list"),
+            ("legal", "legal bases, each with number and title"),
+        ):
             print(f"  {label:<50} {rates[part + '_ok']:>5} / {rates[part + '_text']:<5} = {rates[part + '_rate']}%")
         print("== latency through the WSGI app (5,739 procedures) ==")
-        latency(client, "/procedures?q=... (plain matching)",
-                [f"/procedures?q={q}" for q in ("khai sinh", "dang ky kinh doanh", "giay phep xay dung", "ho chieu")])
+        latency(
+            client,
+            "/procedures?q=... (plain matching)",
+            [f"/procedures?q={q}" for q in ("khai sinh", "dang ky kinh doanh", "giay phep xay dung", "ho chieu")],
+        )
         latency(client, "/procedures/<code>", [f"/procedures/{c}" for c in ("1.000893", "2.001610", "1.000178")])
         latency(client, "/api/v1/procedures/<code>", [f"/api/v1/procedures/{c}" for c in ("1.000893", "2.001610")])
 

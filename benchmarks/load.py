@@ -10,6 +10,7 @@
    back); concurrent writes on SQLite (never a 500).
 Exits non-zero when a check fails. LOAD_SECONDS sets each phase's length (default 15).
 """
+
 from __future__ import annotations
 
 import http.client
@@ -34,8 +35,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("LOAD_SECONDS", "15"))
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "24"))
 WORKERS = 4
-QUESTIONS = ["đăng ký khai sinh", "cap lai cmnd bi mat", "sổ đỏ", "giấy phép xây dựng", "đăng ký kết hôn",
-             "chứng thực bản sao", "thành lập doanh nghiệp", "giấy phép lái xe", "hộ khẩu", "trợ cấp thất nghiệp"]
+QUESTIONS = [
+    "đăng ký khai sinh",
+    "cap lai cmnd bi mat",
+    "sổ đỏ",
+    "giấy phép xây dựng",
+    "đăng ký kết hôn",
+    "chứng thực bản sao",
+    "thành lập doanh nghiệp",
+    "giấy phép lái xe",
+    "hộ khẩu",
+    "trợ cấp thất nghiệp",
+]
 MONTHS = [f"2022-0{m}" for m in range(1, 9)]
 # X-Page-Cache answers seen (hit or miss), to report how much of the mix the page cache served.
 PAGE_CACHE: Counter = Counter()
@@ -85,7 +96,7 @@ class Demand:
     half of the searches are the first words of such a procedure's name, half a common question."""
 
     def __init__(self, procedures: list[tuple[str, str]]):
-        random.Random(7).shuffle(procedures)   # popularity has nothing to do with the code's order
+        random.Random(7).shuffle(procedures)  # popularity has nothing to do with the code's order
         self.procedures = procedures
         self.weights = list(itertools.accumulate(1 / rank for rank in range(1, len(procedures) + 1)))
 
@@ -95,7 +106,7 @@ class Demand:
     def question(self, rng: random.Random) -> str:
         if rng.random() < 0.5:
             return rng.choice(QUESTIONS)
-        return " ".join(self.procedure(rng)[1].lower().split()[:rng.randint(2, 4)])
+        return " ".join(self.procedure(rng)[1].lower().split()[: rng.randint(2, 4)])
 
     @classmethod
     def of(cls, database_url: str) -> Demand:
@@ -159,9 +170,16 @@ def _post_feedback(client: Client, rng: random.Random, acknowledged: list[str] |
     match = re.search(rb'name="csrf_token" value="([^"]+)"', body)
     if status != 200 or not match:
         return "feedback", f"form status {status}"
-    status, headers, _body = client.request("POST", "/feedback/new", {
-        "csrf_token": match.group(1).decode(), "kind": "phan_anh",
-        "content": f"Phản ánh thử tải số {rng.randrange(10**9)}", "publish_consent": "1"})
+    status, headers, _body = client.request(
+        "POST",
+        "/feedback/new",
+        {
+            "csrf_token": match.group(1).decode(),
+            "kind": "phan_anh",
+            "content": f"Phản ánh thử tải số {rng.randrange(10**9)}",
+            "publish_consent": "1",
+        },
+    )
     if status != 303:
         return "feedback", f"post status {status}"
     if acknowledged is not None:
@@ -180,9 +198,16 @@ def mix(client: Client, rng: random.Random):
     elif roll < 0.70:
         kind, path = "satisfaction", f"/satisfaction?month={rng.choice(MONTHS)}"
     elif roll < 0.90:
-        kind, path = "api", rng.choice([f"/api/v1/late/agencies?month={rng.choice(MONTHS)}",
-                                         "/api/v1/procedures?" + urllib.parse.urlencode({"q": DEMAND.question(rng)}),
-                                         f"/api/v1/satisfaction?month={rng.choice(MONTHS)}"])
+        kind, path = (
+            "api",
+            rng.choice(
+                [
+                    f"/api/v1/late/agencies?month={rng.choice(MONTHS)}",
+                    "/api/v1/procedures?" + urllib.parse.urlencode({"q": DEMAND.question(rng)}),
+                    f"/api/v1/satisfaction?month={rng.choice(MONTHS)}",
+                ]
+            ),
+        )
     else:
         return _post_feedback(client, rng)
     status, _headers, _body = client.request("GET", path)
@@ -200,8 +225,10 @@ def _report(label: str, run: dict) -> float:
     print(f"  {label:<34} {total:>7} requests  {rate:8.1f}/s  errors {len(run['errors'])}")
     for kind, samples in sorted(run["latency"].items()):
         samples.sort()
-        print(f"    {kind:<14} n={len(samples):<6} p50 {statistics.median(samples):7.1f} ms"
-              f"   p95 {samples[int(0.95 * (len(samples) - 1))]:7.1f} ms")
+        print(
+            f"    {kind:<14} n={len(samples):<6} p50 {statistics.median(samples):7.1f} ms"
+            f"   p95 {samples[int(0.95 * (len(samples) - 1))]:7.1f} ms"
+        )
     return rate
 
 
@@ -212,8 +239,22 @@ def _workers(master: int) -> list[int]:
 
 def _serve(env: dict, port: int) -> subprocess.Popen:
     """gunicorn with WORKERS workers on `port`, once it answers."""
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind",
-                               f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], env=env, cwd=ROOT)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     for _ in range(100):
         try:
             Client(port).request("GET", "/")
@@ -238,29 +279,40 @@ def _without_page_cache(env: dict) -> float:
 def main() -> int:
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, DATABASE_URL=os.environ.get("LOAD_DATABASE_URL", f"sqlite:///{tmp}/load.sqlite3"),
-                   SECRET_KEY="load", SEARCH_INDEX_DIR=f"{tmp}/index", TTHC_DEMO="1",
-                   RATELIMIT_ENABLED="0", SESSION_COOKIE_SECURE="0", UPLOAD_DIR=f"{tmp}/uploads",
-                   PAGE_CACHE_DIR=f"{tmp}/page-cache")
+        env = dict(
+            os.environ,
+            DATABASE_URL=os.environ.get("LOAD_DATABASE_URL", f"sqlite:///{tmp}/load.sqlite3"),
+            SECRET_KEY="load",
+            SEARCH_INDEX_DIR=f"{tmp}/index",
+            TTHC_DEMO="1",
+            RATELIMIT_ENABLED="0",
+            SESSION_COOKIE_SECURE="0",
+            UPLOAD_DIR=f"{tmp}/uploads",
+            PAGE_CACHE_DIR=f"{tmp}/page-cache",
+        )
         flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
         start = time.perf_counter()
         for command in (["db", "upgrade"], ["seed-demo"], ["search", "reindex"]):
             subprocess.run(flask + command, env=env, cwd=ROOT, check=True, capture_output=True)
         global DEMAND
         DEMAND = Demand.of(env["DATABASE_URL"])
-        print(f"== load: the demo behind {WORKERS} gunicorn workers, {CLIENTS} clients, {SECONDS:.0f} s a phase "
-              f"(demo loaded in {time.perf_counter() - start:.0f} s) ==")
+        print(
+            f"== load: the demo behind {WORKERS} gunicorn workers, {CLIENTS} clients, {SECONDS:.0f} s a phase "
+            f"(demo loaded in {time.perf_counter() - start:.0f} s) =="
+        )
         port = _free_port()
         server = _serve(env, port)
         try:
-            _run(port, CLIENTS, 3, mix)   # every worker opens the index and its caches
+            _run(port, CLIENTS, 3, mix)  # every worker opens the index and its caches
             static_rate = _report("static file", _run(port, CLIENTS, SECONDS, static))
             PAGE_CACHE.clear()
             run = _run(port, CLIENTS, SECONDS, mix)
             page_rate = _report("mixed pages, API and feedback", run)
             kept = sum(PAGE_CACHE.values())
-            print(f"  page cache: {PAGE_CACHE['hit']} of {kept} public pages served from the page cache "
-                  f"({PAGE_CACHE['hit'] / max(kept, 1):.1%}); the rest rendered")
+            print(
+                f"  page cache: {PAGE_CACHE['hit']} of {kept} public pages served from the page cache "
+                f"({PAGE_CACHE['hit'] / max(kept, 1):.1%}); the rest rendered"
+            )
             share = page_rate / static_rate
             verdict = "met" if share >= 0.25 else "NOT met"
             print(f"  pages / static throughput: {share:.1%} (target at least 25%: {verdict})")
@@ -276,9 +328,11 @@ def main() -> int:
             run = _run(port, CLIENTS // 2, SECONDS, lambda c, r: _post_feedback(c, r, acknowledged))
             killer.join()
             lost = [code for code in acknowledged if Client(port).request("GET", f"/feedback/{code}")[0] != 200]
-            print(f"  feedback while a worker is killed (SIGKILL): {len(acknowledged)} acknowledged, "
-                  f"{len(lost)} not retrievable, {len(run['errors'])} failed requests "
-                  f"({len(_workers(server.pid))} workers after)")
+            print(
+                f"  feedback while a worker is killed (SIGKILL): {len(acknowledged)} acknowledged, "
+                f"{len(lost)} not retrievable, {len(run['errors'])} failed requests "
+                f"({len(_workers(server.pid))} workers after)"
+            )
             if lost:
                 failures.append(f"{len(lost)} acknowledged feedback lost")
 
@@ -289,7 +343,7 @@ def main() -> int:
             run = _run(port, CLIENTS, SECONDS, mix)
             remover.join()
             probe = Client(port)
-            for _ in range(120):   # searches keep asking for the index until one worker has rebuilt it
+            for _ in range(120):  # searches keep asking for the index until one worker has rebuilt it
                 if any(index.glob("*.toc")):
                     break
                 probe.request("GET", "/procedures?q=khai+sinh")
@@ -297,16 +351,20 @@ def main() -> int:
             back = any(index.glob("*.toc"))
             errors = [e for e in run["errors"] if "status 5" in e]
             state = f"back after {time.monotonic() - deleted_at:.0f} s" if back else "never came back"
-            print(f"  search index deleted under load: {sum(len(v) for v in run['latency'].values())} requests, "
-                  f"{len(errors)} server errors; the index came {state}")
+            print(
+                f"  search index deleted under load: {sum(len(v) for v in run['latency'].values())} requests, "
+                f"{len(errors)} server errors; the index came {state}"
+            )
             if errors or not back:
                 failures.append(f"index deleted: {len(errors)} server errors, rebuilt={back}")
 
             run = _run(port, CLIENTS, SECONDS / 2, _post_feedback)
             server_errors = [e for e in run["errors"] if "status 5" in e]
-            print(f"  concurrent writes ({env['DATABASE_URL'].split(':')[0]}): "
-                  f"{len(run['latency'].get('feedback', []))} posts, {len(server_errors)} server errors, "
-                  f"{len(run['errors'])} failures")
+            print(
+                f"  concurrent writes ({env['DATABASE_URL'].split(':')[0]}): "
+                f"{len(run['latency'].get('feedback', []))} posts, {len(server_errors)} server errors, "
+                f"{len(run['errors'])} failures"
+            )
             if run["errors"]:
                 failures.append(f"concurrent writes: {run['errors'][:3]}")
         finally:

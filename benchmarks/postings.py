@@ -3,6 +3,7 @@
 `python -m benchmarks.postings` builds the real corpus (5,739 procedures, as tests/test_real_data.py
 does) in a temporary directory; `make bench` prints the same figures from its search benchmark.
 """
+
 from __future__ import annotations
 
 import glob
@@ -30,8 +31,11 @@ ROUNDS = 7
 
 def commonest(leaves, count: int = TERMS) -> list[tuple[str, str]]:
     """The `count` (field, term) pairs with the most documents, over the scored fields."""
-    found = [(df, field, term) for field in FIELD_BOOSTS
-             for df, term in postings.frequent_terms(leaves, field, 1, float("inf"))]
+    found = [
+        (df, field, term)
+        for field in FIELD_BOOSTS
+        for df, term in postings.frequent_terms(leaves, field, 1, float("inf"))
+    ]
     found.sort(reverse=True)
     return [(field, term) for _df, field, term in found[:count]]
 
@@ -43,9 +47,9 @@ def run(engine) -> None:
     """
     for thread in threading.enumerate():
         if thread.name == "search-warm":
-            thread.join()   # its reads would count as ours
+            thread.join()  # its reads would count as ours
     leaves = engine.leaves
-    with engine._lock:   # one reader of the index's files at a time, as in the engine
+    with engine._lock:  # one reader of the index's files at a time, as in the engine
         terms = commonest(leaves)
         total = sum(len(postings.read(leaves, f, t)[0]) for f, t in terms)
         figures = {}
@@ -57,8 +61,10 @@ def run(engine) -> None:
                     postings.read(leaves, field, term, fast=fast)
                 samples.append((time.process_time() - start) * 1000)
             figures[label] = statistics.median(samples)
-    print(f"== postings of the {len(terms)} commonest terms ({total:,} postings, {len(leaves)} segments,"
-          f" median of {ROUNDS}) ==")
+    print(
+        f"== postings of the {len(terms)} commonest terms ({total:,} postings, {len(leaves)} segments,"
+        f" median of {ROUNDS}) =="
+    )
     for label, ms in figures.items():
         print(f"  {label:<34} {ms:8.1f} ms CPU   {ms * 1000 / max(total, 1):6.3f} µs/posting")
     if QUESTIONS.exists():
@@ -72,18 +78,20 @@ def _cold_questions(engine) -> None:
     default = postings.FAST
     try:
         for label, fast in (("block reader (private)", True), ("public matcher API", False)):
-            postings.FAST = fast   # what the engine's reads use
+            postings.FAST = fast  # what the engine's reads use
             samples = []
             for question in questions:
                 with engine._lock:
-                    engine._cache.clear()   # every term read from the index, as after a sync
+                    engine._cache.clear()  # every term read from the index, as after a sync
                 start = time.process_time()
                 rank(engine, question, {}, 1, 10)
                 samples.append((time.process_time() - start) * 1000)
             samples.sort()
             p95 = samples[int(0.95 * (len(samples) - 1))]
-            print(f"  {len(questions)} questions, nothing cached, {label:<24}"
-                  f" p50 {statistics.median(samples):6.1f} ms   p95 {p95:6.1f} ms CPU")
+            print(
+                f"  {len(questions)} questions, nothing cached, {label:<24}"
+                f" p50 {statistics.median(samples):6.1f} ms   p95 {p95:6.1f} ms CPU"
+            )
     finally:
         postings.FAST = default
 
@@ -95,8 +103,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/postings.sqlite3"
         upgrade(url)
-        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url,
-                          "SEARCH_INDEX_DIR": f"{tmp}/index", "PAGE_CACHE_SECONDS": 0})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "bench",
+                "DATABASE_URL": url,
+                "SEARCH_INDEX_DIR": f"{tmp}/index",
+                "PAGE_CACHE_SECONDS": 0,
+            }
+        )
         files = ["national-procedures.jsonl.gz", "national-catalogue.jsonl.gz", "portal-api-details.jsonl.gz"]
         files += sorted(str(Path(p).relative_to(DATA)) for p in glob.glob(str(DATA / "ministry-lists/*.xlsx")))
         service = app.extensions["search"]

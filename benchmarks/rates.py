@@ -1,4 +1,5 @@
 """Parse rates of the national records, measured as the public sees them: through the API."""
+
 from __future__ import annotations
 
 import gzip
@@ -16,16 +17,28 @@ def national_parse_rates(path: str, api_detail: Callable[[str], dict]) -> dict:
     """Compare each national record's text with the API's structured answer for its code."""
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle if line.strip()]
-    counts: dict[str, float] = dict(records=len(records), time_text=0, time_ok=0, fee_text=0, fee_ok=0,
-                                    doc_text=0, doc_ok=0, legal_text=0, legal_ok=0)
+    counts: dict[str, float] = dict(
+        records=len(records),
+        time_text=0,
+        time_ok=0,
+        fee_text=0,
+        fee_ok=0,
+        doc_text=0,
+        doc_ok=0,
+        legal_text=0,
+        legal_ok=0,
+    )
     for record in records:
         body = api_detail(record["ma_thu_tuc"])
         channels = body.get("channels") or []
         values = {float(v.replace(",", ".")) for v in WORKING_DAYS.findall(record["cach_thuc_thuc_hien"])}
         if values:
             counts["time_text"] += 1
-            shown = {float(c["processing_time"]["value"]) for c in channels
-                     if c["processing_time"] and c["processing_time"]["unit"] == TimeUnit.WORKING_DAY}
+            shown = {
+                float(c["processing_time"]["value"])
+                for c in channels
+                if c["processing_time"] and c["processing_time"]["unit"] == TimeUnit.WORKING_DAY
+            }
             counts["time_ok"] += bool(values & shown)
         if AMOUNT.search(record["cach_thuc_thuc_hien"]):
             counts["fee_text"] += 1

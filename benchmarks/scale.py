@@ -1,5 +1,6 @@
 """The national records as local variants for 23 provinces (about 60,000 procedures): import with
 indexing, then search over HTTP, including questions that name a province."""
+
 from __future__ import annotations
 
 import gzip
@@ -21,10 +22,31 @@ from app.db import upgrade
 from app.imports.procedures import import_procedures
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-PROVINCES = ["Hà Giang", "Cao Bằng", "Lào Cai", "Điện Biên", "Lai Châu", "Sơn La", "Yên Bái",
-             "Hòa Bình", "Thái Nguyên", "Lạng Sơn", "Quảng Ninh", "Bắc Giang", "Phú Thọ",
-             "Vĩnh Phúc", "Bắc Ninh", "Hải Dương", "Hưng Yên", "Thái Bình", "Hà Nam", "Nam Định",
-             "Ninh Bình", "Thanh Hóa", "Nghệ An"]
+PROVINCES = [
+    "Hà Giang",
+    "Cao Bằng",
+    "Lào Cai",
+    "Điện Biên",
+    "Lai Châu",
+    "Sơn La",
+    "Yên Bái",
+    "Hòa Bình",
+    "Thái Nguyên",
+    "Lạng Sơn",
+    "Quảng Ninh",
+    "Bắc Giang",
+    "Phú Thọ",
+    "Vĩnh Phúc",
+    "Bắc Ninh",
+    "Hải Dương",
+    "Hưng Yên",
+    "Thái Bình",
+    "Hà Nam",
+    "Nam Định",
+    "Ninh Bình",
+    "Thanh Hóa",
+    "Nghệ An",
+]
 
 
 def variants() -> bytes:
@@ -46,14 +68,16 @@ def run() -> None:
     if not DATA.exists():
         print(f"the real corpus is missing, scale figures skipped: {DATA}")
         return
-    questions = [json.loads(line) for line in (DATA / "search-dev.jsonl").read_text(encoding="utf-8").splitlines()
-                 if line.strip()]
+    questions = [
+        json.loads(line)
+        for line in (DATA / "search-dev.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/scale.sqlite3"
         upgrade(url)
         directory = f"{tmp}/index"
-        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url,
-                          "SEARCH_INDEX_DIR": directory})
+        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url, "SEARCH_INDEX_DIR": directory})
         data = variants()
         print(f"== scale: {len(PROVINCES)} provinces' variants of the national records ==")
         # A session of its own, so that the index is built whole here rather than synced at commit.
@@ -88,7 +112,7 @@ def _get(port: int, path: str) -> tuple[float, bytes]:
 
 
 def _http(port: int, questions: list[dict]) -> None:
-    _get(port, "/api/v1/procedures?q=khai+sinh")   # open the index, as a running site has
+    _get(port, "/api/v1/procedures?q=khai+sinh")  # open the index, as a running site has
     start = time.perf_counter()
     for thread in threading.enumerate():
         if thread.name == "search-warm":
@@ -99,14 +123,17 @@ def _http(port: int, questions: list[dict]) -> None:
         elapsed, _body = _get(port, "/procedures?" + urllib.parse.urlencode({"q": question["q"]}))
         samples.append(elapsed)
     samples.sort()
-    print(f"  {'/procedures?q=<real question> over HTTP':<44} p50 {statistics.median(samples):6.1f} ms"
-          f"   p95 {samples[int(0.95 * (len(samples) - 1))]:6.1f} ms   (n={len(samples)})")
+    print(
+        f"  {'/procedures?q=<real question> over HTTP':<44} p50 {statistics.median(samples):6.1f} ms"
+        f"   p95 {samples[int(0.95 * (len(samples) - 1))]:6.1f} ms   (n={len(samples)})"
+    )
     found = 0
     checks = [("đăng ký khai sinh", "1.001193"), ("đăng ký kết hôn", "1.000894"), ("cấp hộ chiếu", "1.001471")]
     for number, province in enumerate(PROVINCES, start=1):
         for words, code in checks:
-            _elapsed, body = _get(port, "/api/v1/procedures?" + urllib.parse.urlencode(
-                {"q": f"{words} {province}", "per_page": 10}))
+            _elapsed, body = _get(
+                port, "/api/v1/procedures?" + urllib.parse.urlencode({"q": f"{words} {province}", "per_page": 10})
+            )
             codes = [item["code"] for item in json.loads(body)["items"]]
             found += any(c.endswith(f".H{number:02d}") and c.startswith(code.split(".H")[0][:5]) for c in codes[:3])
     print(f"  a question naming the province finds its variant in the top 3: {found} / {len(PROVINCES) * len(checks)}")

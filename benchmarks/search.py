@@ -1,4 +1,5 @@
 """Search quality and speed on real citizens' questions, beside SQLite FTS5 on the same corpus."""
+
 from __future__ import annotations
 
 import json
@@ -28,15 +29,18 @@ def _measure(label: str, rank, questions: list[dict], key: str) -> None:
             reciprocal += 1 / position
     times.sort()
     n = len(questions)
-    print(f"  {label:<34} hit@10 {hits / n:6.1%}   MRR {reciprocal / n:.3f}   "
-          f"p50 {statistics.median(times):6.1f} ms   p95 {times[int(0.95 * (n - 1))]:6.1f} ms")
+    print(
+        f"  {label:<34} hit@10 {hits / n:6.1%}   MRR {reciprocal / n:.3f}   "
+        f"p50 {statistics.median(times):6.1f} ms   p95 {times[int(0.95 * (n - 1))]:6.1f} ms"
+    )
 
 
 def _fts5(session) -> sqlite3.Connection:
     """The same procedures in an FTS5 table (unicode61 tokenizer, diacritics removed), BM25 ranking."""
     fts = sqlite3.connect(":memory:")
-    fts.execute("CREATE VIRTUAL TABLE p USING fts5(code UNINDEXED, name, body,"
-                " tokenize='unicode61 remove_diacritics 2')")
+    fts.execute(
+        "CREATE VIRTUAL TABLE p USING fts5(code UNINDEXED, name, body, tokenize='unicode61 remove_diacritics 2')"
+    )
     rows = []
     for p in session.scalars(select(Procedure)):
         body = " ".join(t for t in [p.subjects, p.conditions] + _texts(p.results) + _texts(p.steps) if t)
@@ -51,8 +55,13 @@ def _fts_rank(fts: sqlite3.Connection):
         if not words:
             return []
         match = " OR ".join(f'"{w}"' for w in words)
-        return [code for code, in fts.execute(
-            "SELECT code FROM p WHERE p MATCH ? ORDER BY bm25(p, 0, 3.0, 1.0) LIMIT 10", (match,))]
+        return [
+            code
+            for (code,) in fts.execute(
+                "SELECT code FROM p WHERE p MATCH ? ORDER BY bm25(p, 0, 3.0, 1.0) LIMIT 10", (match,)
+            )
+        ]
+
     return rank
 
 
@@ -84,5 +93,7 @@ def run(session, service, client) -> None:
         samples.append((time.perf_counter() - begin) * 1000)
         assert response.status_code == 200
     samples.sort()
-    print(f"  {'/procedures?q=<question> (WSGI, page)':<34} p50 {statistics.median(samples):6.1f} ms   "
-          f"p95 {samples[int(0.95 * (len(samples) - 1))]:6.1f} ms")
+    print(
+        f"  {'/procedures?q=<question> (WSGI, page)':<34} p50 {statistics.median(samples):6.1f} ms   "
+        f"p95 {samples[int(0.95 * (len(samples) - 1))]:6.1f} ms"
+    )

@@ -1,4 +1,5 @@
 """Alembic environment: the URL comes from the caller's config or from DATABASE_URL."""
+
 from alembic import context
 
 from app.config import Config
@@ -11,8 +12,7 @@ url = config.get_main_option("sqlalchemy.url") or Config().DATABASE_URL
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True)
+    context.configure(url=url, target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -20,8 +20,7 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(url, track_writes=False)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

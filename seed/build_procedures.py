@@ -5,6 +5,7 @@ Run from the repository root with ../shared beside it:
 It keeps, unchanged and in code order, every national detail record whose level includes the
 province, district or commune, so that the demo shows real procedures with all their parts.
 """
+
 import gzip
 import json
 import re

@@ -11,6 +11,7 @@ The files are laid out backwards from the outcome they must have (finished day f
 day, then the receipt), with the same working-day calendar the rules use, so that the rules give
 back exactly the planned figures.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,30 +37,112 @@ MONTH_WEIGHTS = [1.0, 0.72, 1.06, 0.98, 1.04, 1.1, 1.08, 1.02]
 
 # Files resolved in eight months, and the share of them resolved late, by agency (illustrative).
 DEPARTMENTS = {
-    "H34.VP": (150, 0.02), "H34.STP": (9_800, 0.012), "H34.SKHDT": (6_900, 0.03),
-    "H34.STC": (420, 0.05), "H34.SXD": (2_100, 0.14), "H34.SGTVT": (14_600, 0.02),
-    "H34.SCT": (1_650, 0.04), "H34.SNNPTNT": (1_400, 0.11), "H34.SLDTBXH": (5_300, 0.07),
-    "H34.SGDDT": (2_300, 0.015), "H34.SYT": (3_100, 0.06), "H34.SVHTTDL": (640, 0.03),
-    "H34.SKHCN": (260, 0.02), "H34.STTTT": (240, 0.01), "H34.SNV": (480, 0.09),
-    "H34.BDT": (40, 0.0), "H34.TTT": (30, 0.0), "H34.BQLKKT": (210, 0.08), "H34.CAT": (4_600, 0.01),
+    "H34.VP": (150, 0.02),
+    "H34.STP": (9_800, 0.012),
+    "H34.SKHDT": (6_900, 0.03),
+    "H34.STC": (420, 0.05),
+    "H34.SXD": (2_100, 0.14),
+    "H34.SGTVT": (14_600, 0.02),
+    "H34.SCT": (1_650, 0.04),
+    "H34.SNNPTNT": (1_400, 0.11),
+    "H34.SLDTBXH": (5_300, 0.07),
+    "H34.SGDDT": (2_300, 0.015),
+    "H34.SYT": (3_100, 0.06),
+    "H34.SVHTTDL": (640, 0.03),
+    "H34.SKHCN": (260, 0.02),
+    "H34.STTTT": (240, 0.01),
+    "H34.SNV": (480, 0.09),
+    "H34.BDT": (40, 0.0),
+    "H34.TTT": (30, 0.0),
+    "H34.BQLKKT": (210, 0.08),
+    "H34.CAT": (4_600, 0.01),
 }
-DISTRICTS = {"H34.TPKT": (17_800, 0.06), "H34.DKH": (6_200, 0.05), "H34.DKT": (5_400, 0.07),
-             "H34.NGH": (5_900, 0.04), "H34.DKG": (3_300, 0.09), "H34.STH": (4_100, 0.05),
-             "H34.KRY": (2_900, 0.03), "H34.KPL": (3_600, 0.1), "H34.TMR": (2_200, 0.08),
-             "H34.IHD": (1_300, 0.12)}
+DISTRICTS = {
+    "H34.TPKT": (17_800, 0.06),
+    "H34.DKH": (6_200, 0.05),
+    "H34.DKT": (5_400, 0.07),
+    "H34.NGH": (5_900, 0.04),
+    "H34.DKG": (3_300, 0.09),
+    "H34.STH": (4_100, 0.05),
+    "H34.KRY": (2_900, 0.03),
+    "H34.KPL": (3_600, 0.1),
+    "H34.TMR": (2_200, 0.08),
+    "H34.IHD": (1_300, 0.12),
+}
 COMMUNE = (2_300, 0.015)
-PENDING_ELSEWHERE = {"H34.TPKT": 64, "H34.SXD": 41, "H34.SNNPTNT": 23, "H34.KPL": 19,
-                     "H34.DKG": 12, "H34.IHD": 9, "H34.SLDTBXH": 7, "H34.DKT": 5}
+PENDING_ELSEWHERE = {
+    "H34.TPKT": 64,
+    "H34.SXD": 41,
+    "H34.SNNPTNT": 23,
+    "H34.KPL": 19,
+    "H34.DKG": 12,
+    "H34.IHD": 9,
+    "H34.SLDTBXH": 7,
+    "H34.DKT": 5,
+}
 # Agencies whose late files get worse (+1) or better (-1) over the eight months.
 TRENDS = {STNMT: -1, "H34.SXD": 1, "H34.TPKT": -1, "H34.KPL": 1, "H34.SNNPTNT": -1, "H34.IHD": 1}
 NEVER_APOLOGISE = {"H34.KPL", "H34.IHD"}
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
-          "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "A", "Y", "Rơ Châm", "Đinh"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "A",
+    "Y",
+    "Rơ Châm",
+    "Đinh",
+]
 MIDDLE = ["Văn", "Thị", "Minh", "Hữu", "Thanh", "Ngọc", "Quốc", "Thu", "Đức", "Hồng", "Xuân", "Kim"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hòa", "Hùng",
-         "Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Nga", "Phúc", "Phương",
-         "Quang", "Sơn", "Tâm", "Thảo", "Thắng", "Trang", "Tuấn", "Vân", "Việt", "Yến", "Blúp", "Thơ"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hòa",
+    "Hùng",
+    "Hương",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Minh",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Phương",
+    "Quang",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thắng",
+    "Trang",
+    "Tuấn",
+    "Vân",
+    "Việt",
+    "Yến",
+    "Blúp",
+    "Thơ",
+]
 
 
 @dataclass
@@ -96,7 +179,7 @@ def apportion(total: int, weights: list[float]) -> list[int]:
     exact = [total * w / whole for w in weights]
     counts = [int(x) for x in exact]
     order = sorted(range(len(weights)), key=lambda i: (exact[i] - counts[i], -i), reverse=True)
-    for i in order[:total - sum(counts)]:
+    for i in order[: total - sum(counts)]:
         counts[i] += 1
     return counts
 
@@ -139,8 +222,7 @@ def monthly(rng: random.Random, code: str, resolved: int, late: int) -> list[tup
     weights = [w * rng.uniform(0.9, 1.1) for w in MONTH_WEIGHTS]
     per_month = apportion(resolved, weights)
     trend = TRENDS.get(code, 0)
-    late_weights = [n * (1 + 0.09 * trend * (i - 3.5)) * rng.uniform(0.85, 1.15)
-                    for i, n in enumerate(per_month)]
+    late_weights = [n * (1 + 0.09 * trend * (i - 3.5)) * rng.uniform(0.85, 1.15) for i, n in enumerate(per_month)]
     late_month = apportion(late, late_weights)
     # A month cannot have more late files than files: move any excess to the roomiest month.
     for i in range(len(per_month)):
@@ -168,8 +250,9 @@ def staff_for(rng: random.Random, code: str, level: str | None, resolved: int) -
     desk = make(max(1, min(6, resolved // 6000 + 1)), "Công chức Bộ phận Một cửa")
     specialist_title = "Công chức Tư pháp - Hộ tịch" if commune else "Chuyên viên"
     specialists = make(max(2, min(30, resolved // 1200 + 2)), specialist_title)
-    leaders = make(1 if commune else 2, "Phó Chủ tịch UBND" if commune or level_key(level) == Level.HUYEN
-                   else "Phó Giám đốc")
+    leaders = make(
+        1 if commune else 2, "Phó Chủ tịch UBND" if commune or level_key(level) == Level.HUYEN else "Phó Giám đốc"
+    )
     chronic = max(1, len(specialists) // 8)
     weights = [8.0 if i < chronic else rng.uniform(0.3, 1.5) for i in range(len(specialists))]
     return Staff(desk, specialists, leaders, weights)
@@ -193,8 +276,9 @@ class Builder:
         minute = self.rng.randint(low, high)
         return dt.datetime.combine(day, dt.time(minute // 60, minute % 60))
 
-    def resolved_file(self, agency: str, level: str | None, staff: Staff, month: Month, outcome: str,
-                      apology: bool, mean_late: float) -> None:
+    def resolved_file(
+        self, agency: str, level: str | None, staff: Staff, month: Month, outcome: str, apology: bool, mean_late: float
+    ) -> None:
         rng, calendar = self.rng, self.calendar
         procedure, days = rng.choice(self.procedures[level_key(level)])
         finished_day = rng.choice(self.working[month])
@@ -223,22 +307,39 @@ class Builder:
             finished = self._time(rng.choice(_september(calendar)), (7, 30), (16, 30))
         self._add(agency, staff, procedure, days, received, due, finished, "late", rng.random() < 0.6)
 
-    def _add(self, agency: str, staff: Staff, procedure: str, days: int, received: dt.datetime,
-             due: dt.date, finished: dt.datetime | None, outcome: str, apology: bool) -> None:
+    def _add(
+        self,
+        agency: str,
+        staff: Staff,
+        procedure: str,
+        days: int,
+        received: dt.datetime,
+        due: dt.date,
+        finished: dt.datetime | None,
+        outcome: str,
+        apology: bool,
+    ) -> None:
         rng = self.rng
         code = self._code(agency, received)
         late = outcome == "late"
-        specialist = (rng.choices(staff.specialists, staff.late_weights)[0] if late
-                      else rng.choice(staff.specialists))
+        specialist = rng.choices(staff.specialists, staff.late_weights)[0] if late else rng.choice(staff.specialists)
         # Three in ten promises are left for the rules to compute from the procedure's time limit.
         computed = rng.random() < 0.3
         with_time = not computed and rng.random() < 0.2
         promise = dt.datetime.combine(due, dt.time(17, 0)) if with_time else due
-        self.demo.cases.append({
-            "case_code": code, "procedure_code": procedure, "agency_code": agency,
-            "received_at": received, "due_at": None if computed else promise,
-            "finished_at": finished, "status": "", "apology_sent": "1" if late and apology else "",
-            "officer_code": specialist.code})
+        self.demo.cases.append(
+            {
+                "case_code": code,
+                "procedure_code": procedure,
+                "agency_code": agency,
+                "received_at": received,
+                "due_at": None if computed else promise,
+                "finished_at": finished,
+                "status": "",
+                "apology_sent": "1" if late and apology else "",
+                "officer_code": specialist.code,
+            }
+        )
         if rng.random() < 0.05:
             return  # some files were entered without their steps
         desk = rng.choice(staff.desk)
@@ -261,23 +362,41 @@ class Builder:
             if not late and rng.random() < 0.4:
                 self._step(code, 3, rng.choice(staff.leaders), end, due, finished)
 
-    def _step(self, case: str, number: int, officer: Officer, started: dt.datetime, due: dt.date,
-              finished: dt.datetime | None) -> None:
-        self.demo.steps.append({
-            "case_code": case, "step_no": number, "officer_code": officer.code,
-            "officer_name": officer.name, "officer_title": officer.title, "agency_code": officer.agency,
-            "started_at": started, "due_at": due, "finished_at": finished})
+    def _step(
+        self, case: str, number: int, officer: Officer, started: dt.datetime, due: dt.date, finished: dt.datetime | None
+    ) -> None:
+        self.demo.steps.append(
+            {
+                "case_code": case,
+                "step_no": number,
+                "officer_code": officer.code,
+                "officer_name": officer.name,
+                "officer_title": officer.title,
+                "agency_code": officer.agency,
+                "started_at": started,
+                "due_at": due,
+                "finished_at": finished,
+            }
+        )
 
     def withdrawn_file(self, agency: str, level: str | None, staff: Staff) -> None:
         """A file the applicant withdrew: left out of every figure."""
         procedure, days = self.rng.choice(self.procedures[level_key(level)])
         day = self.rng.choice(self.working[self.rng.choice(MONTHS)])
         received = self._time(day, (7, 15), (11, 0))
-        self.demo.cases.append({
-            "case_code": self._code(agency, received), "procedure_code": procedure,
-            "agency_code": agency, "received_at": received, "due_at": None,
-            "finished_at": received + dt.timedelta(hours=2), "status": self.rng.choice(list(CaseStatus)),
-            "apology_sent": "", "officer_code": self.rng.choice(staff.specialists).code})
+        self.demo.cases.append(
+            {
+                "case_code": self._code(agency, received),
+                "procedure_code": procedure,
+                "agency_code": agency,
+                "received_at": received,
+                "due_at": None,
+                "finished_at": received + dt.timedelta(hours=2),
+                "status": self.rng.choice(list(CaseStatus)),
+                "apology_sent": "",
+                "officer_code": self.rng.choice(staff.specialists).code,
+            }
+        )
 
 
 def _days(month: Month) -> list[dt.date]:
@@ -288,8 +407,11 @@ def _september(calendar: WorkCalendar) -> list[dt.date]:
     return [d for d in _days(Month(2022, 9)) if calendar.is_working_day(d)]
 
 
-def generate(agencies: list[tuple[str, str | None]], procedures: dict[str, list[tuple[str, int]]],
-             calendar: WorkCalendar | None = None) -> Demo:
+def generate(
+    agencies: list[tuple[str, str | None]],
+    procedures: dict[str, list[tuple[str, int]]],
+    calendar: WorkCalendar | None = None,
+) -> Demo:
     """Build the whole demo: officers, case files and their steps."""
     rng = random.Random(SEED)
     builder = Builder(rng, calendar or WorkCalendar(), procedures)
@@ -298,17 +420,21 @@ def generate(agencies: list[tuple[str, str | None]], procedures: dict[str, list[
         level = levels[code]
         staff = staff_for(rng, code, level, resolved)
         for officer in staff.desk + staff.specialists + staff.leaders:
-            builder.demo.officers.append({"officer_code": officer.code, "officer_name": officer.name,
-                                          "officer_title": officer.title, "agency_code": code})
+            builder.demo.officers.append(
+                {
+                    "officer_code": officer.code,
+                    "officer_name": officer.name,
+                    "officer_title": officer.title,
+                    "agency_code": code,
+                }
+            )
         mean_late = 6.0 if code == STNMT else 2.5
         apology_rate = 0.0 if code in NEVER_APOLOGISE else rng.uniform(0.7, 0.95)
         for month, (month_resolved, month_late) in zip(MONTHS, monthly(rng, code, resolved, late)):
             early = round((month_resolved - month_late) * rng.uniform(0.6, 0.8))
-            outcomes = (["late"] * month_late + ["early"] * early
-                        + ["on_time"] * (month_resolved - month_late - early))
+            outcomes = ["late"] * month_late + ["early"] * early + ["on_time"] * (month_resolved - month_late - early)
             for outcome in outcomes:
-                builder.resolved_file(code, level, staff, month, outcome,
-                                      rng.random() < apology_rate, mean_late)
+                builder.resolved_file(code, level, staff, month, outcome, rng.random() < apology_rate, mean_late)
         for _ in range(pending):
             builder.pending_file(code, level, staff)
         for _ in range(max(1, resolved // 400)):
@@ -316,8 +442,9 @@ def generate(agencies: list[tuple[str, str | None]], procedures: dict[str, list[
     return builder.demo
 
 
-def procedure_pools(times: dict[str, tuple[float | None, str | None]],
-                    levels: dict[str, str | None]) -> dict[str, list[tuple[str, int]]]:
+def procedure_pools(
+    times: dict[str, tuple[float | None, str | None]], levels: dict[str, str | None]
+) -> dict[str, list[tuple[str, int]]]:
     """Procedures with a time limit in working days, by the level that carries them out."""
     pools: dict[str, list[tuple[str, int]]] = {Level.TINH: [], Level.HUYEN: [], Level.XA: []}
     for code in sorted(times):

@@ -4,6 +4,7 @@ By default each test copies a migrated SQLite file. With DATABASE_URL naming a P
 (`postgresql+psycopg://postgres@/postgres?host=/tmp&port=5433`), each test gets its own database,
 cloned from a migrated template database on that server, and the whole suite runs there.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,11 @@ def pytest_sessionstart(session):
     source = CATALOGUE.with_suffix(".po")
     if not CATALOGUE.exists() or CATALOGUE.stat().st_mtime < source.stat().st_mtime:
         state = "is missing" if not CATALOGUE.exists() else "is older than messages.po"
-        pytest.exit(f"{CATALOGUE.relative_to(ROOT)} {state}: run `make install` "
-                    "(or `pybabel compile -d app/translations`) first", returncode=pytest.ExitCode.USAGE_ERROR)
+        pytest.exit(
+            f"{CATALOGUE.relative_to(ROOT)} {state}: run `make install` "
+            "(or `pybabel compile -d app/translations`) first",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
 
 
 SERVER = os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith("postgresql") else ""
@@ -92,9 +96,15 @@ def databases(tmp_path_factory):
 def make_app(databases: Databases, directory: Path, **extra):
     """An app on a new database, its search index under `directory`."""
     directory.mkdir(parents=True, exist_ok=True)
-    config = {"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": databases.new(directory),
-              "SEARCH_INDEX_DIR": str(directory / "index"), "WTF_CSRF_ENABLED": True,
-              "UPLOAD_DIR": str(directory / "uploads"), "PAGE_CACHE_DIR": str(directory / "page-cache")}
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "DATABASE_URL": databases.new(directory),
+        "SEARCH_INDEX_DIR": str(directory / "index"),
+        "WTF_CSRF_ENABLED": True,
+        "UPLOAD_DIR": str(directory / "uploads"),
+        "PAGE_CACHE_DIR": str(directory / "page-cache"),
+    }
     config.update(extra)
     return create_app(config)
 
@@ -123,8 +133,13 @@ def runner(app):
 @pytest.fixture
 def loaded(app):
     """The small catalogue: the agencies and procedures of the fixture files, in every source format."""
-    load(app, (import_agencies, "agencies.csv"), (import_procedures, "national-sample.jsonl"),
-         (import_procedures, "portal-sample.json"), (import_procedures, "procedures-table.csv"))
+    load(
+        app,
+        (import_agencies, "agencies.csv"),
+        (import_procedures, "national-sample.jsonl"),
+        (import_procedures, "portal-sample.json"),
+        (import_procedures, "procedures-table.csv"),
+    )
     return app
 
 

@@ -1,4 +1,5 @@
 """What htmx does with a fragment, for tests that compare it with the page it came from."""
+
 from __future__ import annotations
 
 from tests.conftest import soup

@@ -1,4 +1,6 @@
 """A small province with hand-counted figures for May 2023 (see tests/fixtures/late-*.csv)."""
+
+from app.audit import Actor
 from app.db import get_session
 from app.imports.agencies import import_agencies
 from app.imports.cases import import_cases, import_steps
@@ -6,12 +8,15 @@ from app.imports.people import import_officers
 from app.imports.procedures import import_procedures
 from app.late.rules import Month
 from app.late.store import publish_month
-from app.audit import Actor
 from tests.conftest import load
 
-WORLD = ((import_agencies, "agencies.csv"), (import_procedures, "national-sample.jsonl"),
-         (import_officers, "late-officers.csv"), (import_cases, "late-cases.csv"),
-         (import_steps, "late-steps.csv"))
+WORLD = (
+    (import_agencies, "agencies.csv"),
+    (import_procedures, "national-sample.jsonl"),
+    (import_officers, "late-officers.csv"),
+    (import_cases, "late-cases.csv"),
+    (import_steps, "late-steps.csv"),
+)
 
 
 def build(app, *publish: str) -> None:

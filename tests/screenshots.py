@@ -1,5 +1,6 @@
 """`make screenshots`: PNGs of every public page type at 1280 and 360 pixels, on the demo data,
 written to screenshots/ (Debian's chromium through Playwright)."""
+
 from __future__ import annotations
 
 import shutil
@@ -14,12 +15,23 @@ from app import create_app
 from app.db import upgrade
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
-PAGES = {"home": "/", "search": "/procedures?q=dang+ky+khai+sinh", "procedure": "/procedures/1.000894",
-         "decisions": "/decisions", "agency": "/agencies/H34.STNMT", "late": "/late?month=2022-08",
-         "late-officers": "/late/officers?month=2022-08", "late-months": "/late/months",
-         "satisfaction": "/satisfaction?from=2022-01&to=2022-08", "feedback": "/feedback",
-         "feedback-new": "/feedback/new", "rating-new": "/ratings/new", "login": "/admin/login",
-         "not-found": "/no-such-page", "english": "/en/late?month=2022-08"}
+PAGES = {
+    "home": "/",
+    "search": "/procedures?q=dang+ky+khai+sinh",
+    "procedure": "/procedures/1.000894",
+    "decisions": "/decisions",
+    "agency": "/agencies/H34.STNMT",
+    "late": "/late?month=2022-08",
+    "late-officers": "/late/officers?month=2022-08",
+    "late-months": "/late/months",
+    "satisfaction": "/satisfaction?from=2022-01&to=2022-08",
+    "feedback": "/feedback",
+    "feedback-new": "/feedback/new",
+    "rating-new": "/ratings/new",
+    "login": "/admin/login",
+    "not-found": "/no-such-page",
+    "english": "/en/late?month=2022-08",
+}
 
 
 def main() -> int:
@@ -29,8 +41,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/demo.sqlite3"
         upgrade(url)
-        app = create_app({"TESTING": True, "SECRET_KEY": "screens", "DATABASE_URL": url, "DEMO": True,
-                          "SEARCH_INDEX_DIR": f"{tmp}/index"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "screens",
+                "DATABASE_URL": url,
+                "DEMO": True,
+                "SEARCH_INDEX_DIR": f"{tmp}/index",
+            }
+        )
         result = app.test_cli_runner().invoke(args=["seed-demo"])
         if result.exit_code:
             print(result.output, file=sys.stderr)

@@ -1,5 +1,6 @@
 """The back office through HTTP: login first, roles, upload-preview-confirm equal to the CLI,
 publishing and correcting a month, answering feedback, the audit log, throttled login."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,7 +71,7 @@ def test_login_logout_and_the_session_cookie(office, client):
 def test_secure_cookie_outside_debug(databases, tmp_path):
     app = make_app(databases, tmp_path, TESTING=False)
     assert app.config["SESSION_COOKIE_SECURE"] is True
-    cookie = app.test_client().get("/admin/login").headers["Set-Cookie"]   # the form's CSRF session
+    cookie = app.test_client().get("/admin/login").headers["Set-Cookie"]  # the form's CSRF session
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
@@ -98,12 +99,19 @@ def test_a_responder_answers_only_their_agency_and_cannot_import(office, client)
     queue = client.get("/admin/feedback").get_data(as_text=True)
     assert mine_code in queue and other_code not in queue
     assert client.get(f"/admin/feedback/{other_code}").status_code == 403
-    response = post(client, f"/admin/feedback/{other_code}", "/admin/password", action="answer", answer="Không phải việc của tôi")
+    response = post(
+        client, f"/admin/feedback/{other_code}", "/admin/password", action="answer", answer="Không phải việc của tôi"
+    )
     assert response.status_code == 403
     assert client.get("/admin/imports").status_code == 403
     assert client.get("/admin/months").status_code == 403
-    response = post(client, f"/admin/feedback/{mine_code}", f"/admin/feedback/{mine_code}",
-                    action="answer", answer="Sở đã trả kết quả hôm nay.")
+    response = post(
+        client,
+        f"/admin/feedback/{mine_code}",
+        f"/admin/feedback/{mine_code}",
+        action="answer",
+        answer="Sở đã trả kết quả hôm nay.",
+    )
     assert response.status_code == 303
     page = client.get(f"/feedback/{mine_code}").get_data(as_text=True)
     assert "Sở đã trả kết quả hôm nay." in page and "Đã trả lời" in page
@@ -145,13 +153,21 @@ def test_upload_preview_confirm_equals_the_cli(office, client, databases, tmp_pa
 
     def snapshot(app):
         with app.app_context():
-            return sorted(tuple(r) for r in get_session().execute(
-                select(Case.code, Case.agency_id, Case.received_at, Case.due_at, Case.finished_at, Case.officer_code)))
+            return sorted(
+                tuple(r)
+                for r in get_session().execute(
+                    select(
+                        Case.code, Case.agency_id, Case.received_at, Case.due_at, Case.finished_at, Case.officer_code
+                    )
+                )
+            )
 
     before = snapshot(office)
-    response = client.post("/admin/imports", data={"csrf_token": token(client, "/admin/imports"), "kind": "cases",
-                                                   "file": (io.BytesIO(data), "ho-so.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/admin/imports",
+        data={"csrf_token": token(client, "/admin/imports"), "kind": "cases", "file": (io.BytesIO(data), "ho-so.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     preview = soup(response)
     figures = [li.strong.text for li in preview.select(".headline li")]
@@ -179,9 +195,15 @@ def test_a_bad_upload_changes_nothing_and_shows_its_rows(office, client, tmp_pat
     office.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     login(client, "editor@tinh.gov.vn")
     data = "officer_code,officer_name,officer_title,agency_code\nO9,Người Mới,,T.STP\nO8,Sai,,NOPE\n".encode()
-    response = client.post("/admin/imports", data={"csrf_token": token(client, "/admin/imports"), "kind": "officers",
-                                                   "file": (io.BytesIO(data), "can-bo.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/admin/imports",
+        data={
+            "csrf_token": token(client, "/admin/imports"),
+            "kind": "officers",
+            "file": (io.BytesIO(data), "can-bo.csv"),
+        },
+        content_type="multipart/form-data",
+    )
     page = soup(response)
     assert [td.text for td in page.select("table td")][:1] == ["3"]
     with office.app_context():
@@ -199,14 +221,19 @@ def test_publishing_and_correcting_a_month(office, client):
     assert "khác số liệu đã công bố" in preview
     refused = post(client, "/admin/months/2023-05", "/admin/months/2023-05")
     assert "ghi chú" in client.get(refused.headers["Location"]).get_data(as_text=True)
-    assert post(client, "/admin/months/2023-05", "/admin/months/2023-05",
-                note="Bổ sung hồ sơ nhập muộn").status_code == 303
+    assert (
+        post(client, "/admin/months/2023-05", "/admin/months/2023-05", note="Bổ sung hồ sơ nhập muộn").status_code
+        == 303
+    )
     assert client.get("/api/v1/late/agencies?month=2023-05").get_json()["totals"]["late"] == late + 1
     assert "Bổ sung hồ sơ nhập muộn" in client.get("/late/months").get_data(as_text=True)
     with office.app_context():
         entries = list(get_session().scalars(select(AuditEntry).where(AuditEntry.action == "month.publish")))
         assert [(e.actor, e.target, e.after["revision"]) for e in entries] == [
-            ("test", "2023-04", 1), ("editor@tinh.gov.vn", "2023-05", 1), ("editor@tinh.gov.vn", "2023-05", 2)]
+            ("test", "2023-04", 1),
+            ("editor@tinh.gov.vn", "2023-05", 1),
+            ("editor@tinh.gov.vn", "2023-05", 2),
+        ]
     login(client, "admin@tinh.gov.vn")
     csv = client.get("/admin/audit.csv").get_data(as_text=True)
     assert "month.publish" in csv and "Bổ sung hồ sơ nhập muộn" in csv
@@ -214,8 +241,10 @@ def test_publishing_and_correcting_a_month(office, client):
 
 def _add_a_late_case(app) -> None:
     with app.app_context():
-        data = ("case_code,procedure_code,agency_code,received_at,due_at,finished_at,status,apology_sent,officer_code\n"
-                "C99,,T.STP,2023-05-02 08:00,2023-05-05,2023-05-19 10:00,,,O1\n").encode()
+        data = (
+            b"case_code,procedure_code,agency_code,received_at,due_at,finished_at,status,apology_sent,officer_code\n"
+            b"C99,,T.STP,2023-05-02 08:00,2023-05-05,2023-05-19 10:00,,,O1\n"
+        )
         report = import_cases(get_session(), data)
         assert report.applied
         get_session().commit()
@@ -225,13 +254,22 @@ def test_create_admin_and_password_change(office, client):
     runner = office.test_cli_runner()
     result = runner.invoke(args=["create-admin", "moi@tinh.gov.vn", "--password-stdin"], input=PASSWORD + "\n")
     assert result.exit_code == 0 and "created admin moi@tinh.gov.vn" in result.output
-    assert runner.invoke(args=["create-admin", "moi@tinh.gov.vn", "--password-stdin"], input=PASSWORD + "\n").exit_code == 1
+    assert (
+        runner.invoke(args=["create-admin", "moi@tinh.gov.vn", "--password-stdin"], input=PASSWORD + "\n").exit_code
+        == 1
+    )
     assert runner.invoke(args=["create-admin", "ngan@tinh.gov.vn", "--password-stdin"], input="ngan\n").exit_code == 1
     assert login(client, "moi@tinh.gov.vn").status_code == 303
     other = office.test_client()
     login(other, "moi@tinh.gov.vn")
-    response = post(client, "/admin/password", "/admin/password", current_password=PASSWORD,
-                    new_password="mot-mat-khau-moi-2", confirm_password="mot-mat-khau-moi-2")
+    response = post(
+        client,
+        "/admin/password",
+        "/admin/password",
+        current_password=PASSWORD,
+        new_password="mot-mat-khau-moi-2",
+        confirm_password="mot-mat-khau-moi-2",
+    )
     assert response.status_code == 303
     assert client.get("/admin").status_code == 200, "this session goes on"
     assert other.get("/admin").status_code == 302, "other sessions end"
@@ -242,16 +280,26 @@ def test_hiding_an_abusive_comment_keeps_its_scores(office, client):
     with office.app_context():
         session = get_session()
         stp = session.scalar(select(Agency).where(Agency.code == "T.STP"))
-        rating = service.submit_rating(session, criteria_set("nd61-2018"), overall="unsatisfied", scores={},
-                                       agency=stp, comment="Cán bộ X là đồ tồi")
+        rating = service.submit_rating(
+            session,
+            criteria_set("nd61-2018"),
+            overall="unsatisfied",
+            scores={},
+            agency=stp,
+            comment="Cán bộ X là đồ tồi",
+        )
         rating_id = rating.id
         session.commit()
     assert "đồ tồi" in client.get("/agencies/T.STP").get_data(as_text=True)
     login(client, "editor@tinh.gov.vn")
     assert post(client, f"/admin/ratings/{rating_id}", "/admin/ratings", action="hide", reason="").status_code == 303
     assert "đồ tồi" in client.get("/agencies/T.STP").get_data(as_text=True), "no reason, no hiding"
-    assert post(client, f"/admin/ratings/{rating_id}", "/admin/ratings", action="hide",
-                reason="Lăng mạ cán bộ").status_code == 303
+    assert (
+        post(
+            client, f"/admin/ratings/{rating_id}", "/admin/ratings", action="hide", reason="Lăng mạ cán bộ"
+        ).status_code
+        == 303
+    )
     assert "đồ tồi" not in client.get("/agencies/T.STP").get_data(as_text=True)
     body = client.get("/api/v1/satisfaction").get_json()
     assert body["totals"]["ratings"] == 1 and body["totals"]["unsatisfied"] == 1
@@ -287,10 +335,21 @@ def test_agency_officer_and_holiday_corrections_are_checked_and_logged(office, c
     assert post(client, page, page, parent_code="T.H1").status_code == 422, "a cycle in the tree"
     assert post(client, page, page, valid_from="2026-02-30").status_code == 422
     assert post(client, "/admin/agencies/T.STP", "/admin/agencies/T.STP", aliases="Sở TP").status_code == 303
-    assert post(client, "/admin/officers/O1", "/admin/officers/O1", name="Nguyễn Văn An",
-                title="Trưởng phòng", agency_code="T.STP").status_code == 303
-    assert post(client, "/admin/holidays", "/admin/holidays", date="2023-05-19", name="Nghỉ bù",
-                kind="off").status_code == 303
+    assert (
+        post(
+            client,
+            "/admin/officers/O1",
+            "/admin/officers/O1",
+            name="Nguyễn Văn An",
+            title="Trưởng phòng",
+            agency_code="T.STP",
+        ).status_code
+        == 303
+    )
+    assert (
+        post(client, "/admin/holidays", "/admin/holidays", date="2023-05-19", name="Nghỉ bù", kind="off").status_code
+        == 303
+    )
     assert post(client, "/admin/holidays", "/admin/holidays", date="19/05/2023", kind="off").status_code == 422
     with office.app_context():
         session = get_session()
@@ -307,11 +366,28 @@ def test_an_administrator_manages_accounts(office, client):
     login(client, "editor@tinh.gov.vn")
     assert client.get("/admin/accounts").status_code == 403
     login(client, "admin@tinh.gov.vn")
-    response = post(client, "/admin/accounts", "/admin/accounts", email="h1@tinh.gov.vn", role="responder",
-                    agency_code="", password=PASSWORD)
+    response = post(
+        client,
+        "/admin/accounts",
+        "/admin/accounts",
+        email="h1@tinh.gov.vn",
+        role="responder",
+        agency_code="",
+        password=PASSWORD,
+    )
     assert response.status_code == 422 and "cần một cơ quan" in response.get_data(as_text=True)
-    assert post(client, "/admin/accounts", "/admin/accounts", email="h1@tinh.gov.vn", role="responder",
-                agency_code="T.H1", password=PASSWORD).status_code == 303
+    assert (
+        post(
+            client,
+            "/admin/accounts",
+            "/admin/accounts",
+            email="h1@tinh.gov.vn",
+            role="responder",
+            agency_code="T.H1",
+            password=PASSWORD,
+        ).status_code
+        == 303
+    )
     responder = office.test_client()
     assert login(responder, "h1@tinh.gov.vn").status_code == 303
     with office.app_context():
@@ -320,7 +396,9 @@ def test_an_administrator_manages_accounts(office, client):
     assert responder.get("/admin").status_code == 302, "a deactivated account's session ends"
     assert login(office.test_client(), "h1@tinh.gov.vn").status_code == 401
     with office.app_context():
-        actions = [e.action for e in get_session().scalars(select(AuditEntry).where(AuditEntry.target == "h1@tinh.gov.vn"))]
+        actions = [
+            e.action for e in get_session().scalars(select(AuditEntry).where(AuditEntry.target == "h1@tinh.gov.vn"))
+        ]
     assert actions == ["account.create", "account.deactivate"]
 
 
@@ -340,10 +418,14 @@ def test_the_queue_is_paged_and_counts_overdue_feedback(office, client):
     office.config["PER_PAGE"] = 2
     with office.app_context():
         session = get_session()
-        codes = [service.submit_feedback(session, kind="phan_anh", content=f"Phản ánh số {n}",
-                                         now=dt.datetime(2023, 5, n + 1, 9)).tracking_code for n in range(5)]
+        codes = [
+            service.submit_feedback(
+                session, kind="phan_anh", content=f"Phản ánh số {n}", now=dt.datetime(2023, 5, n + 1, 9)
+            ).tracking_code
+            for n in range(5)
+        ]
         late = codes[0]
-        for code in codes[1:3]:   # answered: never overdue
+        for code in codes[1:3]:  # answered: never overdue
             feedback = service.find_feedback(session, code)
             service.answer_feedback(session, Actor("test"), feedback, "Đã trả lời.", now=dt.datetime(2023, 5, 20, 9))
         session.commit()

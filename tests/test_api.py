@@ -1,4 +1,5 @@
 """The JSON API of SPEC §5."""
+
 from app.imports.procedures import import_procedures
 from tests.conftest import load
 
@@ -13,13 +14,29 @@ def test_list(client, loaded):
 
 def test_detail_has_every_part(client, loaded):
     body = client.get("/api/v1/procedures/2.001610").get_json()
-    for key in ("code", "name", "field", "level", "agencies", "steps", "channels", "documents",
-                "conditions", "result", "legal_basis", "decision", "status"):
+    for key in (
+        "code",
+        "name",
+        "field",
+        "level",
+        "agencies",
+        "steps",
+        "channels",
+        "documents",
+        "conditions",
+        "result",
+        "legal_basis",
+        "decision",
+        "status",
+    ):
         assert key in body
     channel = body["channels"][0]
     assert set(channel) >= {"method", "method_code", "processing_time", "fees"}
     assert {(c["method"], c["method_code"]) for c in body["channels"]} == {
-        ("Trực tuyến", "online"), ("Dịch vụ bưu chính", "postal"), ("Trực tiếp", "direct")}
+        ("Trực tuyến", "online"),
+        ("Dịch vụ bưu chính", "postal"),
+        ("Trực tiếp", "direct"),
+    }
     assert channel["processing_time"] == {"value": 3, "unit": "working_day"}
     assert all(set(f) >= {"amount_vnd", "text"} for f in channel["fees"])
     assert all(set(d) >= {"name", "form", "original_qty", "copy_qty"} for d in body["documents"])

@@ -1,5 +1,6 @@
 """The Office's record does not depend on the tool: the command line and the browser write the same
 audit entries (only the actor differs: `cli:<user>` or the account)."""
+
 import getpass
 import io
 
@@ -19,15 +20,16 @@ CLI = f"cli:{getpass.getuser()}"
 
 @pytest.fixture
 def office(app):
-    late_world.build(app)   # the small province, nothing published yet
+    late_world.build(app)  # the small province, nothing published yet
     accounts(app)
     return app
 
 
 def entries(app, action: str) -> list[AuditEntry]:
     with app.app_context():
-        return list(get_session().scalars(select(AuditEntry).where(AuditEntry.action == action)
-                                          .order_by(AuditEntry.id)))
+        return list(
+            get_session().scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))
+        )
 
 
 def shape(entry: AuditEntry) -> tuple:
@@ -56,8 +58,10 @@ def test_only_a_publication_that_changes_the_figures_is_logged(office):
     assert runner.invoke(args=["publish-month", "2023-13"]).exit_code == 1
     assert len(entries(office, "month.publish")) == 1
     with office.app_context():
-        assert import_cases(get_session(), b"case_code,agency_code,received_at,due_at,finished_at\n"
-                                           b"C11,T.STP,2023-05-02,2023-05-04,2023-05-22\n").applied
+        assert import_cases(
+            get_session(),
+            b"case_code,agency_code,received_at,due_at,finished_at\nC11,T.STP,2023-05-02,2023-05-04,2023-05-22\n",
+        ).applied
         get_session().commit()
     refused = runner.invoke(args=["publish-month", "2023-05"])
     assert refused.exit_code == 1 and "--note" in refused.output
@@ -69,8 +73,12 @@ def test_only_a_publication_that_changes_the_figures_is_logged(office):
 def _two_feedback(app) -> tuple[str, str]:
     with app.app_context():
         session = get_session()
-        codes = tuple(service.submit_feedback(session, kind="phan_anh", content=f"Hồ sơ số {n} bị chậm",
-                                              publish_consent=True).tracking_code for n in (1, 2))
+        codes = tuple(
+            service.submit_feedback(
+                session, kind="phan_anh", content=f"Hồ sơ số {n} bị chậm", publish_consent=True
+            ).tracking_code
+            for n in (1, 2)
+        )
         session.commit()
     return codes
 
@@ -107,13 +115,23 @@ def test_an_import_is_logged_alike(office, client, tmp_path):
     path.write_bytes(data)
     assert office.test_cli_runner().invoke(args=["import", "officers", str(path)]).exit_code == 0
     login(client, EDITOR)
-    preview = client.post("/admin/imports", data={"csrf_token": token(client, "/admin/imports"), "kind": "officers",
-                                                  "file": (io.BytesIO(data), "can-bo.csv")},
-                          content_type="multipart/form-data")
+    preview = client.post(
+        "/admin/imports",
+        data={
+            "csrf_token": token(client, "/admin/imports"),
+            "kind": "officers",
+            "file": (io.BytesIO(data), "can-bo.csv"),
+        },
+        content_type="multipart/form-data",
+    )
     form = preview.get_data(as_text=True)
     kept = form.split('name="token" value="', 1)[1].split('"', 1)[0]
-    assert post(client, "/admin/imports/confirm", "/admin/imports", kind="officers", token=kept,
-                filename="can-bo.csv").status_code == 303
+    assert (
+        post(
+            client, "/admin/imports/confirm", "/admin/imports", kind="officers", token=kept, filename="can-bo.csv"
+        ).status_code
+        == 303
+    )
     cli, web = entries(office, "import.officers")
     assert (cli.actor, cli.target, web.actor, web.target) == (CLI, "can-bo.csv", EDITOR, "can-bo.csv")
     assert cli.summary == "imported 1, updated 0, rejected 0" and web.summary == "imported 0, updated 0, rejected 0"

@@ -1,6 +1,7 @@
 """In real Chromium (Debian's, driven by Playwright): live search, filters, months, a feedback, a
 rating, a login and a publish, under the site's strict CSP; then axe-core on every public page type
 at 1280 and 360 pixels, and no page wider than a 360-pixel phone."""
+
 from __future__ import annotations
 
 import os
@@ -102,7 +103,7 @@ def test_live_search_updates_the_counts_while_one_keeps_typing(site, page, brows
     # answer to the letters before it was swapped in.
     box.press_sequentially("khai sinh", delay=450)
     page.wait_for_url(lambda url: "q=khai+sinh" in url or "q=khai%20sinh" in url)
-    page.wait_for_timeout(300)   # let the last swap settle
+    page.wait_for_timeout(300)  # let the last swap settle
     assert len(answers) >= 4, answers
     assert box.input_value() == "khai sinh", "no letter lost to a swap"
     assert page.evaluate("[document.activeElement.id, document.activeElement.selectionStart]") == ["q", 9]
@@ -164,9 +165,23 @@ def test_a_login_and_a_publish(site, page):
     assert "05/2023" in page.locator("#table-title").inner_text()
 
 
-PAGE_TYPES = ["/", "/procedures?q=dang+ky", "/procedures/1.010093", "/decisions", "/agencies/T.STP",
-              "/late?month=2023-04", "/late/officers?month=2023-04", "/late/months", "/satisfaction",
-              "/feedback", "/feedback/new", "/ratings/new", "/admin/login", "/no-such-page", "/en/procedures"]
+PAGE_TYPES = [
+    "/",
+    "/procedures?q=dang+ky",
+    "/procedures/1.010093",
+    "/decisions",
+    "/agencies/T.STP",
+    "/late?month=2023-04",
+    "/late/officers?month=2023-04",
+    "/late/months",
+    "/satisfaction",
+    "/feedback",
+    "/feedback/new",
+    "/ratings/new",
+    "/admin/login",
+    "/no-such-page",
+    "/en/procedures",
+]
 
 
 @pytest.mark.parametrize("width", [1280, 360])
@@ -179,7 +194,8 @@ def test_no_serious_accessibility_violation_and_nothing_wider_than_the_screen(si
         page.goto(site + path)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("""async () => {
-            const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+            const r = await axe.run(document, {runOnly: {type: 'tag',
+                                                         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
             return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
                    .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
         }""")

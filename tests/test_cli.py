@@ -1,4 +1,5 @@
 """The command line of SPEC §1: summaries, row-numbered errors, exit codes, rejects file."""
+
 import csv
 
 import pytest
@@ -22,8 +23,9 @@ def test_import_prints_the_summary(runner):
 
 def test_bad_file_exits_non_zero_names_rows_and_writes_rejects(runner, app, tmp_path):
     rejects = tmp_path / "rejects.csv"
-    result = runner.invoke(args=["import", "procedures", str(FIXTURES / "procedures-bad.csv"),
-                                 "--rejects", str(rejects)])
+    result = runner.invoke(
+        args=["import", "procedures", str(FIXTURES / "procedures-bad.csv"), "--rejects", str(rejects)]
+    )
     assert result.exit_code == 1
     assert "row 3: thiếu mã thủ tục" in result.output
     assert result.output.strip().splitlines()[-1] == "imported 0, updated 0, rejected 4"
@@ -31,6 +33,7 @@ def test_bad_file_exits_non_zero_names_rows_and_writes_rejects(runner, app, tmp_
         assert [row["row"] for row in csv.DictReader(handle)] == ["3", "4", "5", "6"]
     with app.app_context():
         from app.db import get_session
+
         assert get_session().scalar(select(func.count(Procedure.id))) == 0
 
 

@@ -3,6 +3,7 @@
 Channel methods are the case in point: sources spell them in many ways, the database keeps a code,
 the late rules choose the direct channel by its code, and migration 0006 turns the labels stored
 before it into codes (and back)."""
+
 from __future__ import annotations
 
 import ast
@@ -36,31 +37,59 @@ from app.models import Agency, Procedure
 from tests.conftest import SERVER, fixture_bytes, require_shared
 
 ROOT = Path(__file__).resolve().parent.parent
-OWNERS = {catalogue_codes: "app/catalogue/codes.py", feedback_codes: "app/feedback/codes.py",
-          late_codes: "app/late/codes.py", admin_codes: "app/admin/codes.py"}
-LISTS = [codes for module in OWNERS for codes in vars(module).values()
-         if isinstance(codes, type) and issubclass(codes, CodeList) and codes is not CodeList]
+OWNERS = {
+    catalogue_codes: "app/catalogue/codes.py",
+    feedback_codes: "app/feedback/codes.py",
+    late_codes: "app/late/codes.py",
+    admin_codes: "app/admin/codes.py",
+}
+LISTS = [
+    codes
+    for module in OWNERS
+    for codes in vars(module).values()
+    if isinstance(codes, type) and issubclass(codes, CodeList) and codes is not CodeList
+]
 
 
 # --- channel methods as the sources spell them ------------------------------------------------
 
-@pytest.mark.parametrize("spelled, code", [
-    ("Trực tiếp", "direct"), ("Nộp hồ sơ trực tiếp", "direct"), ("TRỰC TIẾP", "direct"), ("truc tiep", "direct"),
-    ("DIRECT", "direct"), ("Trực tuyến", "online"), ("TRỰC TUYẾN", "online"), ("Nop truc tuyen", "online"),
-    ("ONLINE", "online"), ("Dịch vụ bưu chính", "postal"), ("Qua dịch vụ bưu chính công ích", "postal"),
-    ("qua buu dien", "postal"), ("POSTAL", "postal"), ("Kiosk tự phục vụ", "other"), ("", "other"),
-])
+
+@pytest.mark.parametrize(
+    "spelled, code",
+    [
+        ("Trực tiếp", "direct"),
+        ("Nộp hồ sơ trực tiếp", "direct"),
+        ("TRỰC TIẾP", "direct"),
+        ("truc tiep", "direct"),
+        ("DIRECT", "direct"),
+        ("Trực tuyến", "online"),
+        ("TRỰC TUYẾN", "online"),
+        ("Nop truc tuyen", "online"),
+        ("ONLINE", "online"),
+        ("Dịch vụ bưu chính", "postal"),
+        ("Qua dịch vụ bưu chính công ích", "postal"),
+        ("qua buu dien", "postal"),
+        ("POSTAL", "postal"),
+        ("Kiosk tự phục vụ", "other"),
+        ("", "other"),
+    ],
+)
 def test_a_method_is_recognised_however_it_is_spelled(spelled, code):
     assert ChannelMethod.recognise(spelled) == code
 
 
 def test_flattened_channels_spelled_differently_get_the_same_codes():
-    text = ("Hình thức nộpThời gianPhí, lệ phíMô tảNộp hồ sơ trực tiếp15 Ngày làm việcMiễn phí"
-            "TRỰC TUYẾN10 Ngày làm việcMiễn phíQua dịch vụ bưu chính công ích15 Ngày làm việcMiễn phí"
-            "Truc tiep: nộp tại Bộ phận một cửa")
+    text = (
+        "Hình thức nộpThời gianPhí, lệ phíMô tảNộp hồ sơ trực tiếp15 Ngày làm việcMiễn phí"
+        "TRỰC TUYẾN10 Ngày làm việcMiễn phíQua dịch vụ bưu chính công ích15 Ngày làm việcMiễn phí"
+        "Truc tiep: nộp tại Bộ phận một cửa"
+    )
     channels = parse_channels(text)
     assert [(c["method"], c["processing_time"]["value"]) for c in channels] == [
-        ("direct", 15), ("online", 10), ("postal", 15)]
+        ("direct", 15),
+        ("online", 10),
+        ("postal", 15),
+    ]
     # Words that start no channel (no time follows them) stay in the description.
     assert channels[2]["description"] == "Truc tiep: nộp tại Bộ phận một cửa"
 
@@ -68,22 +97,44 @@ def test_flattened_channels_spelled_differently_get_the_same_codes():
 # A national record whose methods are spelled otherwise: the direct channel is the second one and
 # takes longer than the first, so choosing the first one would make the file below late.
 NATIONAL = {
-    "ma_thu_tuc": "1.999001", "ten_thu_tuc": "Thủ tục thử cách viết", "cap_thuc_hien": "Cấp tỉnh",
+    "ma_thu_tuc": "1.999001",
+    "ten_thu_tuc": "Thủ tục thử cách viết",
+    "cap_thuc_hien": "Cấp tỉnh",
     "co_quan_thuc_hien": "Sở Tư pháp",
-    "cach_thuc_thuc_hien": ("Hình thức nộpThời gianPhí, lệ phíMô tảTRỰC TUYẾN2 Ngày làm việcMiễn phí"
-                            "Nộp hồ sơ trực tiếp10 Ngày làm việcMiễn phí"
-                            "Qua dịch vụ bưu chính công ích10 Ngày làm việcMiễn phí"),
+    "cach_thuc_thuc_hien": (
+        "Hình thức nộpThời gianPhí, lệ phíMô tảTRỰC TUYẾN2 Ngày làm việcMiễn phí"
+        "Nộp hồ sơ trực tiếp10 Ngày làm việcMiễn phí"
+        "Qua dịch vụ bưu chính công ích10 Ngày làm việcMiễn phí"
+    ),
 }
 # The portal's API with free wording instead of its codes, one of them unknown.
-PORTAL = {"data": {"code": "1.999002", "name": "Thủ tục thử API", "isProvince": True, "executionMethods": [
-    {"submissionMethod": "nop truc tuyen", "processingTime": 1, "processingTimeUnit": "WORKING_DAY", "fees": []},
-    {"submissionMethod": "Truc tiep tai bo phan mot cua", "processingTime": 5, "processingTimeUnit": "WORKING_DAY",
-     "fees": []},
-    {"submissionMethod": "Kiosk tự phục vụ", "processingTime": 3, "processingTimeUnit": "DAY", "fees": []},
-]}}
-CASES = ("case_code,procedure_code,agency_code,received_at,due_at,finished_at\n"
-         "X1,1.999001,T.STP,2023-05-15 09:00,,2023-05-22 15:00\n"
-         "X2,1.999002,T.STP,2023-05-15 09:00,,2023-05-19 15:00\n")
+PORTAL = {
+    "data": {
+        "code": "1.999002",
+        "name": "Thủ tục thử API",
+        "isProvince": True,
+        "executionMethods": [
+            {
+                "submissionMethod": "nop truc tuyen",
+                "processingTime": 1,
+                "processingTimeUnit": "WORKING_DAY",
+                "fees": [],
+            },
+            {
+                "submissionMethod": "Truc tiep tai bo phan mot cua",
+                "processingTime": 5,
+                "processingTimeUnit": "WORKING_DAY",
+                "fees": [],
+            },
+            {"submissionMethod": "Kiosk tự phục vụ", "processingTime": 3, "processingTimeUnit": "DAY", "fees": []},
+        ],
+    }
+}
+CASES = (
+    "case_code,procedure_code,agency_code,received_at,due_at,finished_at\n"
+    "X1,1.999001,T.STP,2023-05-15 09:00,,2023-05-22 15:00\n"
+    "X2,1.999002,T.STP,2023-05-15 09:00,,2023-05-19 15:00\n"
+)
 
 
 def _jsonl(*records: dict) -> bytes:
@@ -95,11 +146,15 @@ def test_sources_spelling_methods_differently_store_codes_and_the_direct_channel
         session = get_session()
         assert import_agencies(session, fixture_bytes("agencies.csv")).applied
         assert import_procedures(session, _jsonl(NATIONAL, PORTAL)).applied
-        national, portal = (session.scalar(select(Procedure).where(Procedure.code == code))
-                            for code in ("1.999001", "1.999002"))
+        national, portal = (
+            session.scalar(select(Procedure).where(Procedure.code == code)) for code in ("1.999001", "1.999002")
+        )
         assert [c.method for c in national.channels] == ["online", "direct", "postal"]
         assert [(c.method, c.method_text) for c in portal.channels] == [
-            ("online", None), ("direct", None), ("other", "Kiosk tự phục vụ")]
+            ("online", None),
+            ("direct", None),
+            ("other", "Kiosk tự phục vụ"),
+        ]
         assert (national.online_level, national.postal) == ("online", True)
         assert processing_times(session)["1.999001"] == (10, "working_day")
         assert processing_times(session)["1.999002"] == (5, "working_day")
@@ -119,12 +174,16 @@ def test_the_api_gives_the_method_label_and_its_code(app, client):
         session.commit()
     channels = client.get("/api/v1/procedures/1.999002").get_json()["channels"]
     assert [(c["method"], c["method_code"]) for c in channels] == [
-        ("Trực tuyến", "online"), ("Trực tiếp", "direct"), ("Kiosk tự phục vụ", "other")]
+        ("Trực tuyến", "online"),
+        ("Trực tiếp", "direct"),
+        ("Kiosk tự phục vụ", "other"),
+    ]
     page = client.get("/procedures/1.999002?lang=en").get_data(as_text=True)
     assert "In person" in page and "Kiosk tự phục vụ" in page
 
 
 # --- migration 0006: the labels stored before it become codes ----------------------------------
+
 
 @pytest.fixture
 def empty_database(tmp_path):
@@ -146,14 +205,18 @@ def empty_database(tmp_path):
 
 def _revision(name: str) -> str:
     source = next((ROOT / "migrations" / "versions").glob(f"{name}_*.py")).read_text()
-    return re.search(r"^revision: str = '([^']+)'", source, re.MULTILINE).group(1)
+    return re.search(r"""^revision: str = ["']([^"']+)["']""", source, re.MULTILINE).group(1)
 
 
-OLD_PAYLOAD = {"code": "1.000001", "name": "Thủ tục cũ", "channels": [
-    {"method": "Trực tiếp", "processing_time": {"value": 5, "unit": "working_day", "text": None}, "fees": []},
-    {"method": "Dịch vụ bưu chính", "processing_time": None, "fees": []},
-    {"method": "Kiosk", "processing_time": None, "fees": []},
-]}
+OLD_PAYLOAD = {
+    "code": "1.000001",
+    "name": "Thủ tục cũ",
+    "channels": [
+        {"method": "Trực tiếp", "processing_time": {"value": 5, "unit": "working_day", "text": None}, "fees": []},
+        {"method": "Dịch vụ bưu chính", "processing_time": None, "fees": []},
+        {"method": "Kiosk", "processing_time": None, "fees": []},
+    ],
+}
 
 
 def _read(engine) -> tuple[list, dict, int]:
@@ -171,22 +234,35 @@ def test_migration_0006_turns_stored_labels_into_codes_and_back(empty_database):
     engine = create_engine(empty_database)
     try:
         with engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO procedures (id, code, name, name_folded, status, content_hash) "
-                "VALUES (1, '1.000001', 'Thủ tục cũ', '1.000001 thu tuc cu', 'in_force', 'x')"))
+            connection.execute(
+                text(
+                    "INSERT INTO procedures (id, code, name, name_folded, status, content_hash) "
+                    "VALUES (1, '1.000001', 'Thủ tục cũ', '1.000001 thu tuc cu', 'in_force', 'x')"
+                )
+            )
             for position, method in enumerate(("Trực tiếp", "Dịch vụ bưu chính", "Kiosk")):
-                connection.execute(text("INSERT INTO channels (id, procedure_id, position, method) "
-                                        "VALUES (:id, 1, :position, :method)"),
-                                   {"id": position + 1, "position": position, "method": method})
+                connection.execute(
+                    text(
+                        "INSERT INTO channels (id, procedure_id, position, method) VALUES (:id, 1, :position, :method)"
+                    ),
+                    {"id": position + 1, "position": position, "method": method},
+                )
             connection.execute(text("INSERT INTO fees (channel_id, position, amount_vnd) VALUES (1, 0, 0)"))
-            connection.execute(text("INSERT INTO procedure_sources (procedure_code, kind, payload) "
-                                    "VALUES ('1.000001', 'office', :payload)"),
-                               {"payload": json.dumps(OLD_PAYLOAD, ensure_ascii=False)})
+            connection.execute(
+                text(
+                    "INSERT INTO procedure_sources (procedure_code, kind, payload) "
+                    "VALUES ('1.000001', 'office', :payload)"
+                ),
+                {"payload": json.dumps(OLD_PAYLOAD, ensure_ascii=False)},
+            )
         engine.dispose()
         upgrade(empty_database)
         channels, payload, fees = _read(engine)
         assert [(c["method"], c["method_text"]) for c in channels] == [
-            ("direct", None), ("postal", None), ("other", "Kiosk")]
+            ("direct", None),
+            ("postal", None),
+            ("other", "Kiosk"),
+        ]
         assert [c["method"] for c in payload["channels"]] == ["direct", "postal", "other"]
         assert payload["channels"][2]["method_text"] == "Kiosk"
         assert fees == 1
@@ -197,12 +273,13 @@ def test_migration_0006_turns_stored_labels_into_codes_and_back(empty_database):
         assert [c["method"] for c in channels] == ["Trực tiếp", "Dịch vụ bưu chính", "Kiosk"]
         assert "method_text" not in channels[0]
         assert payload == OLD_PAYLOAD
-        assert fees == 1   # the column was dropped in place: the channels' fees are still there
+        assert fees == 1  # the column was dropped in place: the channels' fees are still there
     finally:
         engine.dispose()
 
 
 # --- every list: labels, translations, one definition ------------------------------------------
+
 
 def test_every_code_has_a_label_translated_into_english():
     english = read_po((ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po").open("rb"))
@@ -244,8 +321,9 @@ def _defined_lists(path: Path, lists: list[type[CodeList]]) -> list[str]:
 
 def test_no_module_defines_a_code_list_again():
     owners = set(OWNERS.values())
-    modules = [p for folder in ("app", "seed") for p in (ROOT / folder).rglob("*.py")
-               if str(p.relative_to(ROOT)) not in owners]
+    modules = [
+        p for folder in ("app", "seed") for p in (ROOT / folder).rglob("*.py") if str(p.relative_to(ROOT)) not in owners
+    ]
     found = [hit for path in modules for hit in _defined_lists(path, LISTS)]
     assert found == []
 
@@ -260,14 +338,20 @@ def test_templates_show_codes_through_the_label_filter():
         name = str(path.relative_to(ROOT / "app" / "templates"))
         source = path.read_text()
         found += [f"{name}: labels." for _ in re.findall(r"\blabels\.", source)]
-        found += [f"{name}: {m}" for m in re.findall(r"""_\(["']([^"']+)["']\)""", source)
-                  if m in labels and (name, m) not in allowed]
+        found += [
+            f"{name}: {m}"
+            for m in re.findall(r"""_\(["']([^"']+)["']\)""", source)
+            if m in labels and (name, m) not in allowed
+        ]
     assert found == []
 
 
 def test_the_vietnam_time_zone_is_defined_once():
-    hits = [str(p.relative_to(ROOT)) for p in (ROOT / "app").rglob("*.py")
-            if re.search(r"timedelta\(hours=7\)|[\"']Asia/Ho_Chi_Minh[\"']", p.read_text())]
+    hits = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "app").rglob("*.py")
+        if re.search(r"timedelta\(hours=7\)|[\"']Asia/Ho_Chi_Minh[\"']", p.read_text())
+    ]
     assert hits == ["app/clock.py"]
 
 

@@ -35,11 +35,15 @@ def test_seed_demo_loads_kon_tum_and_real_procedures(demo):
 def test_the_api_gives_the_notices_figures(demo):
     client = demo[0].test_client()
     body = client.get("/api/v1/late/agencies?from=2022-01&to=2022-08").get_json()
-    assert (body["totals"]["resolved"], body["totals"]["late"], body["totals"]["on_time_rate"]) == (183_854, 21_686, 88.2)
+    assert (body["totals"]["resolved"], body["totals"]["late"], body["totals"]["on_time_rate"]) == (
+        183_854,
+        21_686,
+        88.2,
+    )
     stnmt = next(i for i in body["items"] if i["agency_code"] == "H34.STNMT")
     assert (stnmt["late"], stnmt["pending_overdue"]) == (13_407, 2_252)
     assert round(stnmt["late"] * 100 / body["totals"]["late"], 1) == 61.8
-    assert body["items"][0]["agency_code"] == "H34.STNMT"      # the most late files first
+    assert body["items"][0]["agency_code"] == "H34.STNMT"  # the most late files first
 
 
 def test_the_page_shows_them_in_vietnamese_style(demo):
@@ -55,12 +59,12 @@ def test_the_demo_has_variety(demo):
     client = demo[0].test_client()
     months = [client.get(f"/api/v1/late/agencies?month=2022-0{m}").get_json()["totals"] for m in range(1, 9)]
     rates = [m["on_time_rate"] for m in months]
-    assert len(set(rates)) == 8 and max(rates) - min(rates) > 2          # better and worse months
+    assert len(set(rates)) == 8 and max(rates) - min(rates) > 2  # better and worse months
     apologies = sum(m["apologies"] for m in months)
-    assert 0.5 * 21_686 < apologies < 21_686                               # most late files, not all
+    assert 0.5 * 21_686 < apologies < 21_686  # most late files, not all
     officers = client.get("/api/v1/late/officers?from=2022-01&to=2022-08").get_json()["items"]
     files = sorted((o["late_files"] for o in officers), reverse=True)
-    assert files[0] > 10 * files[len(files) // 2]                          # a few chronic latecomers
+    assert files[0] > 10 * files[len(files) // 2]  # a few chronic latecomers
     sizes = [i["resolved"] for i in client.get("/api/v1/late/agencies?from=2022-01&to=2022-08").get_json()["items"]]
     assert max(sizes) > 50 * min(sizes)
 

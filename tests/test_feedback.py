@@ -1,5 +1,6 @@
 """Feedback through the HTTP interface: the form, the tracking page, published answers, privacy,
 CSRF, 422 with the typed values kept, rate limits, and nothing acknowledged lost."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,8 @@ from app.db import get_session
 from app.feedback import service
 from app.models import Feedback
 from tests import late_world
-from tests.fragments import assert_same_as_page
 from tests.conftest import make_app, soup, token
+from tests.fragments import assert_same_as_page
 
 
 @pytest.fixture
@@ -33,14 +34,22 @@ def send(client, **fields):
 
 
 def public_pages(client, code: str) -> list[str]:
-    return [client.get(path).get_data(as_text=True) for path in
-            (f"/feedback/{code}", "/feedback", "/feedback?q=qua+han", "/satisfaction", "/")]
+    return [
+        client.get(path).get_data(as_text=True)
+        for path in (f"/feedback/{code}", "/feedback", "/feedback?q=qua+han", "/satisfaction", "/")
+    ]
 
 
 def test_a_feedback_from_form_to_tracking_page_to_published_answer(app, client):
     late_world.build(app)
-    response = send(client, procedure_code="1.010093", agency_code="T.STP", publish_consent="1",
-                    content="Tôi nộp hồ sơ đã quá hạn 5 ngày mà chưa có kết quả.", **CONTACT)
+    response = send(
+        client,
+        procedure_code="1.010093",
+        agency_code="T.STP",
+        publish_consent="1",
+        content="Tôi nộp hồ sơ đã quá hạn 5 ngày mà chưa có kết quả.",
+        **CONTACT,
+    )
     assert response.status_code == 303
     code = response.headers["Location"].rsplit("/", 1)[1]
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}", code)
@@ -55,8 +64,14 @@ def test_a_feedback_from_form_to_tracking_page_to_published_answer(app, client):
         feedback = service.find_feedback(session, code)
         assert feedback.contact_email == CONTACT["email"] and feedback.agency.code == "T.STP"
         service.set_status(session, Actor("test"), feedback, "in_progress")
-        service.answer_feedback(session, Actor("test"), feedback, "Sở đã trả kết quả ngày 12/5 và gửi thư xin lỗi.",
-                                by="Sở Tư pháp", publish=True)
+        service.answer_feedback(
+            session,
+            Actor("test"),
+            feedback,
+            "Sở đã trả kết quả ngày 12/5 và gửi thư xin lỗi.",
+            by="Sở Tư pháp",
+            publish=True,
+        )
         session.commit()
 
     page = soup(client.get(f"/feedback/{code}"))
@@ -94,8 +109,16 @@ def test_an_answer_is_published_only_with_consent(app, client):
 def test_errors_answer_422_and_keep_what_was_typed(app, client):
     late_world.build(app)
     typed = "Nội dung <script>alert(1)</script> " + "x" * 5000
-    response = send(client, content=typed, email="khong-phai-email", name="Lê Văn Gõ", kind="kien_nghi",
-                    procedure_code="0.000000", agency_code="T.STP", publish_consent="1")
+    response = send(
+        client,
+        content=typed,
+        email="khong-phai-email",
+        name="Lê Văn Gõ",
+        kind="kien_nghi",
+        procedure_code="0.000000",
+        agency_code="T.STP",
+        publish_consent="1",
+    )
     assert response.status_code == 422
     page = soup(response)
     assert page.select_one("textarea[name=content]").text == typed
@@ -129,8 +152,13 @@ def test_the_honeypot_refuses_and_stores_nothing(app, client):
 
 def test_the_procedure_picker_finds_by_name_without_javascript(app, client):
     late_world.build(app)
-    data = {"csrf_token": token(client, FORM), "kind": "kien_nghi", "content": "Giữ nguyên nội dung này",
-            "procedure_q": "dang ky", "action": "find"}
+    data = {
+        "csrf_token": token(client, FORM),
+        "kind": "kien_nghi",
+        "content": "Giữ nguyên nội dung này",
+        "procedure_q": "dang ky",
+        "action": "find",
+    }
     response = client.post("/feedback/new", data=data)
     assert response.status_code == 200
     page = soup(response)
@@ -138,8 +166,9 @@ def test_the_procedure_picker_finds_by_name_without_javascript(app, client):
     assert page.select_one("textarea[name=content]").text == "Giữ nguyên nội dung này"
     assert not page.select(".error-summary")
     fragment = client.get("/feedback/procedure-choices?procedure_q=dang+ky", headers={"HX-Request": "true"})
-    assert [i["value"] for i in soup(fragment).select("input[name=procedure_code]")] == \
-        [i["value"] for i in page.select("#procedure-choices input[name=procedure_code]")]
+    assert [i["value"] for i in soup(fragment).select("input[name=procedure_code]")] == [
+        i["value"] for i in page.select("#procedure-choices input[name=procedure_code]")
+    ]
 
 
 def test_procedure_and_agency_pages_link_to_a_prefilled_form(app, client):
@@ -200,7 +229,13 @@ def test_searching_procedures_does_not_use_up_the_rate_limit_and_a_choice_can_be
     late_world.build(app)
     app.config["FEEDBACK_RATE_LIMIT"] = "2 per minute"
     for _ in range(4):
-        data = {"csrf_token": token(client, FORM), "kind": "phan_anh", "content": "x", "procedure_q": "dang ky", "action": "find"}
+        data = {
+            "csrf_token": token(client, FORM),
+            "kind": "phan_anh",
+            "content": "x",
+            "procedure_q": "dang ky",
+            "action": "find",
+        }
         assert client.post("/feedback/new", data=data).status_code == 200
     chosen = {"csrf_token": token(client, FORM), "kind": "phan_anh", "content": "Giữ", "procedure_code": "2.001610"}
     page = soup(client.post("/feedback/new", data={**chosen, "action": "change"}))

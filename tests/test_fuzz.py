@@ -1,4 +1,5 @@
 """No input, however odd, produces a 500: both forms and the public query parameters, by Hypothesis."""
+
 from __future__ import annotations
 
 import urllib.parse
@@ -14,22 +15,96 @@ from tests.conftest import make_app
 odd = st.one_of(
     st.text(max_size=60),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=20).map(lambda s: s * 300),
-    st.sampled_from(["", " ", "\x00", "%", "'; DROP TABLE feedback; --", "<script>alert(1)</script>",
-                     "2022-13", "-1", "0", "99999999999999999999", "1e9", "..", "../../etc/passwd",
-                     "Đăng ký khai sinh", "H34.STNMT", "C1", "very_satisfied", "2"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "%",
+            "'; DROP TABLE feedback; --",
+            "<script>alert(1)</script>",
+            "2022-13",
+            "-1",
+            "0",
+            "99999999999999999999",
+            "1e9",
+            "..",
+            "../../etc/passwd",
+            "Đăng ký khai sinh",
+            "H34.STNMT",
+            "C1",
+            "very_satisfied",
+            "2",
+        ]
+    ),
 )
-FEEDBACK_FIELDS = ("kind", "procedure_code", "agency_code", "content", "name", "email", "phone",
-                   "publish_consent", "website", "procedure_q", "action")
-RATING_FIELDS = ("agency_code", "procedure_code", "officer_code", "case_code", "overall", "comment",
-                 *(f"criterion_{n}" for n in range(1, 11)), "website")
-PAGES = ("/procedures", "/late", "/late/officers", "/late/agencies.csv", "/satisfaction", "/satisfaction.csv",
-         "/feedback", "/feedback/new", "/ratings/new", "/feedback/procedure-choices", "/feedback/lookup",
-         "/api/v1/procedures", "/api/v1/late/agencies", "/api/v1/late/officers", "/api/v1/satisfaction",
-         "/decisions", "/")
-PARAMETERS = ("q", "page", "per_page", "agency", "field", "level", "online", "postal", "month", "from",
-              "to", "sort", "dir", "parent", "procedure", "case", "officer", "code", "procedure_q", "lang")
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                        HealthCheck.too_slow])
+FEEDBACK_FIELDS = (
+    "kind",
+    "procedure_code",
+    "agency_code",
+    "content",
+    "name",
+    "email",
+    "phone",
+    "publish_consent",
+    "website",
+    "procedure_q",
+    "action",
+)
+RATING_FIELDS = (
+    "agency_code",
+    "procedure_code",
+    "officer_code",
+    "case_code",
+    "overall",
+    "comment",
+    *(f"criterion_{n}" for n in range(1, 11)),
+    "website",
+)
+PAGES = (
+    "/procedures",
+    "/late",
+    "/late/officers",
+    "/late/agencies.csv",
+    "/satisfaction",
+    "/satisfaction.csv",
+    "/feedback",
+    "/feedback/new",
+    "/ratings/new",
+    "/feedback/procedure-choices",
+    "/feedback/lookup",
+    "/api/v1/procedures",
+    "/api/v1/late/agencies",
+    "/api/v1/late/officers",
+    "/api/v1/satisfaction",
+    "/decisions",
+    "/",
+)
+PARAMETERS = (
+    "q",
+    "page",
+    "per_page",
+    "agency",
+    "field",
+    "level",
+    "online",
+    "postal",
+    "month",
+    "from",
+    "to",
+    "sort",
+    "dir",
+    "parent",
+    "procedure",
+    "case",
+    "officer",
+    "code",
+    "procedure_q",
+    "lang",
+)
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
 """`import agencies`: the tree, its levels as data, validity dates, and bad rows."""
+
 from sqlalchemy import func, select
 
 from app.imports.agencies import import_agencies
@@ -21,6 +22,7 @@ def test_the_two_level_2026_tree_fits_beside_the_2022_one(session):
     report = import_agencies(session, fixture_bytes("agencies-2026.csv"))
     assert report.summary() == "imported 3, updated 0, rejected 0"
     import datetime as dt
+
     day_2022, day_2026 = dt.date(2022, 5, 1), dt.date(2026, 5, 1)
     agencies = session.scalars(select(Agency)).all()
     assert {a.code for a in agencies if a.is_valid_on(day_2022)} == {"T", "T.STP", "T.H1", "T.H1.X1"}

@@ -1,4 +1,5 @@
 """`import procedures`: formats, all-or-nothing validation, idempotency, merging."""
+
 import gzip
 import io
 import json
@@ -81,8 +82,7 @@ def test_table_with_vietnamese_headers_and_decisions(session):
     assert report.summary() == "imported 3, updated 0, rejected 0"
     decision = session.scalar(select(Decision).where(Decision.number == "100/QĐ-UBND"))
     assert decision.date.isoformat() == "2022-01-15"
-    actions = dict(session.execute(
-        select(Procedure.code, DecisionItem.action).join(DecisionItem.procedure)).all())
+    actions = dict(session.execute(select(Procedure.code, DecisionItem.action).join(DecisionItem.procedure)).all())
     assert actions == {"1.000001": "new", "1.000002": "amended", "1.000003": "abolished"}
     abolished = session.scalar(select(Procedure).where(Procedure.code == "1.000003"))
     assert abolished.status == "abolished"
@@ -106,6 +106,6 @@ def test_formats_are_detected_by_content(session):
 
 
 def test_a_duplicated_code_in_one_file_is_rejected(session):
-    data = "code,name\n1.000001,A\n1.000001,B\n".encode()
+    data = b"code,name\n1.000001,A\n1.000001,B\n"
     report = import_procedures(session, data)
     assert [(r.row, r.reason) for r in report.rejected] == [(3, "mã 1.000001 trùng với dòng 2")]

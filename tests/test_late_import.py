@@ -1,4 +1,5 @@
 """`import officers|cases|steps|holidays`: validation with row numbers, all or nothing, idempotent."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -26,12 +27,18 @@ def test_the_world_imports_and_reimports_unchanged(app):
         assert session.scalar(select(func.count(Step.id))) == 4
         c4 = session.scalar(select(Case).where(Case.code == "C4"))
         assert (c4.received_at.isoformat(), c4.due_at.isoformat(), c4.due_has_time) == (
-            "2023-05-02T08:30:00", "2023-05-08T10:00:00", True)
+            "2023-05-02T08:30:00",
+            "2023-05-08T10:00:00",
+            True,
+        )
         # An ISO offset is converted to Vietnam's time; a date alone carries no time.
         c2 = session.scalar(select(Case).where(Case.code == "C2"))
         assert c2.received_at.isoformat() == "2023-05-04T08:00:00" and not c2.due_has_time
-        for importer, name in ((import_officers, "late-officers.csv"), (import_cases, "late-cases.csv"),
-                               (import_steps, "late-steps.csv")):
+        for importer, name in (
+            (import_officers, "late-officers.csv"),
+            (import_cases, "late-cases.csv"),
+            (import_steps, "late-steps.csv"),
+        ):
             report = importer(session, fixture_bytes(name))
             assert report.summary() == "imported 0, updated 0, rejected 0", name
 
@@ -43,10 +50,14 @@ def test_steps_create_and_update_officers_without_erasing_what_they_omit(app):
         o1 = session.scalar(select(Officer).where(Officer.code == "O1"))
         assert (o1.name, o1.title, o1.agency.code) == ("Nguyễn Văn An", "Chuyên viên", "T.STP")
         o2 = session.scalar(select(Officer).where(Officer.code == "O2"))
-        assert o2.title == "Phó Giám đốc"   # the step row left the title empty
-        report = import_steps(session, (
-            "case_code,step_no,officer_code,officer_name,officer_title,agency_code,started_at,due_at,finished_at\n"
-            "C9,2,O9,Phạm Thị Dung,Chuyên viên,T.H1.X1,2023-05-18,2023-05-19,2023-05-19 10:00\n").encode())
+        assert o2.title == "Phó Giám đốc"  # the step row left the title empty
+        report = import_steps(
+            session,
+            (
+                "case_code,step_no,officer_code,officer_name,officer_title,agency_code,started_at,due_at,finished_at\n"
+                "C9,2,O9,Phạm Thị Dung,Chuyên viên,T.H1.X1,2023-05-18,2023-05-19,2023-05-19 10:00\n"
+            ).encode(),
+        )
         assert report.summary() == "imported 1, updated 0, rejected 0"
         assert session.scalar(select(Officer.name).where(Officer.code == "O9")) == "Phạm Thị Dung"
 
@@ -77,10 +88,14 @@ def test_vietnamese_headers_and_updates_by_case_code(app):
     build(app)
     with app.app_context():
         session = get_session()
-        report = import_cases(session, (
-            "ma_ho_so,ma_co_quan,ngay_tiep_nhan,ngay_hen_tra,ngay_tra_ket_qua,trang_thai,da_xin_loi\n"
-            "C5,T.H1.X1,10/05/2023,12/05/2023,16/05/2023 10:00,,1\n"
-            "C10,T.STP,11/05/2023,15/05/2023,,,0\n").encode())
+        report = import_cases(
+            session,
+            (
+                b"ma_ho_so,ma_co_quan,ngay_tiep_nhan,ngay_hen_tra,ngay_tra_ket_qua,trang_thai,da_xin_loi\n"
+                b"C5,T.H1.X1,10/05/2023,12/05/2023,16/05/2023 10:00,,1\n"
+                b"C10,T.STP,11/05/2023,15/05/2023,,,0\n"
+            ),
+        )
         assert report.summary() == "imported 1, updated 1, rejected 0"
         c5 = session.scalar(select(Case).where(Case.code == "C5"))
         assert c5.finished_at.isoformat() == "2023-05-16T10:00:00" and c5.apology_sent
@@ -99,12 +114,16 @@ def test_steps_need_their_case_and_a_named_new_officer(app):
     build(app)
     with app.app_context():
         session = get_session()
-        report = import_steps(session, (
-            "case_code,step_no,officer_code,officer_name,officer_title,agency_code,started_at,due_at,finished_at\n"
-            "NOPE,1,O1,,,,,,\n"
-            "C1,x,O1,,,,,,\n"
-            "C1,1,NEW,,,,,,\n"
-            "C1,2,O1,,,,2023-05-05,2023-05-05,2023-05-04\n").encode())
+        report = import_steps(
+            session,
+            (
+                b"case_code,step_no,officer_code,officer_name,officer_title,agency_code,started_at,due_at,finished_at\n"
+                b"NOPE,1,O1,,,,,,\n"
+                b"C1,x,O1,,,,,,\n"
+                b"C1,1,NEW,,,,,,\n"
+                b"C1,2,O1,,,,2023-05-05,2023-05-05,2023-05-04\n"
+            ),
+        )
         assert [r.row for r in report.rejected] == [2, 3, 4, 5]
         assert "import cases" in report.rejected[0].reason
         assert "họ tên" in report.rejected[2].reason
@@ -120,7 +139,10 @@ def test_holidays_import_and_change_the_computed_due_date(app):
         assert (stp.early, stp.on_time) == (1, 1)
         report = import_holidays(session, fixture_bytes("late-holidays.csv"))
         assert report.summary() == "imported 2, updated 0, rejected 0"
-        assert import_holidays(session, fixture_bytes("late-holidays.csv")).summary() == "imported 0, updated 0, rejected 0"
+        assert (
+            import_holidays(session, fixture_bytes("late-holidays.csv")).summary()
+            == "imported 0, updated 0, rejected 0"
+        )
         assert session.scalar(select(HolidayOverride.kind).where(HolidayOverride.name.like("Làm bù%"))) == "work"
         # C1 (two working days from Friday 28/4) is now due Saturday 6/5, a working day: finished early.
         may = compute_month(session, Month(2023, 5))
@@ -131,8 +153,11 @@ def test_holidays_import_and_change_the_computed_due_date(app):
 
 
 def test_cli_imports_the_case_files(runner):
-    for kind, name in (("agencies", "agencies.csv"), ("officers", "late-officers.csv"),
-                       ("cases", "late-cases-bad.csv")):
+    for kind, name in (
+        ("agencies", "agencies.csv"),
+        ("officers", "late-officers.csv"),
+        ("cases", "late-cases-bad.csv"),
+    ):
         result = runner.invoke(args=["import", kind, str(FIXTURES / name)])
     assert result.exit_code == 1
     assert "row 3: ngày giờ không hợp lệ: '31/02/2023'" in result.output

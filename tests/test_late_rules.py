@@ -1,4 +1,5 @@
 """The counting rules of SPEC §3, every boundary, without Flask or a database."""
+
 import datetime as dt
 
 import pytest
@@ -12,19 +13,19 @@ CAL = WorkCalendar()
 
 
 def test_weekends_and_public_holidays_are_not_working_days():
-    assert CAL.is_working_day(D(2023, 4, 28))          # Friday
-    assert not CAL.is_working_day(D(2023, 4, 29))      # Saturday, Hùng Kings
+    assert CAL.is_working_day(D(2023, 4, 28))  # Friday
+    assert not CAL.is_working_day(D(2023, 4, 29))  # Saturday, Hùng Kings
     # 29/4 to 3/5/2023: five days off in a row, Monday to Wednesday among them.
     for day in range(1, 4):
         assert not CAL.is_working_day(D(2023, 5, day))
     assert CAL.is_working_day(D(2023, 5, 4))
-    assert not CAL.is_working_day(D(2022, 2, 1))       # Tết
+    assert not CAL.is_working_day(D(2022, 2, 1))  # Tết
 
 
 def test_imported_days_off_and_working_saturdays():
     calendar = WorkCalendar({D(2023, 5, 5): "off", D(2023, 5, 6): "work"})
-    assert not calendar.is_working_day(D(2023, 5, 5))   # a Friday made a day off
-    assert calendar.is_working_day(D(2023, 5, 6))       # a Saturday made a working day
+    assert not calendar.is_working_day(D(2023, 5, 5))  # a Friday made a day off
+    assert calendar.is_working_day(D(2023, 5, 6))  # a Saturday made a working day
     assert calendar.add_working_days(D(2023, 5, 4), 1) == D(2023, 5, 6)
 
 
@@ -62,8 +63,8 @@ def test_a_due_moment_with_a_time():
 
 
 def test_days_late_count_working_days_and_are_at_least_one():
-    due = Deadline(D(2023, 4, 28))                      # Friday before the holiday
-    assert rules.days_late(CAL, due, T(2023, 5, 4, 8)) == 1   # 29/4 to 3/5 are all days off
+    due = Deadline(D(2023, 4, 28))  # Friday before the holiday
+    assert rules.days_late(CAL, due, T(2023, 5, 4, 8)) == 1  # 29/4 to 3/5 are all days off
     assert rules.days_late(CAL, due, T(2023, 5, 8, 8)) == 3
     # Late the same day (after a due time) or on a day off still counts one day.
     assert rules.days_late(CAL, Deadline(D(2023, 5, 4), dt.time(10)), T(2023, 5, 4, 15)) == 1
@@ -85,9 +86,9 @@ def test_pending_overdue_at_the_end_of_a_month():
 
 
 def test_officers_of_late_steps_are_responsible_with_their_steps_days():
-    late_step = StepFacts("A", Deadline(D(2023, 5, 4)), T(2023, 5, 8, 9))       # 2 days late
+    late_step = StepFacts("A", Deadline(D(2023, 5, 4)), T(2023, 5, 8, 9))  # 2 days late
     on_time_step = StepFacts("B", Deadline(D(2023, 5, 9)), T(2023, 5, 9, 9))
-    second_late = StepFacts("A", Deadline(D(2023, 5, 8)), T(2023, 5, 9, 9))     # 1 day late
+    second_late = StepFacts("A", Deadline(D(2023, 5, 8)), T(2023, 5, 9, 9))  # 1 day late
     charged = rules.responsible_officers(CAL, [late_step, on_time_step, second_late], "C", 5)
     assert charged == {"A": 3}
 
@@ -103,7 +104,7 @@ def test_without_a_late_step_the_files_officer_is_responsible():
 def test_on_time_rate_rounds_half_up_to_one_decimal():
     assert rules.on_time_rate(150_000, 12_168, 183_854) == 88.2
     assert rules.percent(1, 8) == 12.5
-    assert rules.percent(1, 16) == 6.3          # 6.25 rounds up, not to even
+    assert rules.percent(1, 16) == 6.3  # 6.25 rounds up, not to even
     assert rules.on_time_rate(0, 0, 0) is None
 
 

@@ -1,4 +1,5 @@
 """Computing, publishing and showing the late tables: exact figures, only published months."""
+
 import csv
 import datetime as dt
 import io
@@ -6,11 +7,11 @@ import io
 import pytest
 from sqlalchemy import select
 
+from app.audit import Actor
 from app.db import get_session
 from app.imports.cases import import_cases
 from app.late.rules import Month
 from app.late.store import PublishError, compute_month, publish_month
-from app.audit import Actor
 from tests.conftest import make_app, soup
 from tests.late_world import build
 
@@ -20,8 +21,18 @@ def app(databases, tmp_path):
     """These tests never search: an app without a search index (SEARCH_BACKEND=null), faster to fill."""
     return make_app(databases, tmp_path, SEARCH_BACKEND="null")
 
-MAY = {"agency_code": "T.STP", "agency_name": "Sở Tư pháp tỉnh Thử Nghiệm", "resolved": 4, "early": 1,
-       "on_time": 1, "late": 2, "on_time_rate": 50.0, "pending_overdue": 0, "apologies": 1}
+
+MAY = {
+    "agency_code": "T.STP",
+    "agency_name": "Sở Tư pháp tỉnh Thử Nghiệm",
+    "resolved": 4,
+    "early": 1,
+    "on_time": 1,
+    "late": 2,
+    "on_time_rate": 50.0,
+    "pending_overdue": 0,
+    "apologies": 1,
+}
 
 
 def test_may_is_counted_exactly(client, app):
@@ -31,17 +42,34 @@ def test_may_is_counted_exactly(client, app):
     assert body["items"][0] == MAY
     commune = body["items"][1]
     assert (commune["agency_code"], commune["resolved"], commune["on_time"], commune["pending_overdue"]) == (
-        "T.H1.X1", 1, 1, 2)
-    assert body["totals"] == {"resolved": 5, "early": 1, "on_time": 2, "late": 2, "on_time_rate": 60.0,
-                              "pending_overdue": 2, "apologies": 1}
+        "T.H1.X1",
+        1,
+        1,
+        2,
+    )
+    assert body["totals"] == {
+        "resolved": 5,
+        "early": 1,
+        "on_time": 2,
+        "late": 2,
+        "on_time_rate": 60.0,
+        "pending_overdue": 2,
+        "apologies": 1,
+    }
 
 
 def test_officers_are_charged_through_late_steps_or_the_files_officer(client, app):
     build(app, "2023-05", "2023-06")
     may = client.get("/api/v1/late/officers?month=2023-05").get_json()["items"]
     assert {(o["officer_code"], o["late_files"], o["days_late"]) for o in may} == {("O1", 1, 4), ("O2", 2, 4)}
-    assert may[0] == {"officer_code": "O2", "officer_name": "Trần Thị Bình", "officer_title": "Phó Giám đốc",
-                      "agency_code": "T.STP", "late_files": 2, "days_late": 4}
+    assert may[0] == {
+        "officer_code": "O2",
+        "officer_name": "Trần Thị Bình",
+        "officer_title": "Phó Giám đốc",
+        "agency_code": "T.STP",
+        "late_files": 2,
+        "days_late": 4,
+    }
     june = client.get("/api/v1/late/officers?month=2023-06").get_json()["items"]
     # C8: due 10/4, finished 2/6; its only step was on time, so its officer answers for 36 working days.
     assert [(o["officer_code"], o["late_files"], o["days_late"]) for o in june] == [("O3", 1, 36)]
@@ -60,8 +88,13 @@ def test_a_period_adds_months_and_takes_pending_from_its_last(client, app):
 
 def test_unpublished_months_are_not_public(client, app):
     build(app, "2023-05")
-    for path in ("/late?month=2023-06", "/late/officers?month=2023-06", "/late/agencies.csv?month=2023-06",
-                 "/api/v1/late/agencies?month=2023-06", "/api/v1/late/officers?from=2023-05&to=2023-06"):
+    for path in (
+        "/late?month=2023-06",
+        "/late/officers?month=2023-06",
+        "/late/agencies.csv?month=2023-06",
+        "/api/v1/late/agencies?month=2023-06",
+        "/api/v1/late/officers?from=2023-05&to=2023-06",
+    ):
         response = client.get(path)
         assert response.status_code == 404, path
     assert "06/2023" not in client.get("/late").get_data(as_text=True)
@@ -75,8 +108,18 @@ def test_nothing_published_yet(client, app):
     assert client.get("/api/v1/late/agencies").status_code == 404
 
 
-@pytest.mark.parametrize("query", ["month=2023-13", "month=May", "from=2023-06&to=2023-04", "sort=bogus",
-                                   "dir=up", "parent=NOPE", "from=1900-01&to=2100-01"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "month=2023-13",
+        "month=May",
+        "from=2023-06&to=2023-04",
+        "sort=bogus",
+        "dir=up",
+        "parent=NOPE",
+        "from=1900-01&to=2100-01",
+    ],
+)
 def test_bad_parameters_are_400(client, app, query):
     build(app, "2023-05")
     assert client.get(f"/late?{query}").status_code == 400
@@ -99,7 +142,10 @@ def test_the_page_shows_vietnamese_numbers_totals_and_sorting(client, app):
 
 def test_filters_by_level_and_parent(client, app):
     build(app, "2023-05")
-    names = lambda q: [i["agency_code"] for i in client.get(f"/api/v1/late/agencies?month=2023-05&{q}").get_json()["items"]]
+
+    def names(q):
+        return [i["agency_code"] for i in client.get(f"/api/v1/late/agencies?month=2023-05&{q}").get_json()["items"]]
+
     assert names("level=xã") == ["T.H1.X1"]
     assert names("parent=T.H1") == ["T.H1.X1"]
     assert names("parent=T") == ["T.STP", "T.H1.X1"]
@@ -111,33 +157,43 @@ def test_htmx_gets_the_same_table_markup_and_vary(client, app):
     fragment = client.get("/late?month=2023-05", headers={"HX-Request": "true"})
     assert "HX-Request" in full.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
     assert "<html" not in fragment.get_data(as_text=True)
-    assert str(soup(fragment).select_one("table.data-table")) == str(soup(full).select_one("#late-view table.data-table"))
+    assert str(soup(fragment).select_one("table.data-table")) == str(
+        soup(full).select_one("#late-view table.data-table")
+    )
 
 
 def test_csv_downloads_equal_the_tables(client, app):
     build(app, "2023-05", "2023-06")
     query = "from=2023-05&to=2023-06"
     api = client.get(f"/api/v1/late/agencies?{query}").get_json()
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/late/agencies.csv?{query}").get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(f"/late/agencies.csv?{query}").get_data(as_text=True).lstrip("\ufeff")))
+    )
     assert [r["agency_code"] for r in rows[:-1]] == [i["agency_code"] for i in api["items"]]
     for row, item in zip(rows, api["items"]):
         assert {k: float(v) if k == "on_time_rate" else (int(v) if v.isdigit() else v) for k, v in row.items()} == item
     assert rows[-1]["agency_name"] == "Tổng cộng" and int(rows[-1]["resolved"]) == api["totals"]["resolved"]
     officers_api = client.get(f"/api/v1/late/officers?{query}").get_json()["items"]
-    officers_csv = list(csv.DictReader(io.StringIO(client.get(f"/late/officers.csv?{query}").get_data(as_text=True).lstrip("\ufeff"))))
+    officers_csv = list(
+        csv.DictReader(io.StringIO(client.get(f"/late/officers.csv?{query}").get_data(as_text=True).lstrip("\ufeff")))
+    )
     assert [(r["officer_code"], int(r["late_files"]), int(r["days_late"])) for r in officers_csv] == [
-        (o["officer_code"], o["late_files"], o["days_late"]) for o in officers_api]
+        (o["officer_code"], o["late_files"], o["days_late"]) for o in officers_api
+    ]
     page = soup(client.get(f"/late/officers?{query}"))
     assert [tr.th.get_text(strip=True) for tr in page.select("#late-view tbody tr")] == [
-        r["officer_name"] for r in officers_csv]
+        r["officer_name"] for r in officers_csv
+    ]
 
 
 def test_published_figures_are_frozen_until_corrected_with_a_note(client, app):
     build(app, "2023-05")
     with app.app_context():
         session = get_session()
-        assert import_cases(session, b"case_code,agency_code,received_at,due_at,finished_at\n"
-                                     b"C11,T.STP,2023-05-02,2023-05-04,2023-05-22\n").applied
+        assert import_cases(
+            session,
+            b"case_code,agency_code,received_at,due_at,finished_at\nC11,T.STP,2023-05-02,2023-05-04,2023-05-22\n",
+        ).applied
         session.commit()
         # The database now counts a third late file, but the public figures do not move by themselves.
         assert sum(c.late for c in compute_month(session, Month(2023, 5)).agencies.values()) == 3
@@ -160,7 +216,7 @@ def test_a_month_cannot_be_published_before_it_ends_or_when_empty(app):
     with app.app_context():
         session = get_session()
         with pytest.raises(PublishError, match="chưa kết thúc"):
-            publish_month(session, Month(2023, 5), Actor("test"), now=dt.datetime(2023, 5, 31, 12, tzinfo=dt.timezone.utc))
+            publish_month(session, Month(2023, 5), Actor("test"), now=dt.datetime(2023, 5, 31, 12, tzinfo=dt.UTC))
         with pytest.raises(PublishError, match="không có hồ sơ"):
             publish_month(session, Month(2021, 1), Actor("test"))
 
@@ -213,10 +269,13 @@ def test_the_api_answers_as_its_description_says(client, app):
 
 def test_officer_table_sorts_by_each_column(client, app):
     build(app, "2023-05")
-    codes = lambda q: [o["officer_code"] for o in client.get(f"/api/v1/late/officers?month=2023-05&{q}").get_json()["items"]]
-    assert codes("") == ["O2", "O1"]                       # most late files first
+
+    def codes(q):
+        return [o["officer_code"] for o in client.get(f"/api/v1/late/officers?month=2023-05&{q}").get_json()["items"]]
+
+    assert codes("") == ["O2", "O1"]  # most late files first
     assert codes("sort=late_files&dir=asc") == ["O1", "O2"]
-    assert codes("sort=name") == ["O1", "O2"]              # Nguyễn before Trần
+    assert codes("sort=name") == ["O1", "O2"]  # Nguyễn before Trần
     assert codes("sort=name&dir=desc") == ["O2", "O1"]
     assert codes("agency=T.H1.X1") == []
 

@@ -1,5 +1,6 @@
 """Live search swaps everything the question changes: the results and the filters' counts, the same
 markup as a full load of the URL htmx pushes; the search box being typed in is never swapped."""
+
 from urllib.parse import urlencode
 
 import pytest
@@ -11,15 +12,25 @@ from tests.conftest import load, soup
 from tests.fragments import swapped
 
 FORM = ("q", "level", "field", "agency", "online", "postal")
-ASKED = [{"q": "khai sinh"}, {"q": "cap giay phep"}, {"q": "chung thuc", "online": "online"},
-         {"q": "ho tich", "level": "xa"}, {"q": "dang ky ket hon", "field": "ho-tich"},
-         {"q": "khai sinh", "agency": "T.H1.X1", "postal": "1"}, {"postal": "1"}]
+ASKED = [
+    {"q": "khai sinh"},
+    {"q": "cap giay phep"},
+    {"q": "chung thuc", "online": "online"},
+    {"q": "ho tich", "level": "xa"},
+    {"q": "dang ky ket hon", "field": "ho-tich"},
+    {"q": "khai sinh", "agency": "T.H1.X1", "postal": "1"},
+    {"postal": "1"},
+]
 
 
 @pytest.fixture
 def catalogue(app):
-    load(app, (import_agencies, "agencies.csv"), (import_procedures, "national-sample.jsonl"),
-         (import_procedures, "search-procedures.csv"))
+    load(
+        app,
+        (import_agencies, "agencies.csv"),
+        (import_procedures, "national-sample.jsonl"),
+        (import_procedures, "search-procedures.csv"),
+    )
     return app
 
 
@@ -30,8 +41,10 @@ def pushed(asked: dict) -> str:
 
 def filters(markup: str) -> dict[str, list[tuple[str, str, bool]]]:
     """Each filter's options as a person sees them: value, label with its count, selected or not."""
-    return {select["id"]: [(o["value"], o.get_text(strip=True), o.has_attr("selected")) for o in select.select("option")]
-            for select in BeautifulSoup(markup, "html.parser").select("select")}
+    return {
+        select["id"]: [(o["value"], o.get_text(strip=True), o.has_attr("selected")) for o in select.select("option")]
+        for select in BeautifulSoup(markup, "html.parser").select("select")
+    }
 
 
 def count(label: str) -> int:

@@ -1,5 +1,6 @@
 """The page cache: a kept page is served again only while the tables it read are unchanged, whoever
 changed them (another worker on the same database included); pages of one visitor are never kept."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,8 +10,8 @@ from bs4 import BeautifulSoup
 from sqlalchemy import text
 
 from app import create_app, versioning
-from app.web import page_cache
 from app.db import get_session, make_engine
+from app.web import page_cache
 from tests import late_world
 from tests.test_feedback import send
 from tests.test_ratings import rate
@@ -67,7 +68,7 @@ def test_pages_kept_for_another_database_at_the_same_address_are_never_served(ap
     late_world.build(app)
     assert cached(client.get("/agencies/T.STP")) == "miss"
     engine = make_engine(app.config["DATABASE_URL"], track_writes=False)
-    with engine.begin() as connection:   # new contents, the counters untouched, a new name
+    with engine.begin() as connection:  # new contents, the counters untouched, a new name
         connection.execute(text("UPDATE agencies SET name = 'Sở Tư pháp khác' WHERE code = 'T.STP'"))
         connection.execute(text("UPDATE data_versions SET version = version + 1 WHERE name = '#database'"))
     engine.dispose()
@@ -128,7 +129,7 @@ def test_results_are_kept_until_the_index_is_rewritten(app, client):
     late_world.build(app, "2023-05")
     for path in ("/procedures?q=khai+sinh", "/api/v1/procedures?q=khai+sinh", "/late?month=2023-05"):
         assert cached(client.get(path)) == "miss" and cached(client.get(path)) == "hit"
-    with app.app_context():   # the index rebuilt, no row changed
+    with app.app_context():  # the index rebuilt, no row changed
         app.extensions["search"].reindex(get_session())
     assert cached(client.get("/procedures?q=khai+sinh")) == "miss"
     assert cached(client.get("/api/v1/procedures?q=khai+sinh")) == "miss"
@@ -148,7 +149,7 @@ def test_a_kept_page_expires(app, client, monkeypatch):
     assert cached(client.get("/procedures/1.010093")) == "miss"
     assert cached(client.get("/procedures/1.010093")) == "hit"
     later = app.config["PAGE_CACHE_SECONDS"] + 1
-    for clock in ("monotonic", "time"):   # in memory and on disk
+    for clock in ("monotonic", "time"):  # in memory and on disk
         now = getattr(time, clock)()
         monkeypatch.setattr(time, clock, lambda now=now: now + later)
     assert cached(client.get("/procedures/1.010093")) == "miss"

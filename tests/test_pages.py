@@ -1,4 +1,5 @@
 """Pages as a person sees them: status codes, headings, tables, languages, htmx fragments."""
+
 import pytest
 
 from tests.conftest import soup
@@ -25,7 +26,7 @@ def test_english_by_url_prefix(client, loaded):
 def test_browse_filters_and_counts(client, loaded):
     page = soup(client.get("/procedures?q=khai+sinh"))
     names = [a.text for a in page.select("ol.results h3 a")]
-    assert names[0] == "Đăng ký khai sinh"          # the closest name first, then the rest
+    assert names[0] == "Đăng ký khai sinh"  # the closest name first, then the rest
     unaccented = soup(client.get("/procedures?q=dang+ky+ket+hon"))
     assert [a.text for a in unaccented.select("ol.results h3 a")][0] == "Đăng ký kết hôn"
     online = soup(client.get("/procedures?online=online"))
@@ -43,8 +44,10 @@ def test_pagination(client, loaded, app):
     assert second.select_one("a[rel=prev]")
 
 
-@pytest.mark.parametrize("query", ["level=zzz", "page=abc", "page=0", "online=maybe", "postal=yes",
-                                   "per_page=1000", "agency=NOPE", "field=khong-co"])
+@pytest.mark.parametrize(
+    "query",
+    ["level=zzz", "page=abc", "page=0", "online=maybe", "postal=yes", "per_page=1000", "agency=NOPE", "field=khong-co"],
+)
 def test_bad_parameters_are_400_with_a_message_in_both_languages(client, loaded, query):
     response = client.get(f"/procedures?{query}")
     assert response.status_code == 400
@@ -77,7 +80,10 @@ def test_agency_page_lists_its_procedures(client, loaded):
     page = soup(client.get("/agencies/T.H1.X1"))
     assert page.h1.text == "Ủy ban nhân dân xã Một"
     assert {a.text for a in page.select("ol.results h3 a")} == {"Đăng ký khai sinh", "Đăng ký kết hôn"}
-    assert [a.text for a in page.select("nav.breadcrumb a")] == ["Ủy ban nhân dân tỉnh Thử Nghiệm", "Ủy ban nhân dân huyện Một"]
+    assert [a.text for a in page.select("nav.breadcrumb a")] == [
+        "Ủy ban nhân dân tỉnh Thử Nghiệm",
+        "Ủy ban nhân dân huyện Một",
+    ]
 
 
 def test_decisions_group_procedures_by_action(client, loaded):

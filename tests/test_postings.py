@@ -2,6 +2,7 @@
 the public matcher API reads, on the release it was checked against. An upgrade of whoosh-reloaded
 fails here first; check the private attributes again, then move TESTED_RELEASE and the pin together.
 """
+
 from collections import Counter
 from importlib import metadata
 from pathlib import Path
@@ -20,7 +21,7 @@ WORDS = ["dang", "ky", "khai", "sinh", "ket", "hon", "cap", "giay", "phep", "xay
 def _text(n: int) -> str:
     """A document whose words and counts vary with n: common words span several 128-posting blocks."""
     words = [w for i, w in enumerate(WORDS) if n % (i + 2) == 0] or ["hiem"]
-    return " ".join(words + words[:n % 3] + ([f"rieng{n}"] if n % 50 == 0 else []))
+    return " ".join(words + words[: n % 3] + ([f"rieng{n}"] if n % 50 == 0 else []))
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +35,7 @@ def small_index(tmp_path_factory):
         for n in range(start, stop):
             docs[str(n)] = text = _text(n)
             pairs = " ".join(f"{a}_{b}" for a, b in zip(text.split(), text.split()[1:]))
-            writer.add_document(id=str(n), code=f"1.{n:06d}", name=text, name_pairs=pairs, text=text,
-                                text_pairs=pairs)
+            writer.add_document(id=str(n), code=f"1.{n:06d}", name=text, name_pairs=pairs, text=text, text_pairs=pairs)
         writer.commit(merge=False)
     writer = ix.writer()
     for n in range(0, 1600, 7):
@@ -48,8 +48,11 @@ def small_index(tmp_path_factory):
 
 
 def _terms(engine):
-    return [(field, term) for field in FIELD_BOOSTS
-            for _df, term in postings.frequent_terms(engine.leaves, field, 1, float("inf"))]
+    return [
+        (field, term)
+        for field in FIELD_BOOSTS
+        for _df, term in postings.frequent_terms(engine.leaves, field, 1, float("inf"))
+    ]
 
 
 def test_the_installed_whoosh_is_the_release_the_block_reader_was_checked_against():
@@ -61,7 +64,7 @@ def test_the_installed_whoosh_is_the_release_the_block_reader_was_checked_agains
 def test_the_private_attributes_exist(small_index):
     engine, _docs = small_index
     leaf = next(leaf for leaf, _offset in engine.leaves if leaf.has_deletions())
-    matcher = leaf.postings("text", "dang").child   # deleted documents: the public matcher wraps it
+    matcher = leaf.postings("text", "dang").child  # deleted documents: the public matcher wraps it
     assert type(matcher) is W3LeafMatcher
     for name in ("_read_ids", "_read_weights", "_next_block"):
         assert callable(getattr(matcher, name)), name
@@ -92,8 +95,13 @@ def test_postings_are_the_live_documents_and_their_counts(small_index):
     for field, term in _terms(engine):
         ids, weights = engine.postings(field, term)
         found = {str(engine.ids[n]): w for n, w in zip(ids.tolist(), weights.tolist())}
-        tokens = {pid: (text if field in ("name", "text") else
-                        " ".join(f"{a}_{b}" for a, b in zip(text.split(), text.split()[1:]))).split()
-                  for pid, text in docs.items()}
+        tokens = {
+            pid: (
+                text
+                if field in ("name", "text")
+                else " ".join(f"{a}_{b}" for a, b in zip(text.split(), text.split()[1:]))
+            ).split()
+            for pid, text in docs.items()
+        }
         expected = {pid: float(Counter(words)[term]) for pid, words in tokens.items() if term in words}
         assert found == expected, (field, term)

@@ -1,5 +1,6 @@
 """Ratings through the HTTP interface: verified by case code, one per case, invalid levels refused,
 the satisfaction figures computed exactly, officers named only from five ratings, criteria as data."""
+
 from __future__ import annotations
 
 import pytest
@@ -60,9 +61,14 @@ def test_a_second_rating_for_one_case_is_refused_clearly(app, client):
 
 def test_invalid_levels_and_criteria_are_refused_with_the_values_kept(app, client):
     late_world.build(app)
-    for fields in ({"overall": "hai_long_lam"}, {"overall": "satisfied", "criterion_3": "5"},
-                   {"overall": "satisfied", "criterion_10": "2", "criterion_1": "-1"}, {"overall": ""},
-                   {"overall": "satisfied", "agency_code": ""}, {"overall": "satisfied", "agency_code": "NOPE"}):
+    for fields in (
+        {"overall": "hai_long_lam"},
+        {"overall": "satisfied", "criterion_3": "5"},
+        {"overall": "satisfied", "criterion_10": "2", "criterion_1": "-1"},
+        {"overall": ""},
+        {"overall": "satisfied", "agency_code": ""},
+        {"overall": "satisfied", "agency_code": "NOPE"},
+    ):
         data = {"agency_code": "T.STP", "comment": "Giữ lại", **fields}
         response = rate(client, **data)
         assert response.status_code == 422, fields
@@ -77,11 +83,26 @@ def test_satisfaction_figures_are_exact(app, client):
     late_world.build(app)
     app.config["RATING_RATE_LIMIT"] = "100 per minute"
     partial = {"criterion_1": "2", "criterion_2": "0"}
-    nine = [dict(ALL_TWO), {**{f"criterion_{n}": "1" for n in range(1, 10)}, "criterion_1": "2"},
-            {**{f"criterion_{n}": "1" for n in range(1, 10)}, "criterion_9": "2", "criterion_8": "2",
-             "criterion_7": "2", "criterion_6": "2"}]
-    plan = [("very_satisfied", nine[0]), ("very_satisfied", nine[1]), ("very_satisfied", partial),
-            ("satisfied", nine[2]), ("satisfied", {}), ("unsatisfied", {}), ("unsatisfied", partial)]
+    nine = [
+        dict(ALL_TWO),
+        {**{f"criterion_{n}": "1" for n in range(1, 10)}, "criterion_1": "2"},
+        {
+            **{f"criterion_{n}": "1" for n in range(1, 10)},
+            "criterion_9": "2",
+            "criterion_8": "2",
+            "criterion_7": "2",
+            "criterion_6": "2",
+        },
+    ]
+    plan = [
+        ("very_satisfied", nine[0]),
+        ("very_satisfied", nine[1]),
+        ("very_satisfied", partial),
+        ("satisfied", nine[2]),
+        ("satisfied", {}),
+        ("unsatisfied", {}),
+        ("unsatisfied", partial),
+    ]
     for overall, scores in plan:
         assert rate(client, agency_code="T.STP", officer_code="O2", overall=overall, **scores).status_code == 303
     rate(client, agency_code="T.H1", overall="unsatisfied")
@@ -117,9 +138,14 @@ def test_bad_satisfaction_parameters_answer_400(client):
 
 def test_criteria_are_data(tmp_path, app):
     data = tmp_path / "criteria.toml"
-    data.write_text('[sets."thu-2025"]\ntitle = "Bộ thử"\n' + "".join(
-        f'[[sets."thu-2025".criteria]]\ntext = "Tiêu chí {n}"\nlevels = ["Kém", "Được", "Tốt"]\n' for n in range(1, 6)),
-        encoding="utf-8")
+    data.write_text(
+        '[sets."thu-2025"]\ntitle = "Bộ thử"\n'
+        + "".join(
+            f'[[sets."thu-2025".criteria]]\ntext = "Tiêu chí {n}"\nlevels = ["Kém", "Được", "Tốt"]\n'
+            for n in range(1, 6)
+        ),
+        encoding="utf-8",
+    )
     custom = criteria_sets(data)["thu-2025"]
     assert len(custom.criteria) == 5 and custom.max_score == 10
     with app.test_request_context():
@@ -130,8 +156,9 @@ def test_criteria_are_data(tmp_path, app):
     with app.app_context():
         session = get_session()
         agency = session.scalar(select(Agency).where(Agency.code == "T.STP"))
-        rating = service.submit_rating(session, custom, overall="satisfied", scores={n: 2 for n in range(1, 6)},
-                                       agency=agency)
+        rating = service.submit_rating(
+            session, custom, overall="satisfied", scores={n: 2 for n in range(1, 6)}, agency=agency
+        )
         assert rating.complete and rating.criteria_set == "thu-2025"
     bad = tmp_path / "bad.toml"
     bad.write_text('[sets.x]\ntitle = "x"\n[[sets.x.criteria]]\ntext = "a"\nlevels = ["a", "b"]\n', encoding="utf-8")

@@ -2,6 +2,7 @@
 
 Skipped on a user's machine without ../shared; in CI (CI set) these always run.
 """
+
 import glob
 
 import pytest
@@ -41,8 +42,9 @@ def test_every_format_imports_every_record(corpus):
     app, reports, _ = corpus
     assert all(r.applied and not r.rejected for r in reports.values())
     with app.app_context():
-        kinds = dict(get_session().execute(
-            select(ProcedureSource.kind, func.count()).group_by(ProcedureSource.kind)).all())
+        kinds = dict(
+            get_session().execute(select(ProcedureSource.kind, func.count()).group_by(ProcedureSource.kind)).all()
+        )
     assert kinds == {"national": 2642, "catalogue": 5670, "portal_api": 502, "table": 2642}
 
 
@@ -61,8 +63,9 @@ def test_reimport_changes_nothing(corpus):
 def test_parse_rates_through_the_api(corpus):
     app, _, shared = corpus
     client = app.test_client()
-    rates = national_parse_rates(str(shared / "national-procedures.jsonl.gz"),
-                                 lambda code: client.get(f"/api/v1/procedures/{code}").get_json())
+    rates = national_parse_rates(
+        str(shared / "national-procedures.jsonl.gz"), lambda code: client.get(f"/api/v1/procedures/{code}").get_json()
+    )
     assert rates["records"] == 2642
     assert rates["time_text"] > 1000 and rates["time_rate"] >= 95.0
     assert rates["fee_rate"] >= 85.0
@@ -75,8 +78,11 @@ def test_search_answers_real_questions_with_or_without_diacritics(corpus):
     import json
 
     app, _, shared = corpus
-    questions = [json.loads(line) for line in (shared.parent / "search-dev.jsonl").read_text(
-        encoding="utf-8").splitlines() if line.strip()]
+    questions = [
+        json.loads(line)
+        for line in (shared.parent / "search-dev.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     service = app.extensions["search"]
     with app.app_context():
         session = get_session()

@@ -1,4 +1,5 @@
 """Alembic is the only way the schema changes: the migrations must match the models."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine

@@ -1,5 +1,6 @@
 """Search through the site: ranking, diacritics, facets, suggestions, and an index that follows
 the database and comes back when it is lost."""
+
 import shutil
 import threading
 from pathlib import Path
@@ -81,10 +82,14 @@ def test_nothing_found_still_helps(client, indexed, app):
 
     load(app, (import_agencies, "agencies.csv"))
     with app.app_context():
-        assert import_cases(get_session(), (
-            "case_code,procedure_code,agency_code,received_at,due_at\n"
-            "K1,1.000007,T.H1.X1,2023-05-02,2023-05-04\nK2,1.000007,T.H1.X1,2023-05-02,2023-05-04\n"
-            "K3,1.000001,T.H1.X1,2023-05-02,2023-05-04\n").encode()).applied
+        assert import_cases(
+            get_session(),
+            (
+                b"case_code,procedure_code,agency_code,received_at,due_at\n"
+                b"K1,1.000007,T.H1.X1,2023-05-02,2023-05-04\nK2,1.000007,T.H1.X1,2023-05-02,2023-05-04\n"
+                b"K3,1.000001,T.H1.X1,2023-05-02,2023-05-04\n"
+            ),
+        ).applied
         get_session().commit()
     page = soup(client.get("/procedures?q=qqqqzzzz"))
     assert "Không có thủ tục nào khớp" in page.get_text()
@@ -95,13 +100,17 @@ def test_the_index_follows_an_import(client, indexed, app):
     assert "Đăng ký nuôi con nuôi" not in names(client, "nuoi con nuoi")
     with app.app_context():
         session = get_session()
-        report = import_procedures(session, (
-            "Mã số,Tên,Cơ quan ban hành,Cơ quan thực hiện,Lĩnh vực\n"
-            "1.000013,Đăng ký nuôi con nuôi trong nước,Bộ Tư pháp,Ủy ban nhân dân cấp xã,Nuôi con nuôi\n"
-            "1.000001,Đăng ký khai sinh cho trẻ em,Bộ Tư pháp,Ủy ban nhân dân cấp xã,Hộ tịch\n").encode())
+        report = import_procedures(
+            session,
+            (
+                "Mã số,Tên,Cơ quan ban hành,Cơ quan thực hiện,Lĩnh vực\n"
+                "1.000013,Đăng ký nuôi con nuôi trong nước,Bộ Tư pháp,Ủy ban nhân dân cấp xã,Nuôi con nuôi\n"
+                "1.000001,Đăng ký khai sinh cho trẻ em,Bộ Tư pháp,Ủy ban nhân dân cấp xã,Hộ tịch\n"
+            ).encode(),
+        )
         assert report.applied
         assert names(client, "nuoi con nuoi")[:1] != ["Đăng ký nuôi con nuôi trong nước"], "not before the commit"
-        session.commit()   # the index follows the committed catalogue
+        session.commit()  # the index follows the committed catalogue
         assert app.extensions["search"].sync(get_session()) == (0, 0), "already in step"
     assert names(client, "nuoi con nuoi")[0] == "Đăng ký nuôi con nuôi trong nước"
     assert names(client, "tre em")[0] == "Đăng ký khai sinh cho trẻ em"
@@ -121,12 +130,12 @@ def test_a_lost_index_is_rebuilt_while_the_site_keeps_answering(client, indexed,
     else:
         for path in Path(directory).iterdir():
             path.write_bytes(b"not an index")
-    app.extensions["search"].forget()   # as a worker started after the damage finds it
+    app.extensions["search"].forget()  # as a worker started after the damage finds it
     answer = client.get("/procedures?q=khai+sinh")
     assert answer.status_code == 200
-    assert "Đăng ký khai sinh" in answer.get_data(as_text=True)    # plain matching meanwhile
+    assert "Đăng ký khai sinh" in answer.get_data(as_text=True)  # plain matching meanwhile
     _wait_for_rebuild()
-    assert app.extensions["search"].search("khai sinh", {}).ids      # the index is back
+    assert app.extensions["search"].search("khai sinh", {}).ids  # the index is back
     assert names(client, "khai sinh")[0] == "Đăng ký khai sinh"
 
 
@@ -160,9 +169,8 @@ def test_a_rebuild_written_in_several_segments_answers_as_one(client, indexed, a
 def test_one_process_rebuilds_at_a_time(indexed, app):
     """Gunicorn workers share the index directory: a rebuild in progress elsewhere is not duplicated."""
     service = app.extensions["search"]
-    with app.app_context(), index._rebuilding(Path(service.directory), wait=True):
-        with pytest.raises(index.RebuildBusy):
-            service.reindex(get_session(), wait=False)
+    with app.app_context(), index._rebuilding(Path(service.directory), wait=True), pytest.raises(index.RebuildBusy):
+        service.reindex(get_session(), wait=False)
     with app.app_context():
         assert service.reindex(get_session(), wait=False) == 12
 
@@ -182,7 +190,7 @@ def test_marks_fall_exactly_on_the_words_whose_folded_form_was_asked(databases, 
         out, last = [], 0
         for match in re.finditer(r"\w+", text):
             if fold(match.group()) in words:
-                out += [str(escape(text[last:match.start()])), f"<mark>{escape(match.group())}</mark>"]
+                out += [str(escape(text[last : match.start()])), f"<mark>{escape(match.group())}</mark>"]
                 last = match.end()
         return "".join(out) + str(escape(text[last:]))
 
@@ -191,8 +199,17 @@ def test_marks_fall_exactly_on_the_words_whose_folded_form_was_asked(databases, 
         record = json.loads(line)
         texts += [value for value in record.values() if isinstance(value, str)]
     texts += ["ĐĂNG KÝ KHAI SINH", "Đăng ký lại; đăng-ký (dang ky)", "Giấy chứng nhận Quyền sử dụng đất"]
-    questions = [{"dang", "ky"}, {"khai", "sinh"}, {"giay", "phep", "xay", "dung"}, {"dat"}, {"ho", "tich"},
-                 {"chung", "thuc", "ban", "sao"}, {"quyen", "su", "dung"}, {"a"}, {"1"}]
+    questions = [
+        {"dang", "ky"},
+        {"khai", "sinh"},
+        {"giay", "phep", "xay", "dung"},
+        {"dat"},
+        {"ho", "tich"},
+        {"chung", "thuc", "ban", "sao"},
+        {"quyen", "su", "dung"},
+        {"a"},
+        {"1"},
+    ]
     assert any("<mark>" in str(highlight(t, q)) for t in texts for q in questions)
     for text in texts:
         for words in questions:
@@ -210,7 +227,7 @@ def test_each_app_keeps_its_own_engine_and_sees_another_rebuild_the_index(client
     ours, theirs = app.extensions["search"], twin.extensions["search"]
     assert ours.engine() is not theirs.engine()
     generation = ours.engine().generation
-    with twin.app_context():   # a rename the index is not told of: only a rebuild brings it in
+    with twin.app_context():  # a rename the index is not told of: only a rebuild brings it in
         session = get_session()
         session.execute(text("UPDATE procedures SET name = 'Đăng ký nuôi con nuôi' WHERE code = '1.000001'"))
         session.commit()

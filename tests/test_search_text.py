@@ -1,11 +1,12 @@
 """The analyzer and the query building, without Flask, a database or an index."""
+
 from app.search.analyzer import analyse, index_tokens, pairs, syllables
 from app.search.engine import Clause
 from app.search.query import MAX_SHARE, MAX_WORDS, clauses, informative
 
 
 def test_syllables_are_nfc_folded_and_dd_becomes_d():
-    decomposed = "Đăng ky\u0301 khai sinh"          # "ký" typed as k, y, combining acute
+    decomposed = "Đăng ky\u0301 khai sinh"  # "ký" typed as k, y, combining acute
     assert syllables(decomposed) == ["dang", "ky", "khai", "sinh"]
     assert syllables("ĐĂNG KÝ KHAI SINH") == syllables("dang ky khai sinh")
 

@@ -1,5 +1,6 @@
 """Security and caching headers on every kind of page, 413 for oversized requests, markup sent in
 any parameter coming back inert, and no stack trace ever reaching a visitor."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,10 +8,26 @@ import pytest
 from tests import late_world
 from tests.conftest import make_app
 
-PUBLIC = ["/", "/procedures?q=khai+sinh", "/procedures/1.010093", "/decisions", "/agencies/T.STP",
-          "/late?month=2023-04", "/late/officers?month=2023-04", "/late/months", "/satisfaction", "/feedback",
-          "/feedback/new", "/ratings/new", "/api/v1/procedures?q=dang+ky", "/api/v1/late/agencies?month=2023-04",
-          "/late/agencies.csv?month=2023-04", "/en/procedures", "/no-such-page", "/admin/login"]
+PUBLIC = [
+    "/",
+    "/procedures?q=khai+sinh",
+    "/procedures/1.010093",
+    "/decisions",
+    "/agencies/T.STP",
+    "/late?month=2023-04",
+    "/late/officers?month=2023-04",
+    "/late/months",
+    "/satisfaction",
+    "/feedback",
+    "/feedback/new",
+    "/ratings/new",
+    "/api/v1/procedures?q=dang+ky",
+    "/api/v1/late/agencies?month=2023-04",
+    "/late/agencies.csv?month=2023-04",
+    "/en/procedures",
+    "/no-such-page",
+    "/admin/login",
+]
 XSS = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 
 
@@ -43,7 +60,7 @@ def test_public_pages_are_cacheable_and_revalidate_while_forms_and_admin_are_not
     assert again.status_code == 304 and again.data == b""
     assert client.get("/api/v1/late/agencies?month=2023-04").headers.get("ETag")
     for path in ("/feedback/new", "/ratings/new", "/admin/login"):
-        client.get(path)   # the session exists: the next answer sets no cookie, but holds a CSRF token
+        client.get(path)  # the session exists: the next answer sets no cookie, but holds a CSRF token
         response = client.get(path)
         assert response.headers["Cache-Control"] == "no-store" and "ETag" not in response.headers, path
     assert client.get("/admin").headers["Cache-Control"] == "no-store"
@@ -60,8 +77,18 @@ def test_oversized_requests_get_413(world, client):
 
 def test_markup_in_any_parameter_comes_back_inert(world, client):
     params = ("q", "agency", "field", "level", "month", "from", "to", "sort", "procedure", "case", "code")
-    pages = ("/procedures", "/late", "/satisfaction", "/feedback", "/feedback/new", "/ratings/new",
-             "/feedback/lookup", "/api/v1/procedures", "/decisions", "/")
+    pages = (
+        "/procedures",
+        "/late",
+        "/satisfaction",
+        "/feedback",
+        "/feedback/new",
+        "/ratings/new",
+        "/feedback/lookup",
+        "/api/v1/procedures",
+        "/decisions",
+        "/",
+    )
     for page in pages:
         for param in params:
             body = client.get(page, query_string={param: XSS}).get_data(as_text=True)

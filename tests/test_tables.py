@@ -1,5 +1,6 @@
 """The public tables from their column specs: every sort key and direction shows the order the rows
 are in, the CSV and the API keep their keys, and the criteria set in force sets the maximum score."""
+
 from __future__ import annotations
 
 import csv
@@ -9,6 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
+from app.audit import Actor
 from app.codes import N_
 from app.columns import Column, Table
 from app.db import get_session
@@ -18,7 +20,6 @@ from app.imports.cases import import_cases
 from app.late import tables
 from app.late.rules import Month
 from app.late.store import publish_month
-from app.audit import Actor
 from app.models import Agency
 from app.params import BadParameter
 from tests.conftest import load, make_app, soup
@@ -39,9 +40,14 @@ C28,T.H1.X1,2023-05-02,2023-05-03,2023-05-05 10:00,1,O3
 """
 ALL = {n: 2 for n in range(1, 10)}
 # (agency, case code verifying the rating or None, overall, scores)
-RATINGS = [("T.STP", "C1", "very_satisfied", ALL), ("T.STP", "C2", "satisfied", {**ALL, 1: 0, 2: 0}),
-           ("T.STP", None, "unsatisfied", {**ALL, 3: 1}), ("T.H1.X1", "C9", "satisfied", {**ALL, 9: 0}),
-           ("T.H1.X1", None, "satisfied", ALL), ("T.H1", None, "unsatisfied", {1: 1})]
+RATINGS = [
+    ("T.STP", "C1", "very_satisfied", ALL),
+    ("T.STP", "C2", "satisfied", {**ALL, 1: 0, 2: 0}),
+    ("T.STP", None, "unsatisfied", {**ALL, 3: 1}),
+    ("T.H1.X1", "C9", "satisfied", {**ALL, 9: 0}),
+    ("T.H1.X1", None, "satisfied", ALL),
+    ("T.H1", None, "unsatisfied", {1: 1}),
+]
 
 PAGES = {"/late": tables.AGENCY_TABLE, "/late/officers": tables.OFFICER_TABLE, "/satisfaction": stats.AGENCY_TABLE}
 QUERY = {"/late": "month=2023-05&", "/late/officers": "month=2023-05&", "/satisfaction": ""}
@@ -85,7 +91,7 @@ def column_values(page, index: int, column: Column) -> list:
 
 
 def in_order(values: list, descending: bool) -> bool:
-    keys = [(v is not None, v) for v in values]   # a missing figure is below every number
+    keys = [(v is not None, v) for v in values]  # a missing figure is below every number
     return keys == sorted(keys, reverse=descending)
 
 
@@ -98,8 +104,9 @@ def test_every_sort_key_and_direction_shows_the_order_of_the_rows(world, path):
             assert response.status_code == 200, (path, key, direction)
             page = soup(response)
             headers = page.select("#late-view table.data-table thead th")
-            assert [h.get_text(strip=True).rstrip("▲▼ ") for h in headers] == [c.label.replace(
-                "%(max)s", "18") for c in spec.shown]
+            assert [h.get_text(strip=True).rstrip("▲▼ ") for h in headers] == [
+                c.label.replace("%(max)s", "18") for c in spec.shown
+            ]
             current = [h for h in headers if h.has_attr("aria-sort")]
             assert len(current) == 1, (path, key, direction)
             assert headers.index(current[0]) == spec.shown.index(column)
@@ -137,8 +144,17 @@ def test_the_reported_slips_are_mended(world):
 
 @pytest.mark.parametrize("query", ["sort=bogus", "dir=up", "sort=late_share", "dir=ASC", "sort=agency_name"])
 def test_bad_sorts_are_400_everywhere(world, query):
-    for path in ("/late", "/late/agencies.csv", "/api/v1/late/agencies", "/late/officers", "/late/officers.csv",
-                 "/api/v1/late/officers", "/satisfaction", "/satisfaction.csv", "/api/v1/satisfaction"):
+    for path in (
+        "/late",
+        "/late/agencies.csv",
+        "/api/v1/late/agencies",
+        "/late/officers",
+        "/late/officers.csv",
+        "/api/v1/late/officers",
+        "/satisfaction",
+        "/satisfaction.csv",
+        "/api/v1/satisfaction",
+    ):
         response = world.get(f"{path}?month=2023-05&{query}" if "late" in path else f"{path}?{query}")
         assert response.status_code == 400, (path, query)
 
@@ -162,31 +178,91 @@ def test_one_sort_rule_parses_against_the_spec():
 
 
 def test_the_sort_keys_are_those_of_the_public_contract():
-    assert set(tables.AGENCY_TABLE.sorts) == {"name", "resolved", "early", "on_time", "late", "on_time_rate",
-                                              "pending_overdue", "apologies"}
+    assert set(tables.AGENCY_TABLE.sorts) == {
+        "name",
+        "resolved",
+        "early",
+        "on_time",
+        "late",
+        "on_time_rate",
+        "pending_overdue",
+        "apologies",
+    }
     assert set(tables.OFFICER_TABLE.sorts) == {"name", "agency", "late_files", "days_late"}
     assert set(stats.AGENCY_TABLE.sorts) == {"name", "ratings", "satisfied_pct", "average_score", "verified"}
 
 
 CSV_HEADERS = {
-    "/late/agencies.csv?month=2023-05": (tables.AGENCY_TABLE, [
-        "agency_code", "agency_name", "resolved", "early", "on_time", "late", "on_time_rate", "pending_overdue",
-        "apologies"]),
-    "/late/officers.csv?month=2023-05": (tables.OFFICER_TABLE, [
-        "officer_code", "officer_name", "officer_title", "agency_code", "agency_name", "late_files", "days_late"]),
-    "/satisfaction.csv": (stats.AGENCY_TABLE, [
-        "agency_code", "agency_name", "ratings", "satisfied_pct", "average_score", "very_satisfied", "satisfied",
-        "unsatisfied", "scored_all_criteria", "verified", "verified_pct"]),
+    "/late/agencies.csv?month=2023-05": (
+        tables.AGENCY_TABLE,
+        [
+            "agency_code",
+            "agency_name",
+            "resolved",
+            "early",
+            "on_time",
+            "late",
+            "on_time_rate",
+            "pending_overdue",
+            "apologies",
+        ],
+    ),
+    "/late/officers.csv?month=2023-05": (
+        tables.OFFICER_TABLE,
+        ["officer_code", "officer_name", "officer_title", "agency_code", "agency_name", "late_files", "days_late"],
+    ),
+    "/satisfaction.csv": (
+        stats.AGENCY_TABLE,
+        [
+            "agency_code",
+            "agency_name",
+            "ratings",
+            "satisfied_pct",
+            "average_score",
+            "very_satisfied",
+            "satisfied",
+            "unsatisfied",
+            "scored_all_criteria",
+            "verified",
+            "verified_pct",
+        ],
+    ),
 }
 API_KEYS = {
-    "/api/v1/late/agencies?month=2023-05": (tables.AGENCY_TABLE, {
-        "agency_code", "agency_name", "resolved", "early", "on_time", "late", "on_time_rate", "pending_overdue",
-        "apologies"}),
-    "/api/v1/late/officers?month=2023-05": (tables.OFFICER_TABLE, {
-        "officer_code", "officer_name", "officer_title", "agency_code", "late_files", "days_late"}),
-    "/api/v1/satisfaction": (stats.AGENCY_TABLE, {
-        "agency_code", "agency_name", "ratings", "satisfied_pct", "average_score", "very_satisfied", "satisfied",
-        "unsatisfied", "scored_all_criteria", "verified", "verified_pct"}),
+    "/api/v1/late/agencies?month=2023-05": (
+        tables.AGENCY_TABLE,
+        {
+            "agency_code",
+            "agency_name",
+            "resolved",
+            "early",
+            "on_time",
+            "late",
+            "on_time_rate",
+            "pending_overdue",
+            "apologies",
+        },
+    ),
+    "/api/v1/late/officers?month=2023-05": (
+        tables.OFFICER_TABLE,
+        {"officer_code", "officer_name", "officer_title", "agency_code", "late_files", "days_late"},
+    ),
+    "/api/v1/satisfaction": (
+        stats.AGENCY_TABLE,
+        {
+            "agency_code",
+            "agency_name",
+            "ratings",
+            "satisfied_pct",
+            "average_score",
+            "very_satisfied",
+            "satisfied",
+            "unsatisfied",
+            "scored_all_criteria",
+            "verified",
+            "verified_pct",
+        },
+    ),
 }
 
 
@@ -218,7 +294,10 @@ def test_the_late_agency_csv_still_ends_with_its_totals(world):
 def test_the_satisfaction_csv_equals_the_api(world):
     rows = read_csv(world.get("/satisfaction.csv?sort=name"))
     items = world.get("/api/v1/satisfaction?sort=name").get_json()["items"]
-    as_text = lambda v: "" if v is None else str(v)
+
+    def as_text(v):
+        return "" if v is None else str(v)
+
     assert [dict(zip(rows[0], r)) for r in rows[1:]] == [{k: as_text(i[k]) for k in rows[0]} for i in items]
 
 
@@ -238,7 +317,8 @@ def test_the_api_keeps_its_keys_and_its_description_follows_the_spec(world, path
 
 
 def test_every_label_of_the_specs_has_english():
-    english = read_po(open("app/translations/en/LC_MESSAGES/messages.po", "rb"))
+    with open("app/translations/en/LC_MESSAGES/messages.po", "rb") as handle:
+        english = read_po(handle)
     labels = {c.label for spec in PAGES.values() for c in spec.columns if c.label}
     labels |= {spec.totals_label for spec in PAGES.values() if spec.totals_label}
     assert sorted(m for m in labels if not (english.get(m) and english.get(m).string)) == []
@@ -258,7 +338,8 @@ def test_htmx_gets_the_same_satisfaction_table(world):
 
 
 FIVE = '[sets."thu-2025"]\ntitle = "Bộ thử"\n' + "".join(
-    f'[[sets."thu-2025".criteria]]\ntext = "Tiêu chí {n}"\nlevels = ["Kém", "Được", "Tốt"]\n' for n in range(1, 6))
+    f'[[sets."thu-2025".criteria]]\ntext = "Tiêu chí {n}"\nlevels = ["Kém", "Được", "Tốt"]\n' for n in range(1, 6)
+)
 
 
 def test_a_criteria_set_of_five_sets_the_maximum_score_everywhere(databases, tmp_path):
@@ -269,8 +350,13 @@ def test_a_criteria_set_of_five_sets_the_maximum_score_everywhere(databases, tmp
     with app.app_context():
         session = get_session()
         agency = session.scalar(select(Agency).where(Agency.code == "T.STP"))
-        service.submit_rating(session, criteria_set("thu-2025", data), overall="satisfied",
-                              scores={n: 2 for n in range(1, 6)}, agency=agency)
+        service.submit_rating(
+            session,
+            criteria_set("thu-2025", data),
+            overall="satisfied",
+            scores={n: 2 for n in range(1, 6)},
+            agency=agency,
+        )
         session.commit()
     client = app.test_client()
     page = soup(client.get("/satisfaction"))
@@ -284,8 +370,9 @@ def test_a_criteria_set_of_five_sets_the_maximum_score_everywhere(databases, tmp
     assert {i["name"] for i in form.select("input[name^=criterion_]")} == {f"criterion_{n}" for n in range(1, 6)}
     schema = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/satisfaction"]["get"]
     row = schema["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["items"]["items"]
-    assert row["properties"]["average_score"]["description"].startswith("Mean total (out of 10) of the ratings "
-                                                                         "that scored all 5 criteria")
+    assert row["properties"]["average_score"]["description"].startswith(
+        "Mean total (out of 10) of the ratings that scored all 5 criteria"
+    )
 
 
 def test_the_default_criteria_still_say_nine_and_eighteen(world):

@@ -1,4 +1,5 @@
 """Accounts: hashed passwords (scrypt), roles, and a lockout after repeated failed logins."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,10 +9,10 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
+from app.admin.codes import AccountRole
 from app.audit import Actor
 from app.clock import local_now
 from app.models import Account, Agency
-from app.admin.codes import AccountRole
 
 MIN_PASSWORD = 10
 MAX_FAILURES = 5
@@ -41,8 +42,15 @@ def check_password_strength(password: str) -> None:
         raise AccountError(f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự")
 
 
-def create_account(session: Session, actor: Actor | Account, email: str, password: str, role: str = AccountRole.ADMIN,
-                   agency: Agency | None = None, name: str | None = None) -> Account:
+def create_account(
+    session: Session,
+    actor: Actor | Account,
+    email: str,
+    password: str,
+    role: str = AccountRole.ADMIN,
+    agency: Agency | None = None,
+    name: str | None = None,
+) -> Account:
     """Create an account, logged (not committed); AccountError for a taken email or a weak password."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
@@ -54,13 +62,29 @@ def create_account(session: Session, actor: Actor | Account, email: str, passwor
     check_password_strength(password)
     if session.scalar(select(Account.id).where(func.lower(Account.email) == email)):
         raise AccountError(f"đã có tài khoản {email}")
-    account = Account(email=email, name=name, password_hash=generate_password_hash(password), role=role,
-                      agency=agency if role == AccountRole.RESPONDER else None, active=True, created_at=local_now(),
-                      failed_logins=0, session_version=1)
+    account = Account(
+        email=email,
+        name=name,
+        password_hash=generate_password_hash(password),
+        role=role,
+        agency=agency if role == AccountRole.RESPONDER else None,
+        active=True,
+        created_at=local_now(),
+        failed_logins=0,
+        session_version=1,
+    )
     session.add(account)
     session.flush()
-    audit.record(session, actor, "account.create", "account", account.email, role, None,
-                 {"role": account.role, "agency": agency.code if agency else None})
+    audit.record(
+        session,
+        actor,
+        "account.create",
+        "account",
+        account.email,
+        role,
+        None,
+        {"role": account.role, "agency": agency.code if agency else None},
+    )
     return account
 
 
@@ -69,8 +93,16 @@ def set_active(session: Session, actor: Actor | Account, account: Account, activ
     before = {"active": account.active}
     account.active = active
     account.session_version = (account.session_version or 1) + 1
-    audit.record(session, actor, "account.activate" if active else "account.deactivate", "account",
-                 account.email, None, before, {"active": active})
+    audit.record(
+        session,
+        actor,
+        "account.activate" if active else "account.deactivate",
+        "account",
+        account.email,
+        None,
+        before,
+        {"active": active},
+    )
 
 
 def authenticate(session: Session, email: str, password: str, now: dt.datetime | None = None) -> Account | None:

@@ -1,4 +1,5 @@
 """The roles of the Office's accounts, with their labels."""
+
 from __future__ import annotations
 
 from app.codes import N_, CodeList

@@ -2,6 +2,7 @@
 with before and after (the caller commits). Procedures are corrected through an "office" source
 that the merge applies over the imported ones, so that the next import of the same records does
 not undo a correction."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,15 +15,23 @@ from app.catalogue.codes import ChannelMethod, ProcedureStatus, TimeUnit
 from app.db import by_code
 from app.imports.errors import ImportReport
 from app.imports.linking import link_procedures
-from app.late.codes import HolidayKind
 from app.imports.merge import OFFICE
 from app.imports.procedures import apply_records
+from app.late.codes import HolidayKind
 from app.models import Account, Agency, HolidayOverride, Officer, Procedure, ProcedureSource
 from app.search.service import catalogue_changed
 from app.text import fold
 
-PROCEDURE_FIELDS = ("name", "level", "procedure_type", "subjects", "conditions", "issuing_agency",
-                    "receiving_address", "status")
+PROCEDURE_FIELDS = (
+    "name",
+    "level",
+    "procedure_type",
+    "subjects",
+    "conditions",
+    "issuing_agency",
+    "receiving_address",
+    "status",
+)
 
 
 class EditError(ValueError):
@@ -76,12 +85,18 @@ def _agency(session: Session, code: str | None) -> Agency | None:
 
 def channel_records(procedure: Procedure) -> list[dict]:
     """The procedure's channels in the import record format."""
-    return [{"method": c.method, **({"method_text": c.method_text} if c.method_text else {}),
-             "description": c.description,
-             "processing_time": {"value": c.processing_value, "unit": c.processing_unit, "text": c.processing_text}
-             if c.processing_value is not None or c.processing_text else None,
-             "fees": [{"amount_vnd": f.amount_vnd, "text": f.text} for f in c.fees]}
-            for c in procedure.channels]
+    return [
+        {
+            "method": c.method,
+            **({"method_text": c.method_text} if c.method_text else {}),
+            "description": c.description,
+            "processing_time": {"value": c.processing_value, "unit": c.processing_unit, "text": c.processing_text}
+            if c.processing_value is not None or c.processing_text
+            else None,
+            "fees": [{"amount_vnd": f.amount_vnd, "text": f.text} for f in c.fees],
+        }
+        for c in procedure.channels
+    ]
 
 
 def _time_label(time: dict | None) -> str | None:
@@ -90,8 +105,9 @@ def _time_label(time: dict | None) -> str | None:
     return f"{time['value']:g} {time.get('unit') or ''}".strip()
 
 
-def edit_processing_times(session: Session, account: Account, procedure: Procedure,
-                          times: dict[int, tuple[str, str]]) -> dict:
+def edit_processing_times(
+    session: Session, account: Account, procedure: Procedure, times: dict[int, tuple[str, str]]
+) -> dict:
     """Correct the time limit of channels (position -> (value, unit)); the late rules use it for
     files imported without a due date. Return the changes."""
     channels = channel_records(procedure)
@@ -124,8 +140,9 @@ def edit_processing_times(session: Session, account: Account, procedure: Procedu
 
 def _save_office(session: Session, procedure: Procedure, changes: dict) -> None:
     """Merge `changes` into the Office's correction of the procedure and write the new merge."""
-    office = session.scalar(select(ProcedureSource).where(ProcedureSource.procedure_code == procedure.code,
-                                                          ProcedureSource.kind == OFFICE))
+    office = session.scalar(
+        select(ProcedureSource).where(ProcedureSource.procedure_code == procedure.code, ProcedureSource.kind == OFFICE)
+    )
     payload = dict(office.payload) if office else {"code": procedure.code}
     payload.update(changes)
     ids = apply_records(session, [(0, OFFICE, payload)], ImportReport())
@@ -134,13 +151,22 @@ def _save_office(session: Session, procedure: Procedure, changes: dict) -> None:
 
 
 def agency_values(agency: Agency) -> dict:
-    return {"name": agency.name, "level": agency.level, "aliases": agency.aliases,
-            "parent_code": agency.parent.code if agency.parent else None,
-            "valid_from": agency.valid_from, "valid_to": agency.valid_to}
+    return {
+        "name": agency.name,
+        "level": agency.level,
+        "aliases": agency.aliases,
+        "parent_code": agency.parent.code if agency.parent else None,
+        "valid_from": agency.valid_from,
+        "valid_to": agency.valid_to,
+    }
 
 
 def officer_values(officer: Officer) -> dict:
-    return {"name": officer.name, "title": officer.title, "agency_code": officer.agency.code if officer.agency else None}
+    return {
+        "name": officer.name,
+        "title": officer.title,
+        "agency_code": officer.agency.code if officer.agency else None,
+    }
 
 
 def _date(value) -> dt.date | None:
@@ -155,8 +181,9 @@ def _date(value) -> dt.date | None:
 def edit_agency(session: Session, account: Account, agency: Agency, values: dict) -> dict:
     """Correct an agency; procedures are linked again when its names change."""
     before = agency_values(agency)
-    changes = _changes(before, values, lambda wanted: {k: _date(v) if k.startswith("valid_") else v
-                                                       for k, v in wanted.items()})
+    changes = _changes(
+        before, values, lambda wanted: {k: _date(v) if k.startswith("valid_") else v for k, v in wanted.items()}
+    )
     if not changes:
         return {}
     if "name" in changes and not changes["name"]:

@@ -1,5 +1,6 @@
 """Imports from the browser: the file is kept, previewed by running the very import the command line
 runs inside a transaction that is rolled back, and applied only when confirmed."""
+
 from __future__ import annotations
 
 import re

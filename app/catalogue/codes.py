@@ -1,5 +1,6 @@
 """The catalogue's code lists: levels, statuses, online service, channels, time units, decision
 actions and agency roles, each with its label, and the recognisers of the sources' spellings."""
+
 from __future__ import annotations
 
 import re
@@ -68,9 +69,13 @@ class ChannelMethod(CodeList):
 
 
 _METHOD_WORDS = (
-    ("truc tiep", ChannelMethod.DIRECT), ("direct", ChannelMethod.DIRECT),
-    ("truc tuyen", ChannelMethod.ONLINE), ("online", ChannelMethod.ONLINE),
-    ("buu chinh", ChannelMethod.POSTAL), ("buu dien", ChannelMethod.POSTAL), ("postal", ChannelMethod.POSTAL),
+    ("truc tiep", ChannelMethod.DIRECT),
+    ("direct", ChannelMethod.DIRECT),
+    ("truc tuyen", ChannelMethod.ONLINE),
+    ("online", ChannelMethod.ONLINE),
+    ("buu chinh", ChannelMethod.POSTAL),
+    ("buu dien", ChannelMethod.POSTAL),
+    ("postal", ChannelMethod.POSTAL),
 )
 
 

@@ -1,4 +1,5 @@
 """Browsing and searching the catalogue: the filters, ranked or alphabetical pages, the filter options."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -39,8 +40,7 @@ class Filters:
     per_page: int = 20
 
     def active(self) -> bool:
-        return bool(self.q or self.agency or self.field or self.level or self.online
-                    or self.postal is not None)
+        return bool(self.q or self.agency or self.field or self.level or self.online or self.postal is not None)
 
 
 def parse_filters(args, per_page: int = 20) -> Filters:
@@ -58,8 +58,12 @@ def parse_filters(args, per_page: int = 20) -> Filters:
     if postal_raw not in (None, "1", "0"):
         raise BadParameter("postal", postal_raw, "1, 0")
     return Filters(
-        q=q, agency=args.get("agency") or None, field=args.get("field") or None, level=level,
-        online=online, postal=None if postal_raw is None else postal_raw == "1",
+        q=q,
+        agency=args.get("agency") or None,
+        field=args.get("field") or None,
+        level=level,
+        online=online,
+        postal=None if postal_raw is None else postal_raw == "1",
         page=int_param(args, "page", 1, 1, 100000),
         per_page=int_param(args, "per_page", per_page, 1, MAX_PER_PAGE),
     )
@@ -72,8 +76,9 @@ def _filtered(session: Session, filters: Filters):
             query = query.where(Procedure.name_folded.contains(word, autoescape=True))
     agency_id, field_id = _check_filters(session, filters)
     if agency_id is not None:
-        query = query.where(Procedure.id.in_(
-            select(ProcedureAgency.procedure_id).where(ProcedureAgency.agency_id == agency_id)))
+        query = query.where(
+            Procedure.id.in_(select(ProcedureAgency.procedure_id).where(ProcedureAgency.agency_id == agency_id))
+        )
     if field_id is not None:
         query = query.where(Procedure.field_id == field_id)
     if filters.level:
@@ -87,15 +92,17 @@ def _filtered(session: Session, filters: Filters):
     return query
 
 
-def browse(session: Session, filters: Filters, index: Searcher | None = None,
-           on_unavailable: Callable[[], None] | None = None) -> Page:
+def browse(
+    session: Session, filters: Filters, index: Searcher | None = None, on_unavailable: Callable[[], None] | None = None
+) -> Page:
     """One page of procedures matching `filters`: in rank order when searching words through the
     index, else names in alphabetical order. A missing index falls back to plain matching."""
     if filters.q and index is not None:
         _check_filters(session, filters)
         try:
-            return _ranked(session, filters, index.search(filters.q, _index_filters(filters),
-                                                          filters.page, filters.per_page))
+            return _ranked(
+                session, filters, index.search(filters.q, _index_filters(filters), filters.page, filters.per_page)
+            )
         except IndexUnavailable:
             if on_unavailable:
                 on_unavailable()
@@ -104,7 +111,8 @@ def browse(session: Session, filters: Filters, index: Searcher | None = None,
     rows = session.scalars(
         query.options(selectinload(Procedure.field))
         .order_by(Procedure.name_folded, Procedure.code)
-        .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+        .limit(filters.per_page)
+        .offset((filters.page - 1) * filters.per_page)
     ).all()
     return Page(list(rows), total, filters.page, filters.per_page)
 
@@ -125,25 +133,40 @@ def _check_filters(session: Session, filters: Filters) -> tuple[int | None, int 
 
 def _index_filters(filters: Filters) -> dict:
     online = tuple(map(str, FILED_ONLINE)) if filters.online == OnlineLevel.ONLINE else filters.online
-    return {"agencies": filters.agency, "field_slug": filters.field, "levels": filters.level,
-            "online": online, "postal": None if filters.postal is None else ("1" if filters.postal else "0")}
+    return {
+        "agencies": filters.agency,
+        "field_slug": filters.field,
+        "levels": filters.level,
+        "online": online,
+        "postal": None if filters.postal is None else ("1" if filters.postal else "0"),
+    }
 
 
 def _ranked(session: Session, filters: Filters, result) -> Page:
-    found = {p.id: p for p in session.scalars(
-        select(Procedure).where(Procedure.id.in_(result.ids)).options(selectinload(Procedure.field)))}
+    found = {
+        p.id: p
+        for p in session.scalars(
+            select(Procedure).where(Procedure.id.in_(result.ids)).options(selectinload(Procedure.field))
+        )
+    }
     items = [found[i] for i in result.ids if i in found]
-    return Page(items, result.total, filters.page, filters.per_page, result.facets, result.suggestion,
-                result.words)
+    return Page(items, result.total, filters.page, filters.per_page, result.facets, result.suggestion, result.words)
 
 
 def popular(session: Session, limit: int = 6) -> list[Procedure]:
     """Procedures with the most case files, for a search that found nothing."""
     from app.models import Case
 
-    codes = [code for code, in session.execute(
-        select(Case.procedure_code).where(Case.procedure_code.is_not(None))
-        .group_by(Case.procedure_code).order_by(func.count().desc()).limit(limit))]
+    codes = [
+        code
+        for (code,) in session.execute(
+            select(Case.procedure_code)
+            .where(Case.procedure_code.is_not(None))
+            .group_by(Case.procedure_code)
+            .order_by(func.count().desc())
+            .limit(limit)
+        )
+    ]
     if not codes:
         return []
     found = {p.code: p for p in session.scalars(select(Procedure).where(Procedure.code.in_(codes)))}
@@ -157,20 +180,29 @@ def filter_options(session: Session, counted: bool = True) -> dict:
     aggregate over every procedure.
     """
     if not counted:
-        fields = [(slug, name, None) for slug, name in session.execute(
-            select(Field.slug, Field.name).order_by(Field.name))]
-        agencies = [(code, name, None) for code, name in session.execute(
-            select(Agency.code, Agency.name).where(Agency.id.in_(select(ProcedureAgency.agency_id)))
-            .order_by(Agency.name))]
+        fields = [
+            (slug, name, None) for slug, name in session.execute(select(Field.slug, Field.name).order_by(Field.name))
+        ]
+        agencies = [
+            (code, name, None)
+            for code, name in session.execute(
+                select(Agency.code, Agency.name)
+                .where(Agency.id.in_(select(ProcedureAgency.agency_id)))
+                .order_by(Agency.name)
+            )
+        ]
         return {"fields": fields, "agencies": agencies}
     fields = session.execute(
         select(Field.slug, Field.name, func.count(Procedure.id))
-        .join(Procedure, Procedure.field_id == Field.id).group_by(Field.id).order_by(Field.name)
+        .join(Procedure, Procedure.field_id == Field.id)
+        .group_by(Field.id)
+        .order_by(Field.name)
     ).all()
     agencies = session.execute(
         select(Agency.code, Agency.name, func.count(ProcedureAgency.procedure_id))
         .join(ProcedureAgency, ProcedureAgency.agency_id == Agency.id)
-        .group_by(Agency.id).order_by(Agency.name)
+        .group_by(Agency.id)
+        .order_by(Agency.name)
     ).all()
     return {"fields": fields, "agencies": agencies}
 

@@ -1,4 +1,5 @@
 """The code lists of feedback and ratings: kinds, statuses and overall satisfaction, with labels."""
+
 from __future__ import annotations
 
 from app.codes import N_, CodeList

@@ -1,9 +1,10 @@
 """The satisfaction criteria, read from criteria.toml: each scored 0, 1 or 2 points."""
+
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "criteria.toml"
@@ -15,7 +16,7 @@ class Criterion:
     number: int
     text: str
     text_en: str
-    levels: tuple[str, str, str]      # what 0, 1 and 2 points mean
+    levels: tuple[str, str, str]  # what 0, 1 and 2 points mean
     levels_en: tuple[str, str, str]
 
     def label(self, locale: str) -> str:
@@ -37,7 +38,7 @@ class CriteriaSet:
         return 2 * len(self.criteria)
 
 
-@lru_cache(maxsize=None)
+@cache
 def criteria_sets(path: Path = DATA) -> dict[str, CriteriaSet]:
     """Every set in the data file, by key; raise ValueError for a malformed file."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -1,4 +1,5 @@
 """The two public forms (Flask-WTF: CSRF, lengths, choices) and their honeypot."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -38,20 +39,30 @@ def _empty(form, field) -> None:
 
 
 class FeedbackForm(FlaskForm):
-    kind = Choice(_l("Loại"), choices=choices(FeedbackKind),
-                  validators=[DataRequired(_l("Hãy chọn phản ánh hay kiến nghị."))])
+    kind = Choice(
+        _l("Loại"), choices=choices(FeedbackKind), validators=[DataRequired(_l("Hãy chọn phản ánh hay kiến nghị."))]
+    )
     procedure_code = StringField(_l("Thủ tục hành chính"), validators=[Optional(), Length(max=64)])
     agency_code = StringField(_l("Cơ quan"), validators=[Optional(), Length(max=50)])
-    content = TextAreaField(_l("Nội dung"), validators=[
-        DataRequired(_l("Hãy viết nội dung phản ánh, kiến nghị.")),
-        Length(max=MAX_CONTENT, message=_l("Nội dung dài quá %(max)d ký tự.", max=MAX_CONTENT))])
+    content = TextAreaField(
+        _l("Nội dung"),
+        validators=[
+            DataRequired(_l("Hãy viết nội dung phản ánh, kiến nghị.")),
+            Length(max=MAX_CONTENT, message=_l("Nội dung dài quá %(max)d ký tự.", max=MAX_CONTENT)),
+        ],
+    )
     name = StringField(_l("Họ và tên"), validators=[Optional(), Length(max=200)])
-    email = StringField(_l("Thư điện tử"), validators=[
-        Optional(), Length(max=254), Regexp(EMAIL, message=_l("Địa chỉ thư điện tử không đúng dạng."))])
-    phone = StringField(_l("Số điện thoại"), validators=[
-        Optional(), Regexp(PHONE, message=_l("Số điện thoại không đúng dạng."))])
-    publish_consent = BooleanField(_l("Tôi đồng ý công khai nội dung và câu trả lời (không kèm thông tin liên hệ)"),
-                                   false_values=("", "0", "false", "off"))
+    email = StringField(
+        _l("Thư điện tử"),
+        validators=[Optional(), Length(max=254), Regexp(EMAIL, message=_l("Địa chỉ thư điện tử không đúng dạng."))],
+    )
+    phone = StringField(
+        _l("Số điện thoại"), validators=[Optional(), Regexp(PHONE, message=_l("Số điện thoại không đúng dạng."))]
+    )
+    publish_consent = BooleanField(
+        _l("Tôi đồng ý công khai nội dung và câu trả lời (không kèm thông tin liên hệ)"),
+        false_values=("", "0", "false", "off"),
+    )
     website = StringField(_l("Để trống ô này"), validators=[_empty])
 
 
@@ -62,10 +73,15 @@ class RatingForm(FlaskForm):
     procedure_code = StringField(_l("Thủ tục hành chính"), validators=[Optional(), Length(max=64)])
     officer_code = StringField(_l("Mã cán bộ"), validators=[Optional(), Length(max=64)])
     case_code = StringField(_l("Mã hồ sơ"), validators=[Optional(), Length(max=100)])
-    overall = Choice(_l("Nhìn chung, bạn có hài lòng không?"), choices=choices(Overall),
-                     validators=[DataRequired(_l("Hãy chọn mức độ hài lòng."))])
-    comment = TextAreaField(_l("Góp ý thêm"), validators=[
-        Optional(), Length(max=MAX_COMMENT, message=_l("Góp ý dài quá %(max)d ký tự.", max=MAX_COMMENT))])
+    overall = Choice(
+        _l("Nhìn chung, bạn có hài lòng không?"),
+        choices=choices(Overall),
+        validators=[DataRequired(_l("Hãy chọn mức độ hài lòng."))],
+    )
+    comment = TextAreaField(
+        _l("Góp ý thêm"),
+        validators=[Optional(), Length(max=MAX_COMMENT, message=_l("Góp ý dài quá %(max)d ký tự.", max=MAX_COMMENT))],
+    )
     website = StringField(_l("Để trống ô này"), validators=[_empty])
 
     criteria_fields: list[str] = []

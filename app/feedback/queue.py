@@ -1,6 +1,7 @@
 """The feedback queue of the back office: who may see what, the answering deadline in working days,
 the share answered on time (as the national satisfaction index counts it), and the Office's actions,
 each logged by the service in the action's transaction (not committed here)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,14 +30,17 @@ def _scoped(query, account: Account):
 
 def status_counts(session: Session, account: Account) -> dict[str, int]:
     """How many feedback the account may see, by status."""
-    return dict(session.execute(_scoped(select(Feedback.status, func.count()).group_by(Feedback.status),
-                                        account)).all())
+    return dict(
+        session.execute(_scoped(select(Feedback.status, func.count()).group_by(Feedback.status), account)).all()
+    )
 
 
 def may_see(account: Account, feedback: Feedback) -> bool:
-    return account.role in OFFICE_STAFF or (account.role == AccountRole.RESPONDER
-                                            and feedback.agency_id is not None
-                                            and feedback.agency_id == account.agency_id)
+    return account.role in OFFICE_STAFF or (
+        account.role == AccountRole.RESPONDER
+        and feedback.agency_id is not None
+        and feedback.agency_id == account.agency_id
+    )
 
 
 def deadline(calendar: WorkCalendar, feedback: Feedback, days: int) -> dt.date:
@@ -56,16 +60,22 @@ class QueueItem:
     overdue: bool
 
 
-def queue(session: Session, account: Account, days: int, status: str | None = None, agency: Agency | None = None,
-          overdue_only: bool = False, today: dt.date | None = None) -> list[QueueItem]:
+def queue(
+    session: Session,
+    account: Account,
+    days: int,
+    status: str | None = None,
+    agency: Agency | None = None,
+    overdue_only: bool = False,
+    today: dt.date | None = None,
+) -> list[QueueItem]:
     """The feedback the account may see, oldest first, with deadlines."""
     today = today or service.local_now().date()
     calendar = load_calendar(session)
-    query = _scoped(select(Feedback).options(selectinload(Feedback.agency), selectinload(Feedback.procedure)),
-                    account)
+    query = _scoped(select(Feedback).options(selectinload(Feedback.agency), selectinload(Feedback.procedure)), account)
     if status:
         query = query.where(Feedback.status == status)
-    if overdue_only:   # only open feedback can be overdue: the rest is not even read
+    if overdue_only:  # only open feedback can be overdue: the rest is not even read
         query = query.where(Feedback.status.in_(OPEN))
     if agency is not None:
         query = query.where(Feedback.agency_id == agency.id)
@@ -135,5 +145,6 @@ def set_published(session: Session, account: Account, feedback: Feedback, publis
         raise service.FeedbackError("người gửi không đồng ý công khai")
     before = service.feedback_state(feedback)
     feedback.published = publish
-    service.log_action(session, account, "feedback.publish" if publish else "feedback.unpublish", feedback, None,
-                       before)
+    service.log_action(
+        session, account, "feedback.publish" if publish else "feedback.unpublish", feedback, None, before
+    )

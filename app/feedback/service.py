@@ -1,4 +1,5 @@
 """Writing feedback and ratings, and answering feedback: plain functions over a Session."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,15 +12,15 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.audit import Actor
+from app.clock import local_now
 from app.feedback.codes import CLOSED, MARKS, FeedbackKind, FeedbackStatus, Overall
 from app.feedback.criteria import CriteriaSet
 from app.models import Account, Agency, Case, Feedback, FeedbackEvent, Officer, Procedure, Rating, Step
-from app.clock import local_now
 from app.text import fold
 
 # Crockford's base32 without I, L, O, U: read aloud or copied from paper without confusion.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_GROUPS, GROUP_SIZE = 4, 4   # 16 symbols: 80 random bits
+CODE_GROUPS, GROUP_SIZE = 4, 4  # 16 symbols: 80 random bits
 
 
 class FeedbackError(ValueError):
@@ -33,7 +34,7 @@ class DuplicateRating(ValueError):
 def new_tracking_code() -> str:
     """An unguessable tracking code such as 7K3M-Q9XD-2H4T-8RWC."""
     symbols = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_GROUPS * GROUP_SIZE))
-    return "-".join(symbols[i:i + GROUP_SIZE] for i in range(0, len(symbols), GROUP_SIZE))
+    return "-".join(symbols[i : i + GROUP_SIZE] for i in range(0, len(symbols), GROUP_SIZE))
 
 
 def normalise_code(text: str) -> str:
@@ -42,26 +43,46 @@ def normalise_code(text: str) -> str:
     raw = raw.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
     if len(raw) != CODE_GROUPS * GROUP_SIZE or any(ch not in _ALPHABET for ch in raw):
         return ""
-    return "-".join(raw[i:i + GROUP_SIZE] for i in range(0, len(raw), GROUP_SIZE))
+    return "-".join(raw[i : i + GROUP_SIZE] for i in range(0, len(raw), GROUP_SIZE))
 
 
-def submit_feedback(session: Session, *, kind: str, content: str, procedure: Procedure | None = None,
-                    agency: Agency | None = None, name: str | None = None, email: str | None = None,
-                    phone: str | None = None, publish_consent: bool = False,
-                    client: str | None = None, now: dt.datetime | None = None) -> Feedback:
+def submit_feedback(
+    session: Session,
+    *,
+    kind: str,
+    content: str,
+    procedure: Procedure | None = None,
+    agency: Agency | None = None,
+    name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    publish_consent: bool = False,
+    client: str | None = None,
+    now: dt.datetime | None = None,
+) -> Feedback:
     """Add a feedback with a tracking code no other feedback has, and return it (not committed)."""
     if not FeedbackKind.has(kind):
         raise ValueError(kind)
     now = now or local_now()
     code = new_tracking_code()
     while session.scalar(select(Feedback.id).where(Feedback.tracking_code == code)) is not None:
-        code = new_tracking_code()   # 1 in 2^80, but never refuse a feedback for it
+        code = new_tracking_code()  # 1 in 2^80, but never refuse a feedback for it
     feedback = Feedback(
-        tracking_code=code, kind=kind, content=content.strip(), procedure=procedure,
-        agency=agency or _agency_of(session, procedure), contact_name=name or None,
-        contact_email=email or None, contact_phone=phone or None, publish_consent=publish_consent,
-        status=FeedbackStatus.RECEIVED, received_at=now, published=False, client_hash=client,
-        folded=fold(content))
+        tracking_code=code,
+        kind=kind,
+        content=content.strip(),
+        procedure=procedure,
+        agency=agency or _agency_of(session, procedure),
+        contact_name=name or None,
+        contact_email=email or None,
+        contact_phone=phone or None,
+        publish_consent=publish_consent,
+        status=FeedbackStatus.RECEIVED,
+        received_at=now,
+        published=False,
+        client_hash=client,
+        folded=fold(content),
+    )
     feedback.events.append(FeedbackEvent(status=FeedbackStatus.RECEIVED, at=now))
     session.add(feedback)
     session.flush()
@@ -88,19 +109,28 @@ def find_feedback(session: Session, code: str) -> Feedback | None:
 
 def feedback_state(feedback: Feedback) -> dict:
     """What the audit log records of a feedback before and after an action."""
-    return {"status": feedback.status, "agency": feedback.agency.code if feedback.agency else None,
-            "published": feedback.published}
+    return {
+        "status": feedback.status,
+        "agency": feedback.agency.code if feedback.agency else None,
+        "published": feedback.published,
+    }
 
 
-def log_action(session: Session, actor: Actor | Account, action: str, feedback: Feedback, summary: str | None,
-               before: dict) -> None:
+def log_action(
+    session: Session, actor: Actor | Account, action: str, feedback: Feedback, summary: str | None, before: dict
+) -> None:
     """Record one action on `feedback` with its state before and after, in the action's transaction."""
-    audit.record(session, actor, action, "feedback", feedback.tracking_code, summary, before,
-                 feedback_state(feedback))
+    audit.record(session, actor, action, "feedback", feedback.tracking_code, summary, before, feedback_state(feedback))
 
 
-def set_status(session: Session, actor: Actor | Account, feedback: Feedback, status: str, note: str | None = None,
-               now: dt.datetime | None = None) -> None:
+def set_status(
+    session: Session,
+    actor: Actor | Account,
+    feedback: Feedback,
+    status: str,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
     """Move a feedback to `status` (in progress or declined), recording when and by whom (not committed)."""
     if status not in MARKS:
         raise FeedbackError(f"trạng thái không hợp lệ: {status}")
@@ -115,8 +145,15 @@ def set_status(session: Session, actor: Actor | Account, feedback: Feedback, sta
     log_action(session, actor, f"feedback.{status}", feedback, note, before)
 
 
-def answer_feedback(session: Session, actor: Actor | Account, feedback: Feedback, answer: str, by: str | None = None,
-                    publish: bool = False, now: dt.datetime | None = None) -> None:
+def answer_feedback(
+    session: Session,
+    actor: Actor | Account,
+    feedback: Feedback,
+    answer: str,
+    by: str | None = None,
+    publish: bool = False,
+    now: dt.datetime | None = None,
+) -> None:
     """Give the answer the citizen sees; publish it in /feedback only if the citizen consented (not committed)."""
     answer = (answer or "").strip()
     if not answer:
@@ -158,8 +195,13 @@ def case_facts(session: Session, code: str | None) -> CaseFacts | None:
         officer = session.scalar(select(Officer).where(Officer.code == case.officer_code))
     if officer is None:
         # The last step's officer handled the file when it names none itself.
-        officer = session.scalar(select(Officer).join(Step, Step.officer_id == Officer.id)
-                                 .where(Step.case_id == case.id).order_by(Step.step_no.desc()).limit(1))
+        officer = session.scalar(
+            select(Officer)
+            .join(Step, Step.officer_id == Officer.id)
+            .where(Step.case_id == case.id)
+            .order_by(Step.step_no.desc())
+            .limit(1)
+        )
     procedure = None
     if case.procedure_code:
         procedure = session.scalar(select(Procedure).where(Procedure.code == case.procedure_code))
@@ -171,10 +213,20 @@ def already_rated(session: Session, case_code: str | None) -> bool:
     return bool(code) and session.scalar(select(Rating.id).where(Rating.case_code == code)) is not None
 
 
-def submit_rating(session: Session, criteria: CriteriaSet, *, overall: str, scores: dict[int, int],
-                  agency: Agency | None, procedure: Procedure | None = None, officer: Officer | None = None,
-                  case_code: str | None = None, comment: str | None = None, client: str | None = None,
-                  now: dt.datetime | None = None) -> Rating:
+def submit_rating(
+    session: Session,
+    criteria: CriteriaSet,
+    *,
+    overall: str,
+    scores: dict[int, int],
+    agency: Agency | None,
+    procedure: Procedure | None = None,
+    officer: Officer | None = None,
+    case_code: str | None = None,
+    comment: str | None = None,
+    client: str | None = None,
+    now: dt.datetime | None = None,
+) -> Rating:
     """Add a rating (not committed). A case code that matches a file verifies it and names the agency
     and officer; a case code already rated raises DuplicateRating."""
     if not Overall.has(overall):
@@ -191,11 +243,23 @@ def submit_rating(session: Session, criteria: CriteriaSet, *, overall: str, scor
         raise ValueError("agency")
     now = now or local_now()
     rating = Rating(
-        created_at=now, month=f"{now.year:04d}-{now.month:02d}", agency=agency, procedure=procedure,
-        officer=officer, case_code=case_code, case=facts.case if facts else None, verified=facts is not None,
-        overall=overall, criteria_set=criteria.key, scores={str(n): s for n, s in sorted(scores.items())},
-        score_total=sum(scores.values()), complete=len(scores) == len(numbers),
-        comment=(comment or "").strip() or None, comment_hidden=False, client_hash=client)
+        created_at=now,
+        month=f"{now.year:04d}-{now.month:02d}",
+        agency=agency,
+        procedure=procedure,
+        officer=officer,
+        case_code=case_code,
+        case=facts.case if facts else None,
+        verified=facts is not None,
+        overall=overall,
+        criteria_set=criteria.key,
+        scores={str(n): s for n, s in sorted(scores.items())},
+        score_total=sum(scores.values()),
+        complete=len(scores) == len(numbers),
+        comment=(comment or "").strip() or None,
+        comment_hidden=False,
+        client_hash=client,
+    )
     session.add(rating)
     try:
         session.flush()
@@ -208,12 +272,21 @@ def submit_rating(session: Session, criteria: CriteriaSet, *, overall: str, scor
     return rating
 
 
-def set_comment_hidden(session: Session, actor: Actor | Account, rating: Rating, hide: bool,
-                       reason: str | None) -> None:
+def set_comment_hidden(
+    session: Session, actor: Actor | Account, rating: Rating, hide: bool, reason: str | None
+) -> None:
     """Hide an abusive comment with its reason, or show it again; the scores always count (not committed)."""
     if hide and not reason:
         raise FeedbackError("hãy ghi lý do ẩn góp ý")
     before = {"comment_hidden": rating.comment_hidden, "hidden_reason": rating.hidden_reason}
     rating.comment_hidden, rating.hidden_reason = hide, reason if hide else None
-    audit.record(session, actor, "rating.hide" if hide else "rating.show", "rating", str(rating.id),
-                 reason or None, before, {"comment_hidden": rating.comment_hidden, "hidden_reason": rating.hidden_reason})
+    audit.record(
+        session,
+        actor,
+        "rating.hide" if hide else "rating.show",
+        "rating",
+        str(rating.id),
+        reason or None,
+        before,
+        {"comment_hidden": rating.comment_hidden, "hidden_reason": rating.hidden_reason},
+    )

@@ -1,4 +1,5 @@
 """Satisfaction results by agency, officer and month, computed live from the ratings."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,20 +23,51 @@ AGENCY_TABLE = Table(
         Column("agency_name", N_("Cơ quan"), sort="name", descending=False, link="agency_code"),
         Column("ratings", N_("Số đánh giá"), sort="ratings", format="number", total=True),
         *(Column(overall.value, overall.label, format="number", total=True) for overall in Overall),
-        Column("satisfied_pct", N_("Tỷ lệ hài lòng"), sort="satisfied_pct", format="percent", total=True,
-               doc="Share of ratings very satisfied or satisfied, 0 to 100, one decimal"),
+        Column(
+            "satisfied_pct",
+            N_("Tỷ lệ hài lòng"),
+            sort="satisfied_pct",
+            format="percent",
+            total=True,
+            doc="Share of ratings very satisfied or satisfied, 0 to 100, one decimal",
+        ),
         # The label's maximum is that of the criteria set in force, given by the template.
-        Column("average_score", N_("Điểm trung bình (/%(max)s)"), sort="average_score", format="score",
-               total=True, doc="Mean total (out of {max_score}) of the ratings that scored all {criteria} "
-                               "criteria, one decimal"),
+        Column(
+            "average_score",
+            N_("Điểm trung bình (/%(max)s)"),
+            sort="average_score",
+            format="score",
+            total=True,
+            doc="Mean total (out of {max_score}) of the ratings that scored all {criteria} criteria, one decimal",
+        ),
         Column("scored_all_criteria", format="number", total=True),
         Column("verified", format="number", total=True),
-        Column("verified_pct", N_("Tỷ lệ đã đối chiếu"), sort="verified", format="percent", total=True,
-               doc="Share of ratings whose case code matched a file"),
+        Column(
+            "verified_pct",
+            N_("Tỷ lệ đã đối chiếu"),
+            sort="verified",
+            format="percent",
+            total=True,
+            doc="Share of ratings whose case code matched a file",
+        ),
     ),
-    default_sort="ratings", ties=("agency_name",), totals_label=N_("Toàn tỉnh"),
-    csv_order=("agency_code", "agency_name", "ratings", "satisfied_pct", "average_score", "very_satisfied",
-               "satisfied", "unsatisfied", "scored_all_criteria", "verified", "verified_pct"))
+    default_sort="ratings",
+    ties=("agency_name",),
+    totals_label=N_("Toàn tỉnh"),
+    csv_order=(
+        "agency_code",
+        "agency_name",
+        "ratings",
+        "satisfied_pct",
+        "average_score",
+        "very_satisfied",
+        "satisfied",
+        "unsatisfied",
+        "scored_all_criteria",
+        "verified",
+        "verified_pct",
+    ),
+)
 
 
 def average(total: int, count: int) -> float | None:
@@ -52,8 +84,8 @@ class Figures:
     very_satisfied: int = 0
     satisfied: int = 0
     unsatisfied: int = 0
-    complete: int = 0          # ratings that scored every criterion
-    score_sum: int = 0         # their scores added up
+    complete: int = 0  # ratings that scored every criterion
+    score_sum: int = 0  # their scores added up
     verified: int = 0
 
     @property
@@ -96,24 +128,41 @@ class OfficerResult:
     figures: Figures
 
     def as_dict(self) -> dict:
-        return {"officer_code": self.officer_code, "officer_name": self.officer_name,
-                "officer_title": self.officer_title, "agency_code": self.agency_code, **_numbers(self.figures)}
+        return {
+            "officer_code": self.officer_code,
+            "officer_name": self.officer_name,
+            "officer_title": self.officer_title,
+            "agency_code": self.agency_code,
+            **_numbers(self.figures),
+        }
 
 
 def _numbers(f: Figures) -> dict:
-    return {"ratings": f.ratings, "satisfied_pct": f.satisfied_pct, "average_score": f.average_score,
-            "very_satisfied": f.very_satisfied, "satisfied": f.satisfied, "unsatisfied": f.unsatisfied,
-            "scored_all_criteria": f.complete, "verified": f.verified, "verified_pct": f.verified_pct}
+    return {
+        "ratings": f.ratings,
+        "satisfied_pct": f.satisfied_pct,
+        "average_score": f.average_score,
+        "very_satisfied": f.very_satisfied,
+        "satisfied": f.satisfied,
+        "unsatisfied": f.unsatisfied,
+        "scored_all_criteria": f.complete,
+        "verified": f.verified,
+        "verified_pct": f.verified_pct,
+    }
 
 
 def _columns():
     def count_if(condition):
         return func.sum(case((condition, 1), else_=0))
+
     # In the order of Figures: very satisfied, satisfied, unsatisfied (the order of Overall).
-    return (func.count(Rating.id), *(count_if(Rating.overall == overall.value) for overall in Overall),
-            count_if(Rating.complete.is_(True)),
-            func.sum(case((Rating.complete.is_(True), Rating.score_total), else_=0)),
-            count_if(Rating.verified.is_(True)))
+    return (
+        func.count(Rating.id),
+        *(count_if(Rating.overall == overall.value) for overall in Overall),
+        count_if(Rating.complete.is_(True)),
+        func.sum(case((Rating.complete.is_(True), Rating.score_total), else_=0)),
+        count_if(Rating.verified.is_(True)),
+    )
 
 
 def _figures(values) -> Figures:
@@ -127,12 +176,17 @@ class Results:
     totals: Figures = field(default_factory=Figures)
 
 
-def agency_results(session: Session, period: Period, agency_ids: set[int] | None = None,
-                   sort: Sort | None = None) -> Results:
+def agency_results(
+    session: Session, period: Period, agency_ids: set[int] | None = None, sort: Sort | None = None
+) -> Results:
     """Each agency's figures over the period (only agencies rated in it), with the totals, in the
     order `sort` (default: AGENCY_TABLE's)."""
-    query = (select(Agency.code, Agency.name, *_columns()).join(Agency, Agency.id == Rating.agency_id)
-             .where(Rating.month.in_(period.months)).group_by(Agency.id, Agency.code, Agency.name))
+    query = (
+        select(Agency.code, Agency.name, *_columns())
+        .join(Agency, Agency.id == Rating.agency_id)
+        .where(Rating.month.in_(period.months))
+        .group_by(Agency.id, Agency.code, Agency.name)
+    )
     if agency_ids is not None:
         query = query.where(Rating.agency_id.in_(agency_ids))
     results = Results(period)
@@ -146,15 +200,20 @@ def agency_results(session: Session, period: Period, agency_ids: set[int] | None
 
 def officer_results(session: Session, period: Period, agency_ids: set[int] | None = None) -> list[OfficerResult]:
     """Officers with at least MIN_OFFICER_RATINGS ratings in the period, the most rated first."""
-    query = (select(Officer.code, Officer.name, Officer.title, Agency.code, Agency.name, *_columns())
-             .join(Officer, Officer.id == Rating.officer_id).outerjoin(Agency, Agency.id == Officer.agency_id)
-             .where(Rating.month.in_(period.months))
-             .group_by(Officer.id, Officer.code, Officer.name, Officer.title, Agency.code, Agency.name)
-             .having(func.count(Rating.id) >= MIN_OFFICER_RATINGS))
+    query = (
+        select(Officer.code, Officer.name, Officer.title, Agency.code, Agency.name, *_columns())
+        .join(Officer, Officer.id == Rating.officer_id)
+        .outerjoin(Agency, Agency.id == Officer.agency_id)
+        .where(Rating.month.in_(period.months))
+        .group_by(Officer.id, Officer.code, Officer.name, Officer.title, Agency.code, Agency.name)
+        .having(func.count(Rating.id) >= MIN_OFFICER_RATINGS)
+    )
     if agency_ids is not None:
         query = query.where(Rating.agency_id.in_(agency_ids))
-    rows = [OfficerResult(code, name, title, agency_code, agency_name, _figures(values))
-            for code, name, title, agency_code, agency_name, *values in session.execute(query)]
+    rows = [
+        OfficerResult(code, name, title, agency_code, agency_name, _figures(values))
+        for code, name, title, agency_code, agency_name, *values in session.execute(query)
+    ]
     rows.sort(key=lambda r: (-r.figures.ratings, r.officer_name))
     return rows
 
@@ -192,7 +251,11 @@ def rated_months(session: Session, agency_id: int | None = None) -> list[str]:
 
 def recent_comments(session: Session, agency_id: int, limit: int = 5) -> list[Rating]:
     """The agency's latest rating comments that the Office has not hidden."""
-    return list(session.scalars(
-        select(Rating).where(Rating.agency_id == agency_id, Rating.comment.is_not(None),
-                             Rating.comment_hidden.is_(False))
-        .order_by(Rating.created_at.desc(), Rating.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(Rating)
+            .where(Rating.agency_id == agency_id, Rating.comment.is_not(None), Rating.comment_hidden.is_(False))
+            .order_by(Rating.created_at.desc(), Rating.id.desc())
+            .limit(limit)
+        )
+    )

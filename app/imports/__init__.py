@@ -1,4 +1,5 @@
 """Importers of the data files, one per kind: `flask import KIND FILE` and the back office's uploads."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -22,17 +23,31 @@ def importers() -> dict:
     from app.imports.people import import_holidays, import_officers
     from app.imports.procedures import import_procedures
 
-    return dict(zip(KINDS, (import_agencies, import_procedures, import_officers, import_cases, import_steps,
-                            import_holidays)))
+    return dict(
+        zip(KINDS, (import_agencies, import_procedures, import_officers, import_cases, import_steps, import_holidays))
+    )
 
 
-def run(session: Session, actor: Actor | Account, kind: str, data: bytes | Iterable[Row], source: str | None = None,
-        skip_invalid: bool = False) -> ImportReport:
+def run(
+    session: Session,
+    actor: Actor | Account,
+    kind: str,
+    data: bytes | Iterable[Row],
+    source: str | None = None,
+    skip_invalid: bool = False,
+) -> ImportReport:
     """Import a file's bytes (or rows already numbered) as `kind`, not committed; an applied import is
     logged with its file's name."""
     report = importers()[kind](session, data, skip_invalid=skip_invalid)
     if report.applied:
-        audit.record(session, actor, f"import.{kind}", "file", (source or "")[:120] or None, report.summary(),
-                     None, {"imported": report.imported, "updated": report.updated,
-                            "rejected": len(report.rejected)})
+        audit.record(
+            session,
+            actor,
+            f"import.{kind}",
+            "file",
+            (source or "")[:120] or None,
+            report.summary(),
+            None,
+            {"imported": report.imported, "updated": report.updated, "rejected": len(report.rejected)},
+        )
     return report

@@ -1,12 +1,13 @@
 """`import agencies`: the agencies tree, `code,name,parent_code,level[,valid_from,valid_to,aliases]`."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.imports import rows
 from app.imports.errors import ImportReport, Rejection, RowError
 from app.imports.linking import link_procedures
-from app.imports import rows
 from app.imports.values import parse_date
 from app.models import Agency
 from app.search.service import catalogue_changed
@@ -36,9 +37,15 @@ def validate(session: Session, data) -> tuple[list[tuple[int, dict]], list[Rejec
         start, end = parse_date(values["valid_from"]), parse_date(values["valid_to"])
         if start and end and end < start:
             raise RowError("hiệu lực đến trước hiệu lực từ")
-        return {"code": code, "name": name, "parent_code": nfc(values["parent_code"]) or None,
-                "level": nfc(values["level"]) or None, "valid_from": start, "valid_to": end,
-                "aliases": nfc(values["aliases"]) or None}
+        return {
+            "code": code,
+            "name": name,
+            "parent_code": nfc(values["parent_code"]) or None,
+            "level": nfc(values["level"]) or None,
+            "valid_from": start,
+            "valid_to": end,
+            "aliases": nfc(values["aliases"]) or None,
+        }
 
     accepted, report = rows.validate(data, HEADERS, check, lambda r: r["code"])
     rejected = report.rejected
@@ -101,5 +108,11 @@ def import_agencies(session: Session, data: bytes, skip_invalid: bool = False) -
 def _state(agency: Agency):
     if agency.id is None:
         return None
-    return (agency.name, agency.level, agency.valid_from, agency.valid_to, agency.aliases,
-            agency.parent.code if agency.parent else None)
+    return (
+        agency.name,
+        agency.level,
+        agency.valid_from,
+        agency.valid_to,
+        agency.aliases,
+        agency.parent.code if agency.parent else None,
+    )

@@ -1,4 +1,5 @@
 """Upsert many rows by natural key in a few statements: the case files run to hundreds of thousands."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -11,8 +12,9 @@ from app.imports.errors import ImportReport
 CHUNK = 5000
 
 
-def upsert(session: Session, table, records: Sequence[dict], key: Sequence[str],
-           report: ImportReport | None = None) -> dict[tuple, int]:
+def upsert(
+    session: Session, table, records: Sequence[dict], key: Sequence[str], report: ImportReport | None = None
+) -> dict[tuple, int]:
     """Insert new records, update changed ones, leave equal ones alone; return ids by key.
 
     Every record has the same columns, `key` among them. Counts go to `report` when given.
@@ -47,7 +49,7 @@ def upsert(session: Session, table, records: Sequence[dict], key: Sequence[str],
 def insert_many(session: Session, table, rows: Sequence[dict]) -> None:
     """Insert rows (all with the same columns) a chunk at a time."""
     for start in range(0, len(rows), CHUNK):
-        session.execute(insert(table), rows[start:start + CHUNK])
+        session.execute(insert(table), rows[start : start + CHUNK])
 
 
 def update_by_id(session: Session, table, rows: Sequence[dict]) -> None:
@@ -55,8 +57,11 @@ def update_by_id(session: Session, table, rows: Sequence[dict]) -> None:
     if not rows:
         return
     # Bind names must differ from column names in an executemany UPDATE.
-    statement = update(table).where(table.c.id == bindparam("b_id")).values(
-        {c: bindparam(f"b_{c}") for c in rows[0] if c != "id"})
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values({c: bindparam(f"b_{c}") for c in rows[0] if c != "id"})
+    )
     params = [{f"b_{k}": v for k, v in row.items()} for row in rows]
     for start in range(0, len(params), CHUNK):
-        session.connection().execute(statement, params[start:start + CHUNK])
+        session.connection().execute(statement, params[start : start + CHUNK])

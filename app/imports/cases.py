@@ -1,4 +1,5 @@
 """`import cases` and `import steps` (SPEC §3): case files and their processing steps."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -28,7 +29,7 @@ CASE_HEADERS = {
 STEP_HEADERS = {
     "case_code": ("case_code", "ma_ho_so", "mã hồ sơ"),
     "step_no": ("step_no", "buoc", "bước", "so_buoc", "số bước"),
-    **OFFICER_HEADERS,   # a step's officer is created or updated from the same columns
+    **OFFICER_HEADERS,  # a step's officer is created or updated from the same columns
     "started_at": ("started_at", "ngay_bat_dau", "ngày bắt đầu"),
     "due_at": ("due_at", "han_xu_ly", "hạn xử lý", "ngay_hen", "ngày hẹn"),
     "finished_at": ("finished_at", "ngay_hoan_thanh", "ngày hoàn thành"),
@@ -65,35 +66,47 @@ def import_cases(session: Session, data, skip_invalid: bool = False) -> ImportRe
         if due is None:
             value, unit = times.get(procedure, (None, None)) if procedure else (None, None)
             if value is None or unit not in COMPUTABLE_UNITS:
-                raise RowError("thiếu ngày hẹn trả (due_at) và không tính được từ thời hạn giải quyết"
-                               f" của thủ tục {procedure or '(không ghi)'}")
+                raise RowError(
+                    "thiếu ngày hẹn trả (due_at) và không tính được từ thời hạn giải quyết"
+                    f" của thủ tục {procedure or '(không ghi)'}"
+                )
         status_text = text(values["status"]).lower()
         status = CaseStatus.read(status_text, STATUS_WORDS)
         if status_text and status is None:
             raise RowError(f"trạng thái phải để trống, withdrawn hoặc rejected, không phải {status_text!r}")
-        return {"code": code, "procedure_code": procedure, "agency_id": agencies[agency],
-                "received_at": received[0], "due_at": due[0] if due else None,
-                "due_has_time": bool(due and due[1]), "finished_at": finished[0] if finished else None,
-                "status": status,
-                "apology_sent": parse_flag(values["apology_sent"], "apology_sent"),
-                "officer_code": text(values["officer_code"]) or None}
+        return {
+            "code": code,
+            "procedure_code": procedure,
+            "agency_id": agencies[agency],
+            "received_at": received[0],
+            "due_at": due[0] if due else None,
+            "due_has_time": bool(due and due[1]),
+            "finished_at": finished[0] if finished else None,
+            "status": status,
+            "apology_sent": parse_flag(values["apology_sent"], "apology_sent"),
+            "officer_code": text(values["officer_code"]) or None,
+        }
 
     checked, report = validate(data, CASE_HEADERS, check, lambda r: r["code"])
     accepted = records(checked)
     if unknown_procedures:
         sample = ", ".join(sorted(unknown_procedures)[:5])
         report.warnings.append(f"{len(unknown_procedures)} mã thủ tục chưa có trong danh mục, vẫn giữ: {sample}")
-    return apply_all_or_nothing(session, report, skip_invalid,
-                                lambda: upsert(session, Case.__table__, accepted, ("code",), report))
+    return apply_all_or_nothing(
+        session, report, skip_invalid, lambda: upsert(session, Case.__table__, accepted, ("code",), report)
+    )
 
 
 def import_steps(session: Session, data, skip_invalid: bool = False) -> ImportReport:
     """Import processing steps all or nothing, creating or updating their officers."""
     agencies = agency_ids(session)
     cases = dict(session.execute(select(Case.code, Case.id)).all())
-    officers = {code: {"code": code, "name": name, "title": title, "agency_id": agency}
-                for code, name, title, agency in session.execute(
-                    select(Officer.code, Officer.name, Officer.title, Officer.agency_id))}
+    officers = {
+        code: {"code": code, "name": name, "title": title, "agency_id": agency}
+        for code, name, title, agency in session.execute(
+            select(Officer.code, Officer.name, Officer.title, Officer.agency_id)
+        )
+    }
 
     def check(values: dict) -> dict:
         case = text(values["case_code"])
@@ -119,22 +132,37 @@ def import_steps(session: Session, data, skip_invalid: bool = False) -> ImportRe
         finished = parse_moment(values["finished_at"])
         if started and finished and finished[0] < started[0]:
             raise RowError("ngày hoàn thành trước ngày bắt đầu")
-        return {"case_id": cases[case], "step_no": step_no, "officer_code": officer,
-                "officer_name": name, "officer_title": text(values["officer_title"]) or None,
-                "agency_id": agencies.get(agency), "started_at": started[0] if started else None,
-                "due_at": due[0] if due else None, "due_has_time": bool(due and due[1]),
-                "finished_at": finished[0] if finished else None}
+        return {
+            "case_id": cases[case],
+            "step_no": step_no,
+            "officer_code": officer,
+            "officer_name": name,
+            "officer_title": text(values["officer_title"]) or None,
+            "agency_id": agencies.get(agency),
+            "started_at": started[0] if started else None,
+            "due_at": due[0] if due else None,
+            "due_has_time": bool(due and due[1]),
+            "finished_at": finished[0] if finished else None,
+        }
 
     checked, report = validate(data, STEP_HEADERS, check, lambda r: (r["case_id"], r["step_no"]))
     accepted = records(checked)
 
     def write() -> None:
         officer_ids = upsert(session, Officer.__table__, _officers_of(accepted, officers), ("code",))
-        steps = [{"case_id": r["case_id"], "step_no": r["step_no"],
-                  "officer_id": officer_ids[(r["officer_code"],)], "agency_id": r["agency_id"],
-                  "started_at": r["started_at"], "due_at": r["due_at"],
-                  "due_has_time": r["due_has_time"], "finished_at": r["finished_at"]}
-                 for r in accepted]
+        steps = [
+            {
+                "case_id": r["case_id"],
+                "step_no": r["step_no"],
+                "officer_id": officer_ids[(r["officer_code"],)],
+                "agency_id": r["agency_id"],
+                "started_at": r["started_at"],
+                "due_at": r["due_at"],
+                "due_has_time": r["due_has_time"],
+                "finished_at": r["finished_at"],
+            }
+            for r in accepted
+        ]
         upsert(session, Step.__table__, steps, ("case_id", "step_no"), report)
 
     return apply_all_or_nothing(session, report, skip_invalid, write)
@@ -145,10 +173,10 @@ def _officers_of(rows: list[dict], known: dict[str, dict]) -> list[dict]:
     merged: dict[str, dict] = {}
     for row in rows:
         code = row["officer_code"]
-        officer = merged.setdefault(code, dict(known.get(code) or {
-            "code": code, "name": None, "title": None, "agency_id": None}))
-        for target, source in (("name", "officer_name"), ("title", "officer_title"),
-                               ("agency_id", "agency_id")):
+        officer = merged.setdefault(
+            code, dict(known.get(code) or {"code": code, "name": None, "title": None, "agency_id": None})
+        )
+        for target, source in (("name", "officer_name"), ("title", "officer_title"), ("agency_id", "agency_id")):
             if row[source]:
                 officer[target] = row[source]
     return list(merged.values())

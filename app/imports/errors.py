@@ -1,4 +1,5 @@
 """What an import reports: rejected rows with their numbers and reasons, and a summary."""
+
 from __future__ import annotations
 
 import csv

@@ -5,6 +5,7 @@ records keep only their text run together, header cells included, for example
 ``Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp15 Ngày làm việcMiễn phí...``.
 Every function here is pure: text in, plain dicts out.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,10 +21,14 @@ UNIT_WORDS = {fold(unit.label): unit for unit in TimeUnit} | {"gio lam viec": Ti
 _CHANNEL_HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
 # A method cell as the portal spells it ("Trực tiếp") or not ("Nộp hồ sơ trực tiếp", "TRỰC TUYẾN",
 # "Qua dịch vụ bưu chính công ích", "Truc tiep"): a capital starts the cell, glued to the text before.
-_METHOD_WORDS = (r"tr[ựu]c ti[ếe]p|tr[ựu]c tuy[ếe]n"
-                 r"|(?:d[ịi]ch v[ụu] ?)?b[ưu]u (?:ch[íi]nh|[đd]i[ệe]n)(?: c[ôo]ng [íi]ch)?")
-_METHOD_CELL = (r"(?:N(?i:[ộo]p)(?i: ?h[ồo] s[ơo])?|Q(?i:ua)) ?(?i:" + _METHOD_WORDS + r")"
-                r"|(?=[TDB])(?i:" + _METHOD_WORDS + r")")
+_METHOD_WORDS = (
+    r"tr[ựu]c ti[ếe]p|tr[ựu]c tuy[ếe]n"
+    r"|(?:d[ịi]ch v[ụu] ?)?b[ưu]u (?:ch[íi]nh|[đd]i[ệe]n)(?: c[ôo]ng [íi]ch)?"
+)
+_METHOD_CELL = (
+    r"(?:N(?i:[ộo]p)(?i: ?h[ồo] s[ơo])?|Q(?i:ua)) ?(?i:" + _METHOD_WORDS + r")"
+    r"|(?=[TDB])(?i:" + _METHOD_WORDS + r")"
+)
 # A method starts a channel only when a processing time (or "no information") follows it;
 # the same words occur freely inside descriptions ("Trực tiếp: nộp hồ sơ tại ...").
 _CHANNEL_START = re.compile(r"(" + _METHOD_CELL + r")(?=\s?\d|Không có thông tin)")
@@ -49,7 +54,7 @@ def parse_channels(text: str | None) -> list[dict]:
     channels = []
     for i, match in enumerate(starts):
         end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
-        channels.append(_parse_channel(match.group(1), text[match.end():end]))
+        channels.append(_parse_channel(match.group(1), text[match.end() : end]))
     _resolve_glued_numbers(channels)
     return channels
 
@@ -59,7 +64,7 @@ def _parse_channel(cell: str, body: str) -> dict:
     channel = {"method": ChannelMethod.recognise(cell), "processing_time": None, "fees": [], "description": None}
     rest = body
     if rest.startswith(NO_INFO):
-        rest = rest[len(NO_INFO):]
+        rest = rest[len(NO_INFO) :]
     else:
         match = _TIME.match(rest)
         if match:
@@ -69,7 +74,7 @@ def _parse_channel(cell: str, body: str) -> dict:
                 "unit": unit,
                 "text": match.group(0).strip(),
             }
-            rest = rest[match.end():]
+            rest = rest[match.end() :]
             if unit is None and re.match(r"^[\d.,]*\s*(VNĐ|VND|Đồng|USD)", rest):
                 # "Trực tuyến1100 VNĐ": the time and the fee are glued; settled later.
                 channel["_glued"] = match.group(1) + rest
@@ -77,16 +82,16 @@ def _parse_channel(cell: str, body: str) -> dict:
     fee_text = None
     if rest.startswith("Miễn phí"):
         channel["fees"].append({"amount_vnd": 0, "text": "Miễn phí"})
-        rest = rest[len("Miễn phí"):]
+        rest = rest[len("Miễn phí") :]
     elif rest.startswith(NO_INFO):
-        rest = rest[len(NO_INFO):]
+        rest = rest[len(NO_INFO) :]
     else:
         match = _FEE_CELL.match(rest)
         if match and "_glued" not in channel:
             fee_text = match.group(0)
             amount = parse_amount(match.group(1)) if match.group(2) != "USD" else None
             channel["fees"].append({"amount_vnd": amount, "text": fee_text})
-            rest = rest[match.end():]
+            rest = rest[match.end() :]
     description = rest.strip()
     if description.startswith("(") and description.endswith(")"):
         description = description[1:-1].strip()
@@ -98,11 +103,7 @@ def _parse_channel(cell: str, body: str) -> dict:
 
 def _resolve_glued_numbers(channels: list[dict]) -> None:
     """Split `1100 VNĐ` into time 1 and fee 100 when a sibling channel shows the time."""
-    known = {
-        c["processing_time"]["value"]
-        for c in channels
-        if c["processing_time"] and "_glued" not in c
-    }
+    known = {c["processing_time"]["value"] for c in channels if c["processing_time"] and "_glued" not in c}
     for channel in channels:
         glued = channel.pop("_glued", None)
         if not glued:
@@ -111,7 +112,7 @@ def _resolve_glued_numbers(channels: list[dict]) -> None:
         for value in sorted(known, key=lambda v: -len(_fmt(v))):
             prefix = _fmt(value)
             if digits.startswith(prefix) and len(digits) > len(prefix):
-                fee_digits = digits[len(prefix):]
+                fee_digits = digits[len(prefix) :]
                 channel["processing_time"] = {"value": value, "unit": None, "text": prefix}
                 amount = parse_amount(fee_digits) if "USD" not in glued[:40] else None
                 channel["fees"].insert(0, {"amount_vnd": amount, "text": f"{fee_digits} VNĐ"})
@@ -146,17 +147,13 @@ def _fmt(value: float | int) -> str:
 # --- documents -----------------------------------------------------------------------------
 
 _DOC_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
-_QUANTITY = re.compile(
-    r"(\d+)\s*bản chính\s*(?:,\s*(\d+)\s*bản sao)?|(\d+)\s*bản sao", re.IGNORECASE
-)
+_QUANTITY = re.compile(r"(\d+)\s*bản chính\s*(?:,\s*(\d+)\s*bản sao)?|(\d+)\s*bản sao", re.IGNORECASE)
 # Case-insensitive extension, but the next letter must be lower case to continue a word:
 # ".docxMẫu 02" ends a file name where the next one starts.
 _FORM_EXT = re.compile(r"(?i:\.(?:docx|doc|xlsx|xls|pdf|rar|zip|odt|rtf|png|jpe?g))(?![a-zà-ỹ])")
 # Where a file name can start: after punctuation, or where two words are glued together
 # ("củaMẫu 01.docx", "BNNMTMẫu 03.docx"): Vietnamese prose always puts a space before a capital.
-_FORM_BOUNDARY = re.compile(
-    r"[;:)\]”\"]|\.(?=[^\W\d_])|(?<=[a-zà-ỹ])(?=[A-ZĐ])|(?<=[A-ZĐ])(?=[A-ZĐ][a-zà-ỹ])(?!Tg)"
-)
+_FORM_BOUNDARY = re.compile(r"[;:)\]”\"]|\.(?=[^\W\d_])|(?<=[a-zà-ỹ])(?=[A-ZĐ])|(?<=[A-ZĐ])(?=[A-ZĐ][a-zà-ỹ])(?!Tg)")
 
 
 def parse_documents(text: str | None) -> list[dict]:
@@ -171,17 +168,14 @@ def parse_documents(text: str | None) -> list[dict]:
     for piece in pieces[1:]:
         last_end = 0
         for match in _QUANTITY.finditer(piece):
-            raw = piece[last_end:match.start()].strip()
+            raw = piece[last_end : match.start()].strip()
             last_end = match.end()
             if not raw:
                 continue
             name, form = split_form(raw)
             original = int(match.group(1)) if match.group(1) else 0
             copies = int(match.group(2) or match.group(3) or 0)
-            documents.append(
-                {"name": name, "form": form, "original_qty": original,
-                 "copy_qty": copies, "group": group}
-            )
+            documents.append({"name": name, "form": form, "original_qty": original, "copy_qty": copies, "group": group})
         tail = piece[last_end:].strip()
         group = _clean_group(tail)
     return documents
@@ -202,11 +196,11 @@ def split_form(raw: str) -> tuple[str, str | None]:
     cut = boundaries[-1] if boundaries else 0
     if first.start() - cut > 80:
         # Nothing marks where the name ends: keep the last few words as the file name.
-        words = raw[:first.start()].split(" ")
+        words = raw[: first.start()].split(" ")
         cut = first.start() - len(" ".join(words[-3:]))
     forms, start = [], cut
     for match in exts:
-        forms.append(raw[start:match.end()].strip(" -;,"))
+        forms.append(raw[start : match.end()].strip(" -;,"))
         start = match.end()
     name = raw[:cut].strip()
     return (name or raw), "; ".join(f for f in forms if f)
@@ -222,13 +216,46 @@ _DOC_TYPES = (
 # Capitals only, so that a suffix stops where the next title starts ("NĐ-CPNghị định ...").
 # Known issuer abbreviations are tried first (longest first): "NĐ-CPsửa đổi" and "NĐ-CPNghị
 # định" can only be split by knowing that "CP" is a suffix.
-KNOWN_SUFFIXES = (
-    "BLĐTBXH BNNPTNT BVHTTDL UBTVQH BGTVT BNNMT BTNMT BKHĐT BGDĐT BKHCN BTTTT VPCP NHNN UBND HĐND "
-    "TTLT LLTP BTC BCA BTP BXD BYT BQP BNG BCT BNV BTTT UBDT TTCP KTNN QĐ NĐ NQ TT CP QH TTg"
-).split()
-_SUFFIX_PART = (
-    r"(?:" + "|".join(sorted(KNOWN_SUFFIXES, key=len, reverse=True)) + r"|[A-ZĐ]+(?![a-zà-ỹ]))"
-)
+KNOWN_SUFFIXES = [
+    "BLĐTBXH",
+    "BNNPTNT",
+    "BVHTTDL",
+    "UBTVQH",
+    "BGTVT",
+    "BNNMT",
+    "BTNMT",
+    "BKHĐT",
+    "BGDĐT",
+    "BKHCN",
+    "BTTTT",
+    "VPCP",
+    "NHNN",
+    "UBND",
+    "HĐND",
+    "TTLT",
+    "LLTP",
+    "BTC",
+    "BCA",
+    "BTP",
+    "BXD",
+    "BYT",
+    "BQP",
+    "BNG",
+    "BCT",
+    "BNV",
+    "BTTT",
+    "UBDT",
+    "TTCP",
+    "KTNN",
+    "QĐ",
+    "NĐ",
+    "NQ",
+    "TT",
+    "CP",
+    "QH",
+    "TTg",
+]
+_SUFFIX_PART = r"(?:" + "|".join(sorted(KNOWN_SUFFIXES, key=len, reverse=True)) + r"|[A-ZĐ]+(?![a-zà-ỹ]))"
 # A suffix such as NĐ-CP, TT-BTC, QĐ-TTg, TTLT-BTC-BGTVT; digits occur only after QH (QH13).
 _LEGAL_NUMBER = re.compile(
     r"(?:(?:" + _DOC_TYPES + r")\s*)?(?:[Ss]ố\s*)?"
@@ -246,10 +273,10 @@ def parse_legal_bases(text: str | None) -> list[dict]:
     last_end = 0
     for match in _LEGAL_NUMBER.finditer(text):
         # A number followed by a space is part of a title ("Nghị định 53/2026/NĐ-CP ngày ...").
-        following = text[match.end():match.end() + 1]
+        following = text[match.end() : match.end() + 1]
         if following in (" ", ",", ")", ";") and match.end() < len(text):
             continue
-        title_text, number = text[last_end:match.start()], match.group(1)
+        title_text, number = text[last_end : match.start()], match.group(1)
         glued_year = re.match(r"((?:19|20)\d\d)(\d{1,4}/.*)$", number)
         if glued_year:
             # "Luật Khiếu nại năm 201102/2011/QH13": the title's year runs into the number.
@@ -303,7 +330,7 @@ def parse_results(text: str | None) -> list[dict]:
     results = []
     last_end = 0
     for match in _RESULT_CODE.finditer(text):
-        name = text[last_end:match.start()].strip()
+        name = text[last_end : match.start()].strip()
         if name:
             results.append({"name": name, "code": match.group(1)})
         last_end = match.end()

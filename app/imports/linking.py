@@ -5,6 +5,7 @@ nhân dân cấp xã"); an agency matches when its name, its name without the pr
 pháp tỉnh Kon Tum") or one of its aliases appears there as a whole phrase. A table row may
 also name agency codes explicitly.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,7 +63,7 @@ def link_procedures(session: Session, ids: list[int] | None = None) -> int:
     else:
         procedures = []
         for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+            chunk = ids[i : i + 500]
             procedures.extend(session.execute(query.where(Procedure.id.in_(chunk))).all())
             session.execute(delete(ProcedureAgency).where(ProcedureAgency.procedure_id.in_(chunk)))
     rows = []

@@ -1,4 +1,5 @@
 """Merge the records several sources give for one procedure: the richer value of each part wins."""
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,7 @@ def merge_records(by_kind: dict[str, dict]) -> dict:
     for key in sorted(keys):
         if key in NESTED:
             roles = {r for record in ordered for r in (record.get(key) or {})}
-            merged[key] = {r: _richest([(record.get(key) or {}).get(r) for record in ordered])
-                           for r in sorted(roles)}
+            merged[key] = {r: _richest([(record.get(key) or {}).get(r) for record in ordered]) for r in sorted(roles)}
             merged[key] = {r: v for r, v in merged[key].items() if v}
         else:
             merged[key] = _richest([record.get(key) for record in ordered])

@@ -1,5 +1,6 @@
 """`import officers` (`officer_code,officer_name,officer_title,agency_code`) and `import holidays`
 (`date,name,kind`)."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -39,13 +40,18 @@ def import_officers(session: Session, data, skip_invalid: bool = False) -> Impor
         agency = text(values["agency_code"])
         if agency and agency not in agencies:
             raise RowError(f"không có cơ quan mã {agency}")
-        return {"code": code, "name": name, "title": text(values["officer_title"]) or None,
-                "agency_id": agencies.get(agency)}
+        return {
+            "code": code,
+            "name": name,
+            "title": text(values["officer_title"]) or None,
+            "agency_id": agencies.get(agency),
+        }
 
     checked, report = validate(data, OFFICER_HEADERS, check, lambda r: r["code"])
     accepted = records(checked)
-    return apply_all_or_nothing(session, report, skip_invalid,
-                                lambda: upsert(session, Officer.__table__, accepted, ("code",), report))
+    return apply_all_or_nothing(
+        session, report, skip_invalid, lambda: upsert(session, Officer.__table__, accepted, ("code",), report)
+    )
 
 
 def import_holidays(session: Session, data, skip_invalid: bool = False) -> ImportReport:
@@ -63,5 +69,6 @@ def import_holidays(session: Session, data, skip_invalid: bool = False) -> Impor
 
     checked, report = validate(data, HOLIDAY_HEADERS, check, lambda r: r["date"])
     accepted = records(checked)
-    return apply_all_or_nothing(session, report, skip_invalid,
-                                lambda: upsert(session, HolidayOverride.__table__, accepted, ("date",), report))
+    return apply_all_or_nothing(
+        session, report, skip_invalid, lambda: upsert(session, HolidayOverride.__table__, accepted, ("date",), report)
+    )

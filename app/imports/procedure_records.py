@@ -4,6 +4,7 @@ Sources, detected per row by their keys: the national portal's detail records (`
 the national catalogue (`code` + `categories`), the portal's API answers (`data.code`) and
 tables (CSV, XLSX, JSON objects) whose headers are listed in TABLE_HEADERS.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,11 +23,18 @@ CODE_PATTERN = re.compile(r"^\s?\d{1,2}\.\d{4,}[\w.\-]*$")
 # Tables' short spellings of a decision's action, folded (its codes and labels are read too).
 ACTION_WORDS = {"moi": DecisionAction.NEW, "sua doi": DecisionAction.AMENDED, "bai bo": DecisionAction.ABOLISHED}
 # The catalogue's and the portal's states of a procedure.
-STATES = {"ACTIVE": ProcedureStatus.IN_FORCE, "UPDATED": ProcedureStatus.AMENDED,
-          "ABOLISHED": ProcedureStatus.ABOLISHED}
+STATES = {
+    "ACTIVE": ProcedureStatus.IN_FORCE,
+    "UPDATED": ProcedureStatus.AMENDED,
+    "ABOLISHED": ProcedureStatus.ABOLISHED,
+}
 # The portal's level flags.
-LEVEL_FLAGS = (("isMinistry", Level.BO), ("isProvince", Level.TINH), ("isWard", Level.XA),
-               ("isOtherAgency", Level.KHAC))
+LEVEL_FLAGS = (
+    ("isMinistry", Level.BO),
+    ("isProvince", Level.TINH),
+    ("isWard", Level.XA),
+    ("isOtherAgency", Level.KHAC),
+)
 
 # Header aliases for tables: the first name is the canonical key.
 TABLE_HEADERS = {
@@ -58,8 +66,7 @@ def detect_kind(row: dict) -> str:
 def to_record(row: dict) -> tuple[str, dict]:
     """Return (source kind, canonical record) for a row, or raise RowError."""
     kind = detect_kind(row)
-    record = {"national": _national, "catalogue": _catalogue,
-              "portal_api": _portal_api, "table": _table}[kind](row)
+    record = {"national": _national, "catalogue": _catalogue, "portal_api": _portal_api, "table": _table}[kind](row)
     code = record.get("code")
     if not code or not str(code).strip():
         raise RowError("thiếu mã thủ tục (code)")
@@ -128,9 +135,11 @@ def _portal_api(row: dict) -> dict:
     proposal = data.get("procedureProposal") or {}
     decision = None
     if proposal.get("proposalNumber"):
-        decision = {"number": nfc(proposal["proposalNumber"]),
-                    "date": _epoch_date(proposal.get("decisionDate")),
-                    "issuer": nfc((proposal.get("issuingAgency") or {}).get("name")) or None}
+        decision = {
+            "number": nfc(proposal["proposalNumber"]),
+            "date": _epoch_date(proposal.get("decisionDate")),
+            "issuer": nfc((proposal.get("issuingAgency") or {}).get("name")) or None,
+        }
     category = data.get("category") or {}
     return {
         "code": str(data.get("code") or ""),
@@ -147,20 +156,30 @@ def _portal_api(row: dict) -> dict:
         },
         "issuing_agency": nfc(data.get("departmentPromulgateName")) or None,
         "receiving_address": _info(data.get("dossierReceivingAddresses")),
-        "steps": [nfc(" ".join(filter(None, [s.get("name"), s.get("description")])))
-                  for s in data.get("executionSteps") or [] if s.get("description") or s.get("name")],
+        "steps": [
+            nfc(" ".join(filter(None, [s.get("name"), s.get("description")])))
+            for s in data.get("executionSteps") or []
+            if s.get("description") or s.get("name")
+        ],
         "channels": [_api_channel(m) for m in data.get("executionMethods") or []],
         "documents": [
-            {"name": nfc(p.get("name")), "form": _api_forms(p), "original_qty": p.get("originalQty") or 0,
-             "copy_qty": p.get("copyQty") or 0, "group": nfc(case.get("name")) or None}
+            {
+                "name": nfc(p.get("name")),
+                "form": _api_forms(p),
+                "original_qty": p.get("originalQty") or 0,
+                "copy_qty": p.get("copyQty") or 0,
+                "group": nfc(case.get("name")) or None,
+            }
             for case in data.get("executionCases") or []
-            for p in case.get("profileComponents") or [] if nfc(p.get("name"))
+            for p in case.get("profileComponents") or []
+            if nfc(p.get("name"))
         ],
         "conditions": _info(data.get("requirementsAndConditions")),
-        "results": [{"name": nfc(r.get("name")), "code": r.get("code")}
-                    for r in data.get("resultsDetails") or []],
-        "legal_basis": [{"number": nfc(b.get("code")) or None, "title": nfc(b.get("name")) or None}
-                        for b in data.get("legalBasisesDetails") or []],
+        "results": [{"name": nfc(r.get("name")), "code": r.get("code")} for r in data.get("resultsDetails") or []],
+        "legal_basis": [
+            {"number": nfc(b.get("code")) or None, "title": nfc(b.get("name")) or None}
+            for b in data.get("legalBasisesDetails") or []
+        ],
         "decision": decision,
         # Only the API's two states seen so far are read (its records never say ABOLISHED).
         "status": STATES.get(data.get("state")) if data.get("state") in ("ACTIVE", "UPDATED") else None,
@@ -174,14 +193,12 @@ def _api_channel(method: dict) -> dict:
     for fee in method.get("fees") or []:
         text = nfc(fee.get("description")) or None
         amount = fee.get("value")
-        fees.append({"amount_vnd": int(amount) if isinstance(amount, (int, float)) else None,
-                     "text": text})
+        fees.append({"amount_vnd": int(amount) if isinstance(amount, (int, float)) else None, "text": text})
     description = nfc(method.get("description")) or None
     time = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # The API's units are the codes in capitals (WORKING_DAY); OTHER is no unit.
-        time = {"value": value, "unit": TimeUnit.get(str(method.get("processingTimeUnit") or "").lower()),
-                "text": None}
+        time = {"value": value, "unit": TimeUnit.get(str(method.get("processingTimeUnit") or "").lower()), "text": None}
     elif nfc(str(value or "")):
         # Some records put the whole explanation where the number belongs.
         description = "\n".join(filter(None, [nfc(str(value)), description]))
@@ -203,8 +220,7 @@ def _method(text: str | None) -> dict:
 
 
 def _api_forms(component: dict) -> str | None:
-    names = [nfc(a.get("name") or a.get("fileName")) for a in component.get("attachments") or []
-             if isinstance(a, dict)]
+    names = [nfc(a.get("name") or a.get("fileName")) for a in component.get("attachments") or [] if isinstance(a, dict)]
     return "; ".join(n for n in names if n) or None
 
 
@@ -222,13 +238,13 @@ def _table(row: dict) -> dict:
     spelled = nfc(values.get("action"))
     action = DecisionAction.read(spelled, ACTION_WORDS)
     if spelled and action is None:
-        raise RowError(f"hình thức công bố không hợp lệ: {values.get('action')!r}"
-                       f" ({', '.join(DecisionAction.codes())})")
+        raise RowError(
+            f"hình thức công bố không hợp lệ: {values.get('action')!r} ({', '.join(DecisionAction.codes())})"
+        )
     spelled = nfc(values.get("status")).lower()
     status = ProcedureStatus.get(spelled)
     if spelled and status is None:
-        raise RowError(f"tình trạng không hợp lệ: {values.get('status')!r}"
-                       f" ({', '.join(ProcedureStatus.codes())})")
+        raise RowError(f"tình trạng không hợp lệ: {values.get('status')!r} ({', '.join(ProcedureStatus.codes())})")
     if values.get("decision_number"):
         record["decision"] = _decision(values["decision_number"], values.get("decision_date"))
         record["decision"]["action"] = action

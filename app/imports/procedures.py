@@ -3,6 +3,7 @@
 Writes go through SQLAlchemy Core in a few statements per table: a province's catalogue runs to
 tens of thousands of procedures, each with channels, fees, papers and legal bases.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,12 +13,12 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.catalogue.codes import ChannelMethod, DecisionAction, ProcedureStatus
+from app.imports import rows
 from app.imports.bulk import insert_many, update_by_id
 from app.imports.errors import ImportReport, Rejection
 from app.imports.linking import link_procedures
 from app.imports.merge import content_hash, merge_records
 from app.imports.procedure_records import TABLE_HEADERS, to_record
-from app.imports import rows
 from app.imports.rows import apply_all_or_nothing
 from app.models import Channel, Decision, DecisionItem, Document, Fee, Field, LegalBasis, Procedure, ProcedureSource
 from app.search.service import catalogue_changed
@@ -32,8 +33,14 @@ STATUS_ACTIONS = {ProcedureStatus.AMENDED: DecisionAction.AMENDED, ProcedureStat
 def validate(data) -> tuple[list[tuple[int, str, dict]], list[Rejection]]:
     """Parse every row; return the accepted (row, kind, record) and the rejections."""
     # A record seen in two sources is two rows: the natural key is (source kind, code).
-    accepted, report = rows.validate(data, None, to_record, lambda parsed: (parsed[0], parsed[1]["code"]),
-                                     known=KNOWN_HEADERS, code=lambda parsed: parsed[1]["code"])
+    accepted, report = rows.validate(
+        data,
+        None,
+        to_record,
+        lambda parsed: (parsed[0], parsed[1]["code"]),
+        known=KNOWN_HEADERS,
+        code=lambda parsed: parsed[1]["code"],
+    )
     return [(number, kind, record) for number, (kind, record) in accepted], report.rejected
 
 
@@ -41,8 +48,9 @@ def import_procedures(session: Session, data: bytes, skip_invalid: bool = False)
     """Import a procedures file all or nothing (or only its valid rows with `skip_invalid`)."""
     accepted, rejected = validate(data)
     report = ImportReport(rejected=rejected)
-    apply_all_or_nothing(session, report, skip_invalid,
-                         lambda: link_procedures(session, apply_records(session, accepted, report)))
+    apply_all_or_nothing(
+        session, report, skip_invalid, lambda: link_procedures(session, apply_records(session, accepted, report))
+    )
     if report.applied:
         catalogue_changed(session)
     return report
@@ -54,8 +62,14 @@ def apply_records(session: Session, accepted: list, report: ImportReport) -> lis
     for _number, kind, record in accepted:
         by_code[record["code"]][kind] = record
     payloads = _store_sources(session, by_code)
-    existing = {code: (pid, digest) for code, pid, digest in _chunked(session, list(by_code), lambda chunk: select(
-        Procedure.code, Procedure.id, Procedure.content_hash).where(Procedure.code.in_(chunk)))}
+    existing = {
+        code: (pid, digest)
+        for code, pid, digest in _chunked(
+            session,
+            list(by_code),
+            lambda chunk: select(Procedure.code, Procedure.id, Procedure.content_hash).where(Procedure.code.in_(chunk)),
+        )
+    }
     lookups = _Lookups(session)
     new, changed, merged_by_code = [], [], {}
     for code in by_code:
@@ -76,8 +90,13 @@ def apply_records(session: Session, accepted: list, report: ImportReport) -> lis
     insert_many(session, Procedure.__table__, new)
     update_by_id(session, Procedure.__table__, changed)
     ids = {code: pid for code, (pid, _digest) in existing.items()}
-    ids.update(_chunked(session, [v["code"] for v in new], lambda chunk: select(
-        Procedure.code, Procedure.id).where(Procedure.code.in_(chunk))))
+    ids.update(
+        _chunked(
+            session,
+            [v["code"] for v in new],
+            lambda chunk: select(Procedure.code, Procedure.id).where(Procedure.code.in_(chunk)),
+        )
+    )
     merged_by_id = {ids[code]: merged for code, merged in merged_by_code.items()}
     _replace_parts(session, merged_by_id, [row["id"] for row in changed])
     _record_decisions(session, merged_by_id, lookups)
@@ -87,9 +106,13 @@ def apply_records(session: Session, accepted: list, report: ImportReport) -> lis
 def _store_sources(session: Session, by_code: dict[str, dict[str, dict]]) -> dict[str, dict[str, dict]]:
     """Upsert each source's record; return every stored record of the codes met, by kind."""
     stored: dict[str, dict[str, tuple[int | None, dict]]] = defaultdict(dict)
-    for pid, code, kind, payload in _chunked(session, list(by_code), lambda chunk: select(
-            ProcedureSource.id, ProcedureSource.procedure_code, ProcedureSource.kind,
-            ProcedureSource.payload).where(ProcedureSource.procedure_code.in_(chunk))):
+    for pid, code, kind, payload in _chunked(
+        session,
+        list(by_code),
+        lambda chunk: select(
+            ProcedureSource.id, ProcedureSource.procedure_code, ProcedureSource.kind, ProcedureSource.payload
+        ).where(ProcedureSource.procedure_code.in_(chunk)),
+    ):
         stored[code][kind] = (pid, payload)
     new, changed = [], []
     for code, kinds in by_code.items():
@@ -109,7 +132,7 @@ def _chunked(session: Session, keys: list, query) -> list:
     """Rows of `query(chunk)` for every chunk of `keys` (IN lists stay within database limits)."""
     rows = []
     for start in range(0, len(keys), CHUNK):
-        rows.extend(session.execute(query(keys[start:start + CHUNK])).all())
+        rows.extend(session.execute(query(keys[start : start + CHUNK])).all())
     return rows
 
 
@@ -118,11 +141,16 @@ class _Lookups:
 
     def __init__(self, session: Session):
         self.session = session
-        self.fields = {name: [fid, code] for fid, name, code in session.execute(
-            select(Field.id, Field.name, Field.code))}
+        self.fields = {
+            name: [fid, code] for fid, name, code in session.execute(select(Field.id, Field.name, Field.code))
+        }
         self.slugs = set(session.scalars(select(Field.slug)))
-        self.decisions = {number: [did, date, issuer] for did, number, date, issuer in session.execute(
-            select(Decision.id, Decision.number, Decision.date, Decision.issuer))}
+        self.decisions = {
+            number: [did, date, issuer]
+            for did, number, date, issuer in session.execute(
+                select(Decision.id, Decision.number, Decision.date, Decision.issuer)
+            )
+        }
 
     def field(self, name: str | None, code: str | None) -> int | None:
         if not name:
@@ -194,7 +222,7 @@ def procedure_values(record: dict, digest: str, lookups: _Lookups) -> dict:
 def _replace_parts(session: Session, merged_by_id: dict[int, dict], replaced: list[int]) -> None:
     """Write the channels, fees, papers and legal bases of the procedures, dropping their old ones."""
     for start in range(0, len(replaced), CHUNK):
-        chunk = replaced[start:start + CHUNK]
+        chunk = replaced[start : start + CHUNK]
         channels = select(Channel.id).where(Channel.procedure_id.in_(chunk)).scalar_subquery()
         session.execute(delete(Fee.__table__).where(Fee.channel_id.in_(channels)))
         for model in (Channel, Document, LegalBasis):
@@ -202,29 +230,50 @@ def _replace_parts(session: Session, merged_by_id: dict[int, dict], replaced: li
     documents, bases, channels = [], [], []
     for pid, record in merged_by_id.items():
         documents.extend(
-            {"procedure_id": pid, "position": i, "name": d["name"], "form": d.get("form"),
-             "original_qty": d.get("original_qty") or 0, "copy_qty": d.get("copy_qty") or 0,
-             "group_name": d.get("group")}
-            for i, d in enumerate(record.get("documents") or []))
-        bases.extend({"procedure_id": pid, "position": i, "number": b.get("number"), "title": b.get("title")}
-                     for i, b in enumerate(record.get("legal_basis") or []))
+            {
+                "procedure_id": pid,
+                "position": i,
+                "name": d["name"],
+                "form": d.get("form"),
+                "original_qty": d.get("original_qty") or 0,
+                "copy_qty": d.get("copy_qty") or 0,
+                "group_name": d.get("group"),
+            }
+            for i, d in enumerate(record.get("documents") or [])
+        )
+        bases.extend(
+            {"procedure_id": pid, "position": i, "number": b.get("number"), "title": b.get("title")}
+            for i, b in enumerate(record.get("legal_basis") or [])
+        )
         for i, channel in enumerate(record.get("channels") or []):
             time = channel.get("processing_time") or {}
-            channels.append({"procedure_id": pid, "position": i,
-                             "method": channel.get("method") or ChannelMethod.OTHER,
-                             "method_text": channel.get("method_text"),
-                             "processing_value": time.get("value"), "processing_unit": time.get("unit"),
-                             "processing_text": time.get("text"), "description": channel.get("description")})
+            channels.append(
+                {
+                    "procedure_id": pid,
+                    "position": i,
+                    "method": channel.get("method") or ChannelMethod.OTHER,
+                    "method_text": channel.get("method_text"),
+                    "processing_value": time.get("value"),
+                    "processing_unit": time.get("unit"),
+                    "processing_text": time.get("text"),
+                    "description": channel.get("description"),
+                }
+            )
     insert_many(session, Document.__table__, documents)
     insert_many(session, LegalBasis.__table__, bases)
     insert_many(session, Channel.__table__, channels)
     fees = []
     with_channels = sorted({row["procedure_id"] for row in channels})
-    for channel_id, pid, position in _chunked(session, with_channels, lambda chunk: select(
-            Channel.id, Channel.procedure_id, Channel.position).where(Channel.procedure_id.in_(chunk))):
+    for channel_id, pid, position in _chunked(
+        session,
+        with_channels,
+        lambda chunk: select(Channel.id, Channel.procedure_id, Channel.position).where(Channel.procedure_id.in_(chunk)),
+    ):
         channel = merged_by_id[pid]["channels"][position]
-        fees.extend({"channel_id": channel_id, "position": i, "amount_vnd": f.get("amount_vnd"), "text": f.get("text")}
-                    for i, f in enumerate(channel.get("fees") or []))
+        fees.extend(
+            {"channel_id": channel_id, "position": i, "amount_vnd": f.get("amount_vnd"), "text": f.get("text")}
+            for i, f in enumerate(channel.get("fees") or [])
+        )
     insert_many(session, Fee.__table__, fees)
 
 
@@ -237,12 +286,31 @@ def _record_decisions(session: Session, merged_by_id: dict[int, dict], lookups: 
             continue
         action = info.get("action") or STATUS_ACTIONS.get(record.get("status"), DecisionAction.NEW)
         wanted[(lookups.decisions[info["number"]][0], pid)] = action
-    existing = {(did, pid): (iid, action) for iid, did, pid, action in _chunked(
-        session, sorted({pid for _did, pid in wanted}), lambda chunk: select(
-            DecisionItem.id, DecisionItem.decision_id, DecisionItem.procedure_id, DecisionItem.action)
-        .where(DecisionItem.procedure_id.in_(chunk)))}
-    insert_many(session, DecisionItem.__table__, [{"decision_id": did, "procedure_id": pid, "action": action}
-                             for (did, pid), action in wanted.items() if (did, pid) not in existing])
-    update_by_id(session, DecisionItem.__table__, [
-        {"id": existing[key][0], "action": action} for key, action in wanted.items()
-        if key in existing and existing[key][1] != action])
+    existing = {
+        (did, pid): (iid, action)
+        for iid, did, pid, action in _chunked(
+            session,
+            sorted({pid for _did, pid in wanted}),
+            lambda chunk: select(
+                DecisionItem.id, DecisionItem.decision_id, DecisionItem.procedure_id, DecisionItem.action
+            ).where(DecisionItem.procedure_id.in_(chunk)),
+        )
+    }
+    insert_many(
+        session,
+        DecisionItem.__table__,
+        [
+            {"decision_id": did, "procedure_id": pid, "action": action}
+            for (did, pid), action in wanted.items()
+            if (did, pid) not in existing
+        ],
+    )
+    update_by_id(
+        session,
+        DecisionItem.__table__,
+        [
+            {"id": existing[key][0], "action": action}
+            for key, action in wanted.items()
+            if key in existing and existing[key][1] != action
+        ],
+    )

@@ -1,4 +1,5 @@
 """Read any import file into numbered rows, detecting the format by content."""
+
 from __future__ import annotations
 
 import csv
@@ -42,8 +43,7 @@ def _json_array(text: str) -> list[Row]:
         items = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportRejected(f"JSON không hợp lệ: {exc}") from exc
-    return [(i, item if isinstance(item, dict) else {"_invalid": item})
-            for i, item in enumerate(items, start=1)]
+    return [(i, item if isinstance(item, dict) else {"_invalid": item}) for i, item in enumerate(items, start=1)]
 
 
 def _json_lines(text: str) -> list[Row]:
@@ -75,7 +75,7 @@ def _table(rows: list[list], known: set[str], first_number: int = 1) -> Iterator
         raise ImportRejected("tệp rỗng")
     header_index = _find_header(rows, known)
     header = [nfc(str(c)) if c not in (None, "") else None for c in rows[header_index]]
-    for offset, row in enumerate(rows[header_index + 1:], start=header_index + 1):
+    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 1):
         if all(c in (None, "") or (isinstance(c, str) and not c.strip()) for c in row):
             continue
         values = {h: (c if c is not None else "") for h, c in zip(header, row) if h}

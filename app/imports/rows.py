@@ -1,4 +1,5 @@
 """Rows checked one by one, each rejection with its row number, then written all or nothing."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -12,9 +13,14 @@ from app.imports.values import known_headers, pick
 from app.models import Agency
 
 
-def validate(data: bytes | Iterable[Row], headers: dict | None, check: Callable[[dict], object],
-             key: Callable[[object], object], known: set[str] | None = None,
-             code: Callable[[object], str] | None = None) -> tuple[list, ImportReport]:
+def validate(
+    data: bytes | Iterable[Row],
+    headers: dict | None,
+    check: Callable[[dict], object],
+    key: Callable[[object], object],
+    known: set[str] | None = None,
+    code: Callable[[object], str] | None = None,
+) -> tuple[list, ImportReport]:
     """Run `check` on every row of a file (or of rows already numbered, as the demo gives them).
 
     `check` gets the row's values by canonical column (`headers`), or the raw record when
@@ -36,8 +42,9 @@ def validate(data: bytes | Iterable[Row], headers: dict | None, check: Callable[
             natural = key(record)
             if natural in seen:
                 name = code(record) if code else natural if isinstance(natural, str) else None
-                raise RowError(f"mã {name} trùng với dòng {seen[natural]}" if name
-                               else f"trùng với dòng {seen[natural]}")
+                raise RowError(
+                    f"mã {name} trùng với dòng {seen[natural]}" if name else f"trùng với dòng {seen[natural]}"
+                )
             seen[natural] = number
             accepted.append((number, record))
         except RowError as exc:
@@ -50,8 +57,9 @@ def records(accepted: list) -> list:
     return [record for _number, record in accepted]
 
 
-def apply_all_or_nothing(session: Session, report: ImportReport, skip_invalid: bool,
-                         write: Callable[[], object]) -> ImportReport:
+def apply_all_or_nothing(
+    session: Session, report: ImportReport, skip_invalid: bool, write: Callable[[], object]
+) -> ImportReport:
     """Write unless a row was rejected (or write the rest with `skip_invalid`); the caller commits."""
     if report.rejected and not skip_invalid:
         return report

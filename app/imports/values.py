@@ -1,4 +1,5 @@
 """Cell parsers shared by the imports: columns by any accepted header, dates, times, flags."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,10 @@ def known_headers(headers: dict[str, tuple[str, ...]]) -> set[str]:
 def pick(row: dict, headers: dict[str, tuple[str, ...]]) -> dict:
     """Return the row's values by canonical column name, whichever accepted header it used."""
     lowered = {nfc(str(k)).lower(): v for k, v in row.items()}
-    return {key: next((lowered[a] for a in aliases if lowered.get(a) not in (None, "")), None)
-            for key, aliases in headers.items()}
+    return {
+        key: next((lowered[a] for a in aliases if lowered.get(a) not in (None, "")), None)
+        for key, aliases in headers.items()
+    }
 
 
 def text(value) -> str:
@@ -61,8 +64,7 @@ def parse_moment(value) -> tuple[dt.datetime, bool] | None:
         match = _VN_DATE.match(raw)
         if match:
             day, month, year, hour, minute, second = match.groups()
-            moment = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                                 int(second or 0))
+            moment = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
             return _local(moment), hour is not None
         if len(raw) == 10:
             return dt.datetime.combine(dt.date.fromisoformat(raw), dt.time()), False

@@ -1,5 +1,6 @@
 """Working days: Monday to Friday, less Vietnam's public holidays and imported days off, plus
 imported working weekend days."""
+
 from __future__ import annotations
 
 import datetime as dt

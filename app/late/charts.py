@@ -1,4 +1,5 @@
 """Geometry for the server-drawn SVG charts; the templates draw it, and show the numbers as tables."""
+
 from __future__ import annotations
 
 import math
@@ -41,8 +42,10 @@ def rate_chart(series: list[tuple[str, float | None]], width: int = 640, height:
     def y_of(value: float) -> float:
         return top + inner_h * (100 - value) / span
 
-    points = [Point(left + (i * step if len(known) > 1 else inner_w / 2), y_of(v), label, v)
-              for i, (label, v) in enumerate(known)]
+    points = [
+        Point(left + (i * step if len(known) > 1 else inner_w / 2), y_of(v), label, v)
+        for i, (label, v) in enumerate(known)
+    ]
     ticks = [(y_of(t), t) for t in range(int(low), 101, 10)]
     return LineChart(width, height, points, ticks, left, height - bottom)
 
@@ -65,8 +68,9 @@ class BarChart:
     bar_height: int
 
 
-def share_chart(items: list[tuple[str, int]], total: int, keep: int = 8, others: str = "",
-                width: int = 640) -> BarChart | None:
+def share_chart(
+    items: list[tuple[str, int]], total: int, keep: int = 8, others: str = "", width: int = 640
+) -> BarChart | None:
     """Horizontal bars of each item's share of `total`; beyond `keep` items, one bar for the rest."""
     items = [(label, count) for label, count in sorted(items, key=lambda i: -i[1]) if count]
     if not total or not items:
@@ -77,6 +81,8 @@ def share_chart(items: list[tuple[str, int]], total: int, keep: int = 8, others:
         shown.append((others, rest))
     # Each row: the label on one line, the bar under it, the share at the bar's end.
     row, scale = 42, width - 72
-    bars = [Bar(i * row, max(scale * count / total, 1), label, count * 100 / total, count)
-            for i, (label, count) in enumerate(shown)]
+    bars = [
+        Bar(i * row, max(scale * count / total, 1), label, count * 100 / total, count)
+        for i, (label, count) in enumerate(shown)
+    ]
     return BarChart(width, len(bars) * row, bars, 0, 14)

@@ -1,4 +1,5 @@
 """The code lists of the late tables: holiday overrides and the statuses of case files left out."""
+
 from __future__ import annotations
 
 from app.codes import N_, CodeList

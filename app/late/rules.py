@@ -1,5 +1,6 @@
 """The counting rules of SPEC §3 as plain functions: due moments, early/on time/late, pending
 overdue at a month's end, days late, and the officers responsible for a late file."""
+
 from __future__ import annotations
 
 import calendar as _calendar
@@ -87,8 +88,9 @@ class Month:
         return months
 
 
-def computed_deadline(calendar: WorkCalendar, received: dt.datetime, value: float | None,
-                      unit: str | None) -> Deadline | None:
+def computed_deadline(
+    calendar: WorkCalendar, received: dt.datetime, value: float | None, unit: str | None
+) -> Deadline | None:
     """Due date from a processing time; None when the time is missing or in an unknown unit."""
     if value is None or value < 0:
         return None
@@ -129,8 +131,7 @@ def days_late(calendar: WorkCalendar, deadline: Deadline, finished: dt.datetime)
     return max(1, calendar.working_days_after(deadline.day, finished.date()))
 
 
-def pending_overdue(received: dt.datetime, finished: dt.datetime | None, deadline: Deadline,
-                    month: Month) -> bool:
+def pending_overdue(received: dt.datetime, finished: dt.datetime | None, deadline: Deadline, month: Month) -> bool:
     """Tell whether a file was received, unfinished and past its due moment at the end of `month`."""
     cutoff = month.cutoff
     if received >= cutoff:
@@ -147,8 +148,9 @@ class StepFacts:
     finished: dt.datetime | None
 
 
-def responsible_officers(calendar: WorkCalendar, steps: Iterable[StepFacts], officer_code: str | None,
-                         file_days_late: int) -> dict[str, int]:
+def responsible_officers(
+    calendar: WorkCalendar, steps: Iterable[StepFacts], officer_code: str | None, file_days_late: int
+) -> dict[str, int]:
     """Officers answerable for one late file, each with the days late charged to them.
 
     The officers of its late steps, with their steps' days late; when no step is late, the
@@ -157,8 +159,9 @@ def responsible_officers(calendar: WorkCalendar, steps: Iterable[StepFacts], off
     charged: dict[str, int] = {}
     for step in steps:
         if step.deadline is not None and step.finished is not None and step.deadline.missed_by(step.finished):
-            charged[step.officer_code] = (charged.get(step.officer_code, 0)
-                                          + days_late(calendar, step.deadline, step.finished))
+            charged[step.officer_code] = charged.get(step.officer_code, 0) + days_late(
+                calendar, step.deadline, step.finished
+            )
     if not charged and officer_code:
         charged[officer_code] = file_days_late
     return charged

@@ -1,4 +1,5 @@
 """Compute a month's figures from the case files in the database, and publish them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,16 @@ from app.late import rules
 from app.late.calendar import WorkCalendar
 from app.late.rules import Deadline, Month
 from app.models import (
-    AgencyMonth, Case, Channel, HolidayOverride, MonthRevision, Officer, OfficerMonth, Procedure,
-    PublishedMonth, Step,
+    AgencyMonth,
+    Case,
+    Channel,
+    HolidayOverride,
+    MonthRevision,
+    Officer,
+    OfficerMonth,
+    Procedure,
+    PublishedMonth,
+    Step,
 )
 
 CHUNK = 900
@@ -64,7 +73,8 @@ def processing_times(session: Session) -> dict[str, tuple[float | None, str | No
     rows = session.execute(
         select(Procedure.code, Channel.method, Channel.processing_value, Channel.processing_unit)
         .join(Channel, Channel.procedure_id == Procedure.id)
-        .order_by(Procedure.id, Channel.position))
+        .order_by(Procedure.id, Channel.position)
+    )
     for code, method, value, unit in rows:
         if code in direct:
             continue
@@ -87,10 +97,20 @@ def compute_month(session: Session, month: Month) -> MonthFigures:
     figures = MonthFigures(month)
     late_cases: dict[int, tuple[str | None, int]] = {}
     rows = session.execute(
-        select(Case.id, Case.procedure_code, Case.agency_id, Case.received_at, Case.due_at,
-               Case.due_has_time, Case.finished_at, Case.apology_sent, Case.officer_code)
+        select(
+            Case.id,
+            Case.procedure_code,
+            Case.agency_id,
+            Case.received_at,
+            Case.due_at,
+            Case.due_has_time,
+            Case.finished_at,
+            Case.apology_sent,
+            Case.officer_code,
+        )
         .where(Case.status.is_(None), Case.received_at < month.cutoff)
-        .where(or_(Case.finished_at.is_(None), Case.finished_at >= month.start)))
+        .where(or_(Case.finished_at.is_(None), Case.finished_at >= month.start))
+    )
     for case_id, procedure, agency_id, received, due, has_time, finished, apology, officer in rows:
         if due is not None:
             deadline = Deadline.of(due, has_time)
@@ -122,15 +142,17 @@ def compute_month(session: Session, month: Month) -> MonthFigures:
     return figures
 
 
-def _charge_officers(session: Session, calendar: WorkCalendar, figures: MonthFigures,
-                     late_cases: dict[int, tuple[str | None, int]]) -> None:
+def _charge_officers(
+    session: Session, calendar: WorkCalendar, figures: MonthFigures, late_cases: dict[int, tuple[str | None, int]]
+) -> None:
     steps: dict[int, list[rules.StepFacts]] = defaultdict(list)
     ids = list(late_cases)
     for start in range(0, len(ids), CHUNK):
         for case_id, officer, due, has_time, finished in session.execute(
-                select(Step.case_id, Officer.code, Step.due_at, Step.due_has_time, Step.finished_at)
-                .join(Officer, Officer.id == Step.officer_id)
-                .where(Step.case_id.in_(ids[start:start + CHUNK]))):
+            select(Step.case_id, Officer.code, Step.due_at, Step.due_has_time, Step.finished_at)
+            .join(Officer, Officer.id == Step.officer_id)
+            .where(Step.case_id.in_(ids[start : start + CHUNK]))
+        ):
             deadline = Deadline.of(due, has_time) if due is not None else None
             steps[case_id].append(rules.StepFacts(officer, deadline, finished))
     charged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -140,9 +162,12 @@ def _charge_officers(session: Session, calendar: WorkCalendar, figures: MonthFig
             charged[code][1] += days
     if not charged:
         return
-    people = {code: (name, title, agency) for code, name, title, agency in session.execute(
-        select(Officer.code, Officer.name, Officer.title, Officer.agency_id)
-        .where(Officer.code.in_(list(charged))))}
+    people = {
+        code: (name, title, agency)
+        for code, name, title, agency in session.execute(
+            select(Officer.code, Officer.name, Officer.title, Officer.agency_id).where(Officer.code.in_(list(charged)))
+        )
+    }
     for code, (files, days) in charged.items():
         # An officer known only by a case's officer_code is published under that code.
         name, title, agency = people.get(code, (code, None, None))
@@ -154,10 +179,12 @@ def stored_figures(session: Session, month: Month) -> MonthFigures:
     figures = MonthFigures(month)
     for row in session.scalars(select(AgencyMonth).where(AgencyMonth.month == str(month))):
         figures.agencies[row.agency_id] = AgencyCounts(
-            row.resolved, row.early, row.on_time, row.late, row.pending_overdue, row.apologies)
+            row.resolved, row.early, row.on_time, row.late, row.pending_overdue, row.apologies
+        )
     for row in session.scalars(select(OfficerMonth).where(OfficerMonth.month == str(month))):
         figures.officers[row.officer_code] = OfficerCounts(
-            row.officer_name, row.officer_title, row.agency_id, row.late_files, row.days_late)
+            row.officer_name, row.officer_title, row.agency_id, row.late_files, row.days_late
+        )
     return figures
 
 
@@ -169,11 +196,12 @@ class PublishResult:
     figures: MonthFigures
 
 
-def publish_month(session: Session, month: Month, actor: Actor, note: str | None = None,
-                  now: dt.datetime | None = None) -> PublishResult:
+def publish_month(
+    session: Session, month: Month, actor: Actor, note: str | None = None, now: dt.datetime | None = None
+) -> PublishResult:
     """Recompute `month` and make it public, logged (not committed); a published month changes only
     with a revision note."""
-    now = now or clock.local_now()   # Vietnam's time: the month ends at midnight there
+    now = now or clock.local_now()  # Vietnam's time: the month ends at midnight there
     if month.last_day >= now.date():
         raise PublishError(f"tháng {month} chưa kết thúc, chưa thể công bố")
     figures = compute_month(session, month)
@@ -188,24 +216,28 @@ def publish_month(session: Session, month: Month, actor: Actor, note: str | None
             raise PublishError(f"tháng {month} đã công bố và số liệu đã thay đổi: cần ghi chú đính chính (--note)")
     _store(session, figures)
     if published is None:
-        published = PublishedMonth(month=str(month), first_published_at=now, published_at=now,
-                                   published_by=actor.name, revision=1)
+        published = PublishedMonth(
+            month=str(month), first_published_at=now, published_at=now, published_by=actor.name, revision=1
+        )
         session.add(published)
     else:
         published.revision += 1
         published.published_at, published.published_by = now, actor.name
-        published.revisions.append(MonthRevision(revision=published.revision, note=note,
-                                                 published_at=now, published_by=actor.name))
+        published.revisions.append(
+            MonthRevision(revision=published.revision, note=note, published_at=now, published_by=actor.name)
+        )
     session.flush()
-    audit.record(session, actor, "month.publish", "month", str(month), note, None,
-                 {"revision": published.revision}, now=now)
+    audit.record(
+        session, actor, "month.publish", "month", str(month), note, None, {"revision": published.revision}, now=now
+    )
     return PublishResult(month, published.revision, True, figures)
 
 
 def same_figures(left: MonthFigures, right: MonthFigures) -> bool:
     """Whether two computations of a month give the same figures for every agency and officer."""
-    return ({k: asdict(v) for k, v in left.agencies.items()} == {k: asdict(v) for k, v in right.agencies.items()}
-            and {k: asdict(v) for k, v in left.officers.items()} == {k: asdict(v) for k, v in right.officers.items()})
+    return {k: asdict(v) for k, v in left.agencies.items()} == {k: asdict(v) for k, v in right.agencies.items()} and {
+        k: asdict(v) for k, v in left.officers.items()
+    } == {k: asdict(v) for k, v in right.officers.items()}
 
 
 def _store(session: Session, figures: MonthFigures) -> None:
@@ -213,10 +245,12 @@ def _store(session: Session, figures: MonthFigures) -> None:
     session.execute(delete(AgencyMonth).where(AgencyMonth.month == month))
     session.execute(delete(OfficerMonth).where(OfficerMonth.month == month))
     if figures.agencies:
-        session.execute(insert(AgencyMonth), [
-            {"month": month, "agency_id": agency, **asdict(counts)}
-            for agency, counts in figures.agencies.items()])
+        session.execute(
+            insert(AgencyMonth),
+            [{"month": month, "agency_id": agency, **asdict(counts)} for agency, counts in figures.agencies.items()],
+        )
     if figures.officers:
-        session.execute(insert(OfficerMonth), [
-            {"month": month, "officer_code": code, **asdict(counts)}
-            for code, counts in figures.officers.items()])
+        session.execute(
+            insert(OfficerMonth),
+            [{"month": month, "officer_code": code, **asdict(counts)} for code, counts in figures.officers.items()],
+        )

@@ -1,4 +1,5 @@
 """The published late tables read back for pages, CSV and the API: periods, filters, sorting."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from app.codes import N_
 from app.columns import Column, Sort, Table
-from app.params import BadParameter
 from app.late.rules import Month, on_time_rate
 from app.models import Agency, AgencyMonth, OfficerMonth, PublishedMonth
+from app.params import BadParameter
 
 MAX_MONTHS = 120
 COUNTS = ("resolved", "early", "on_time", "late", "pending_overdue", "apologies")
@@ -24,13 +25,22 @@ AGENCY_TABLE = Table(
         Column("on_time", N_("Đúng hạn"), sort="on_time", format="number", total=True),
         Column("late", N_("Trễ hạn"), sort="late", format="number", total=True),
         # The lowest rate first: who is furthest from the target.
-        Column("on_time_rate", N_("Tỷ lệ đúng hạn"), sort="on_time_rate", descending=False, format="percent",
-               total=True, doc="0 to 100, one decimal"),
-        Column("pending_overdue", N_("Quá hạn chưa giải quyết"), sort="pending_overdue", format="number",
-               total=True),
+        Column(
+            "on_time_rate",
+            N_("Tỷ lệ đúng hạn"),
+            sort="on_time_rate",
+            descending=False,
+            format="percent",
+            total=True,
+            doc="0 to 100, one decimal",
+        ),
+        Column("pending_overdue", N_("Quá hạn chưa giải quyết"), sort="pending_overdue", format="number", total=True),
         Column("apologies", N_("Văn bản xin lỗi"), sort="apologies", format="number", total=True),
     ),
-    default_sort="late", ties=("agency_name",), totals_label=N_("Tổng cộng"))
+    default_sort="late",
+    ties=("agency_name",),
+    totals_label=N_("Tổng cộng"),
+)
 
 OFFICER_TABLE = Table(
     columns=(
@@ -42,7 +52,9 @@ OFFICER_TABLE = Table(
         Column("late_files", N_("Số hồ sơ trễ hạn"), sort="late_files", format="number"),
         Column("days_late", N_("Tổng số ngày trễ"), sort="days_late", format="number"),
     ),
-    default_sort="late_files", ties=("officer_name", "officer_code"))
+    default_sort="late_files",
+    ties=("officer_name", "officer_code"),
+)
 
 
 class MonthNotPublished(LookupError):
@@ -134,8 +146,12 @@ class AgencyRow:
         return on_time_rate(self.early, self.on_time, self.resolved)
 
     def as_dict(self) -> dict:
-        return {"agency_code": self.agency_code, "agency_name": self.agency_name,
-                **{k: getattr(self, k) for k in COUNTS}, "on_time_rate": self.on_time_rate}
+        return {
+            "agency_code": self.agency_code,
+            "agency_name": self.agency_name,
+            **{k: getattr(self, k) for k in COUNTS},
+            "on_time_rate": self.on_time_rate,
+        }
 
 
 @dataclass
@@ -162,12 +178,17 @@ def agency_table(session: Session, period: Period, args=None, sort: Sort | None 
     args = args or {}
     last = str(period.last)
     statement = (
-        select(Agency.code, Agency.name, Agency.level,
-               *(func.sum(getattr(AgencyMonth, c)) for c in COUNTS if c != "pending_overdue"),
-               func.sum(case((AgencyMonth.month == last, AgencyMonth.pending_overdue), else_=0)))
+        select(
+            Agency.code,
+            Agency.name,
+            Agency.level,
+            *(func.sum(getattr(AgencyMonth, c)) for c in COUNTS if c != "pending_overdue"),
+            func.sum(case((AgencyMonth.month == last, AgencyMonth.pending_overdue), else_=0)),
+        )
         .join(Agency, Agency.id == AgencyMonth.agency_id)
         .where(AgencyMonth.month.in_(period.months))
-        .group_by(Agency.id, Agency.code, Agency.name, Agency.level))
+        .group_by(Agency.id, Agency.code, Agency.name, Agency.level)
+    )
     if args.get("level"):
         statement = statement.where(Agency.level == args["level"])
     if args.get("parent"):
@@ -194,29 +215,56 @@ class OfficerRow:
     days_late: int
 
     def as_dict(self) -> dict:
-        return {"officer_code": self.officer_code, "officer_name": self.officer_name,
-                "officer_title": self.officer_title, "agency_code": self.agency_code,
-                "agency_name": self.agency_name, "late_files": self.late_files, "days_late": self.days_late}
+        return {
+            "officer_code": self.officer_code,
+            "officer_name": self.officer_name,
+            "officer_title": self.officer_title,
+            "agency_code": self.agency_code,
+            "agency_name": self.agency_name,
+            "late_files": self.late_files,
+            "days_late": self.days_late,
+        }
 
 
 def officer_table(session: Session, period: Period, args=None, sort: Sort | None = None) -> list[OfficerRow]:
     """Officers responsible for files resolved late in the period, filtered by `agency`, in the order
     `sort` (default: OFFICER_TABLE's)."""
     args = args or {}
-    latest = (select(OfficerMonth.officer_code, func.max(OfficerMonth.month).label("month"))
-              .where(OfficerMonth.month.in_(period.months)).group_by(OfficerMonth.officer_code).subquery())
+    latest = (
+        select(OfficerMonth.officer_code, func.max(OfficerMonth.month).label("month"))
+        .where(OfficerMonth.month.in_(period.months))
+        .group_by(OfficerMonth.officer_code)
+        .subquery()
+    )
     # Name, title and agency as published in the officer's latest month of the period.
-    current = (select(OfficerMonth.officer_code, OfficerMonth.officer_name, OfficerMonth.officer_title,
-                      OfficerMonth.agency_id)
-               .join(latest, (latest.c.officer_code == OfficerMonth.officer_code)
-                     & (latest.c.month == OfficerMonth.month)).subquery())
-    sums = (select(OfficerMonth.officer_code, func.sum(OfficerMonth.late_files).label("files"),
-                   func.sum(OfficerMonth.days_late).label("days"))
-            .where(OfficerMonth.month.in_(period.months)).group_by(OfficerMonth.officer_code).subquery())
-    statement = (select(current.c.officer_code, current.c.officer_name, current.c.officer_title,
-                        Agency.code, Agency.name, sums.c.files, sums.c.days)
-                 .join(sums, sums.c.officer_code == current.c.officer_code)
-                 .outerjoin(Agency, Agency.id == current.c.agency_id))
+    current = (
+        select(OfficerMonth.officer_code, OfficerMonth.officer_name, OfficerMonth.officer_title, OfficerMonth.agency_id)
+        .join(latest, (latest.c.officer_code == OfficerMonth.officer_code) & (latest.c.month == OfficerMonth.month))
+        .subquery()
+    )
+    sums = (
+        select(
+            OfficerMonth.officer_code,
+            func.sum(OfficerMonth.late_files).label("files"),
+            func.sum(OfficerMonth.days_late).label("days"),
+        )
+        .where(OfficerMonth.month.in_(period.months))
+        .group_by(OfficerMonth.officer_code)
+        .subquery()
+    )
+    statement = (
+        select(
+            current.c.officer_code,
+            current.c.officer_name,
+            current.c.officer_title,
+            Agency.code,
+            Agency.name,
+            sums.c.files,
+            sums.c.days,
+        )
+        .join(sums, sums.c.officer_code == current.c.officer_code)
+        .outerjoin(Agency, Agency.id == current.c.agency_id)
+    )
     if args.get("agency"):
         statement = statement.where(Agency.code == args["agency"])
     rows = [OfficerRow(*row) for row in session.execute(statement)]
@@ -226,12 +274,27 @@ def officer_table(session: Session, period: Period, args=None, sort: Sort | None
 
 def monthly_series(session: Session, agency_id: int | None = None) -> list[dict]:
     """On-time rate by published month, for the province or for one agency."""
-    statement = (select(AgencyMonth.month, func.sum(AgencyMonth.resolved), func.sum(AgencyMonth.early),
-                        func.sum(AgencyMonth.on_time), func.sum(AgencyMonth.late),
-                        func.sum(AgencyMonth.pending_overdue))
-                 .group_by(AgencyMonth.month).order_by(AgencyMonth.month))
+    statement = (
+        select(
+            AgencyMonth.month,
+            func.sum(AgencyMonth.resolved),
+            func.sum(AgencyMonth.early),
+            func.sum(AgencyMonth.on_time),
+            func.sum(AgencyMonth.late),
+            func.sum(AgencyMonth.pending_overdue),
+        )
+        .group_by(AgencyMonth.month)
+        .order_by(AgencyMonth.month)
+    )
     if agency_id is not None:
         statement = statement.where(AgencyMonth.agency_id == agency_id)
-    return [{"month": month, "resolved": resolved, "late": late, "pending_overdue": pending,
-             "on_time_rate": on_time_rate(early, on_time, resolved)}
-            for month, resolved, early, on_time, late, pending in session.execute(statement)]
+    return [
+        {
+            "month": month,
+            "resolved": resolved,
+            "late": late,
+            "pending_overdue": pending,
+            "on_time_rate": on_time_rate(early, on_time, resolved),
+        }
+        for month, resolved, early, on_time, late, pending in session.execute(statement)
+    ]

@@ -1,4 +1,5 @@
 """Database models; the schema itself changes only through Alembic migrations."""
+
 from app.models.admin import Account, AuditEntry
 from app.models.agency import Agency
 from app.models.base import Base
@@ -28,8 +29,30 @@ from app.models.procedure import (
 from app.models.version import DataVersion
 
 __all__ = [
-    "Account", "AuditEntry", "Agency", "AgencyMonth", "Base", "Case", "Channel", "DataVersion", "Decision",
-    "DecisionItem", "Document", "Fee", "Feedback", "FeedbackEvent", "Field", "HolidayOverride", "LegalBasis",
-    "MonthRevision", "Officer", "OfficerMonth", "Procedure", "ProcedureAgency", "ProcedureSource", "PublishedMonth",
-    "Rating", "Step",
+    "Account",
+    "AuditEntry",
+    "Agency",
+    "AgencyMonth",
+    "Base",
+    "Case",
+    "Channel",
+    "DataVersion",
+    "Decision",
+    "DecisionItem",
+    "Document",
+    "Fee",
+    "Feedback",
+    "FeedbackEvent",
+    "Field",
+    "HolidayOverride",
+    "LegalBasis",
+    "MonthRevision",
+    "Officer",
+    "OfficerMonth",
+    "Procedure",
+    "ProcedureAgency",
+    "ProcedureSource",
+    "PublishedMonth",
+    "Rating",
+    "Step",
 ]

@@ -1,4 +1,5 @@
 """The Office's accounts and the audit log of everything changed through the back office."""
+
 from __future__ import annotations
 
 import datetime as dt

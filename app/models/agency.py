@@ -1,4 +1,5 @@
 """Agencies: a tree whose levels are data and whose units come and go with validity dates."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,9 +30,7 @@ class Agency(Timestamped, Base):
 
     def is_valid_on(self, day: dt.date) -> bool:
         """Tell whether the agency existed on `day`."""
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     def ancestors(self) -> list[Agency]:
         """Return the chain of parents, the root first."""

@@ -1,4 +1,5 @@
 """The declarative base shared by every model."""
+
 import datetime as dt
 
 from sqlalchemy import DateTime, MetaData, func

@@ -3,6 +3,7 @@
 Contact details are kept for the Office only and never shown on a public page; client addresses
 are kept only as keyed hashes, to trace abuse without holding anyone's address.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,7 +49,8 @@ class Feedback(Timestamped, Base):
     procedure: Mapped[Procedure | None] = relationship()
     agency: Mapped[Agency | None] = relationship()
     events: Mapped[list[FeedbackEvent]] = relationship(
-        order_by="FeedbackEvent.at", cascade="all, delete-orphan", back_populates="feedback")
+        order_by="FeedbackEvent.at", cascade="all, delete-orphan", back_populates="feedback"
+    )
 
 
 class FeedbackEvent(Base):

@@ -1,4 +1,5 @@
 """Officers, case files and their processing steps, holiday overrides, and published months."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,10 +29,7 @@ class Case(Base):
     """Hồ sơ: one procedure file. Date-times are local (Asia/Ho_Chi_Minh) and stored naive."""
 
     __tablename__ = "cases"
-    __table_args__ = (
-        Index("ix_cases_finished_at", "finished_at"),
-        Index("ix_cases_received_at", "received_at"),
-    )
+    __table_args__ = (Index("ix_cases_finished_at", "finished_at"), Index("ix_cases_received_at", "received_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(100), unique=True)
@@ -96,7 +94,8 @@ class PublishedMonth(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
     revisions: Mapped[list[MonthRevision]] = relationship(
-        order_by="MonthRevision.revision", cascade="all, delete-orphan")
+        order_by="MonthRevision.revision", cascade="all, delete-orphan"
+    )
 
 
 class MonthRevision(Base):

@@ -1,4 +1,5 @@
 """Procedures with every part of the published record, and the decisions that publish them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,8 +32,7 @@ class Decision(Base):
     date: Mapped[dt.date | None] = mapped_column(Date)
     issuer: Mapped[str | None] = mapped_column(String(300))
 
-    items: Mapped[list[DecisionItem]] = relationship(
-        back_populates="decision", cascade="all, delete-orphan")
+    items: Mapped[list[DecisionItem]] = relationship(back_populates="decision", cascade="all, delete-orphan")
 
 
 class Procedure(Timestamped, Base):
@@ -68,13 +68,11 @@ class Procedure(Timestamped, Base):
     field: Mapped[Field | None] = relationship()
     decision: Mapped[Decision | None] = relationship()
     channels: Mapped[list[Channel]] = relationship(
-        order_by="Channel.position", cascade="all, delete-orphan", back_populates="procedure")
-    documents: Mapped[list[Document]] = relationship(
-        order_by="Document.position", cascade="all, delete-orphan")
-    legal_bases: Mapped[list[LegalBasis]] = relationship(
-        order_by="LegalBasis.position", cascade="all, delete-orphan")
-    agency_links: Mapped[list[ProcedureAgency]] = relationship(
-        cascade="all, delete-orphan", back_populates="procedure")
+        order_by="Channel.position", cascade="all, delete-orphan", back_populates="procedure"
+    )
+    documents: Mapped[list[Document]] = relationship(order_by="Document.position", cascade="all, delete-orphan")
+    legal_bases: Mapped[list[LegalBasis]] = relationship(order_by="LegalBasis.position", cascade="all, delete-orphan")
+    agency_links: Mapped[list[ProcedureAgency]] = relationship(cascade="all, delete-orphan", back_populates="procedure")
 
 
 class Channel(Base):
@@ -167,10 +165,8 @@ class ProcedureAgency(Base):
 
     __tablename__ = "procedure_agencies"
 
-    procedure_id: Mapped[int] = mapped_column(
-        ForeignKey("procedures.id", ondelete="CASCADE"), primary_key=True)
-    agency_id: Mapped[int] = mapped_column(
-        ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True, index=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True, index=True)
     role: Mapped[str] = mapped_column(String(20))  # an AgencyRole
 
     procedure: Mapped[Procedure] = relationship(back_populates="agency_links")

@@ -1,4 +1,5 @@
 """How many times each table has been written: what the page cache checks its pages against."""
+
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, String

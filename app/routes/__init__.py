@@ -1,4 +1,5 @@
 """Blueprints, one per area."""
+
 from flask import Flask
 
 

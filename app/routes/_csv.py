@@ -1,9 +1,10 @@
 """CSV downloads, written one way: UTF-8 with a BOM, offered as an attachment under a file name."""
+
 from __future__ import annotations
 
 import csv
 import io
-from typing import Iterable
+from collections.abc import Iterable
 
 from flask import Response
 

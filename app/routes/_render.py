@@ -1,4 +1,5 @@
 """Decide "fragment or full page" in one place, and always say the answer varies by HX-Request."""
+
 from __future__ import annotations
 
 from flask import make_response, render_template

@@ -1,4 +1,5 @@
 """The app's search service for the views, and what to do when its index is gone."""
+
 from __future__ import annotations
 
 from flask import current_app
@@ -17,7 +18,7 @@ def search_options() -> dict:
     service = search_service()
 
     def unavailable() -> None:
-        page_cache.skip()   # answered by plain matching: not worth keeping
+        page_cache.skip()  # answered by plain matching: not worth keeping
         service.rebuild_in_background()
 
     return {"index": service, "on_unavailable": unavailable}

@@ -1,4 +1,5 @@
 """One agency: where it sits in the tree and the procedures it carries out."""
+
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
@@ -27,6 +28,14 @@ def show(code):
     trend = charts.rate_chart([(s["month"], s["on_time_rate"]) for s in series])
     recent = stats.recent_period(stats.rated_months(session, agency.id))
     satisfaction = [(m, f) for m, f in stats.monthly(session, recent, agency.id) if f.ratings] if recent else []
-    return render_template("agencies/show.html", agency=agency, page=page, filters=filters,
-                           series=series, trend=trend, satisfaction=satisfaction,
-                           criteria=in_force(current_app.config), comments=stats.recent_comments(session, agency.id))
+    return render_template(
+        "agencies/show.html",
+        agency=agency,
+        page=page,
+        filters=filters,
+        series=series,
+        trend=trend,
+        satisfaction=satisfaction,
+        criteria=in_force(current_app.config),
+        comments=stats.recent_comments(session, agency.id),
+    )

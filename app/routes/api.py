@@ -1,13 +1,14 @@
 """The read-only JSON API, `/api/v1`, described at `/api/v1/openapi.json`."""
+
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from app.catalogue import listing, records
-from app.late import tables
-from app.routes.api_schema import openapi_document
 from app.db import get_session
 from app.feedback import stats
 from app.feedback.criteria import in_force
+from app.late import tables
 from app.routes._search import search_options
+from app.routes.api_schema import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -17,8 +18,7 @@ def procedures():
     """List procedures answering `q` in rank order, within the browse filters, a page at a time."""
     filters = listing.parse_filters(request.args, 20)
     page = listing.browse(get_session(), filters, **search_options())
-    items = [records.procedure_summary(p, url_for("api.procedure", code=p.code, _external=True))
-             for p in page.items]
+    items = [records.procedure_summary(p, url_for("api.procedure", code=p.code, _external=True)) for p in page.items]
     return jsonify(total=page.total, page=page.page, per_page=page.per_page, items=items)
 
 
@@ -47,8 +47,11 @@ def late_agencies():
     period = _published_period(session)
     spec = tables.AGENCY_TABLE
     table = tables.agency_table(session, period, request.args, spec.parse_sort(request.args))
-    return jsonify(period=period.as_dict(), items=[spec.api_item(row.as_dict()) for row in table.rows],
-                   totals=spec.api_totals(table.totals.as_dict()))
+    return jsonify(
+        period=period.as_dict(),
+        items=[spec.api_item(row.as_dict()) for row in table.rows],
+        totals=spec.api_totals(table.totals.as_dict()),
+    )
 
 
 @bp.get("/late/officers")
@@ -71,8 +74,11 @@ def satisfaction():
     if period is None:
         return jsonify(period=None, items=[], totals=None)
     results = stats.agency_results(session, period, sort=sort)
-    return jsonify(period=period.as_dict(), items=[spec.api_item(row.as_dict()) for row in results.agencies],
-                   totals=spec.api_totals(results.totals.as_dict()))
+    return jsonify(
+        period=period.as_dict(),
+        items=[spec.api_item(row.as_dict()) for row in results.agencies],
+        totals=spec.api_totals(results.totals.as_dict()),
+    )
 
 
 @bp.get("/openapi.json")

@@ -1,4 +1,5 @@
 """The OpenAPI description of `/api/v1`; the tables' items are described by their column specs."""
+
 from __future__ import annotations
 
 from app.columns import Table
@@ -8,8 +9,7 @@ from app.late import tables
 
 
 def _param(name: str, kind: str = "string", description: str = "") -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": {"type": kind},
-            "description": description}
+    return {"name": name, "in": "query", "required": False, "schema": {"type": kind}, "description": description}
 
 
 PROCEDURE_FILTERS = [
@@ -37,8 +37,10 @@ JSON_TYPES = {"text": "string", "number": "integer", "percent": "number", "score
 
 def _sort_params(table: Table) -> list:
     rising = [key for key, column in table.sorts.items() if not column.descending]
-    return [_param("sort", description=f"One of {', '.join(table.sorts)}; default {table.default_sort}"),
-            _param("dir", description=f"asc or desc; empty: asc for {', '.join(rising)}, desc for the others")]
+    return [
+        _param("sort", description=f"One of {', '.join(table.sorts)}; default {table.default_sort}"),
+        _param("dir", description=f"asc or desc; empty: asc for {', '.join(rising)}, desc for the others"),
+    ]
 
 
 def _row(table: Table, criteria: CriteriaSet, totals: bool = False) -> dict:
@@ -52,7 +54,8 @@ def _row(table: Table, criteria: CriteriaSet, totals: bool = False) -> dict:
         properties[column.api] = {"type": [kind, "null"] if nullable else kind}
         if column.doc:
             properties[column.api]["description"] = column.doc.format(
-                max_score=criteria.max_score, criteria=len(criteria.criteria))
+                max_score=criteria.max_score, criteria=len(criteria.criteria)
+            )
     return {"type": "object", "properties": properties}
 
 
@@ -60,50 +63,103 @@ def _table_path(summary: str, parameters: list, table: Table, criteria: Criteria
     properties = {"period": PERIOD_SCHEMA, "items": {"type": "array", "items": _row(table, criteria)}}
     if table.totals_label:
         properties["totals"] = _row(table, criteria, totals=True)
-    return {"get": {"summary": summary, "parameters": parameters + _sort_params(table), "responses": {
-        "200": {"description": summary, "content": {"application/json": {
-            "schema": {"type": "object", "properties": properties}}}},
-        "400": BAD, **extra}}}
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": parameters + _sort_params(table),
+            "responses": {
+                "200": {
+                    "description": summary,
+                    "content": {"application/json": {"schema": {"type": "object", "properties": properties}}},
+                },
+                "400": BAD,
+                **extra,
+            },
+        }
+    }
 
 
 def openapi_document(criteria: CriteriaSet) -> dict:
     """Return the OpenAPI 3.1 document, scores described by the criteria set in force."""
-    summary = {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in
-                                                ("code", "name", "agency", "field", "level", "url")}}
+    summary = {
+        "type": "object",
+        "properties": {k: {"type": ["string", "null"]} for k in ("code", "name", "agency", "field", "level", "url")},
+    }
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Công khai TTHC API", "version": "1",
-                 "description": "Read-only access to the posted administrative procedures, the published late tables and the satisfaction results."},
+        "info": {
+            "title": "Công khai TTHC API",
+            "version": "1",
+            "description": "Read-only access to the posted administrative procedures, the published late "
+            "tables and the satisfaction results.",
+        },
         "paths": {
-            "/api/v1/procedures": {"get": {
-                "summary": "Search and browse procedures", "parameters": PROCEDURE_FILTERS,
-                "responses": {
-                    "200": {"description": "A page of procedures", "content": {"application/json": {
-                        "schema": {"type": "object", "properties": {
-                            "total": {"type": "integer"}, "page": {"type": "integer"},
-                            "per_page": {"type": "integer"},
-                            "items": {"type": "array", "items": summary}}}}}},
-                    "400": BAD}}},
-            "/api/v1/procedures/{code}": {"get": {
-                "summary": "One procedure with every part of its record",
-                "parameters": [{"name": "code", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "The procedure: code, name, field, level, agencies, "
-                                                     "steps, channels, documents, conditions, result, "
-                                                     "legal_basis, decision, status"},
-                              "404": {"description": "No procedure has this code"}}}},
+            "/api/v1/procedures": {
+                "get": {
+                    "summary": "Search and browse procedures",
+                    "parameters": PROCEDURE_FILTERS,
+                    "responses": {
+                        "200": {
+                            "description": "A page of procedures",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "total": {"type": "integer"},
+                                            "page": {"type": "integer"},
+                                            "per_page": {"type": "integer"},
+                                            "items": {"type": "array", "items": summary},
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": BAD,
+                    },
+                }
+            },
+            "/api/v1/procedures/{code}": {
+                "get": {
+                    "summary": "One procedure with every part of its record",
+                    "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": {
+                            "description": "The procedure: code, name, field, level, agencies, "
+                            "steps, channels, documents, conditions, result, "
+                            "legal_basis, decision, status"
+                        },
+                        "404": {"description": "No procedure has this code"},
+                    },
+                }
+            },
             "/api/v1/late/agencies": _table_path(
                 "Published late table by agency; a period sums its months, pending overdue at its end",
-                PERIOD + [_param("level", description="Agency level, as in the agencies file"),
-                          _param("parent", description="Agency code: it and every agency under it")],
-                tables.AGENCY_TABLE, criteria, {"404": NOT_PUBLISHED}),
+                PERIOD
+                + [
+                    _param("level", description="Agency level, as in the agencies file"),
+                    _param("parent", description="Agency code: it and every agency under it"),
+                ],
+                tables.AGENCY_TABLE,
+                criteria,
+                {"404": NOT_PUBLISHED},
+            ),
             "/api/v1/late/officers": _table_path(
                 "Published table of officers responsible for files resolved late",
-                PERIOD + [_param("agency", description="Agency code")], tables.OFFICER_TABLE, criteria,
-                {"404": NOT_PUBLISHED}),
+                PERIOD + [_param("agency", description="Agency code")],
+                tables.OFFICER_TABLE,
+                criteria,
+                {"404": NOT_PUBLISHED},
+            ),
             "/api/v1/satisfaction": _table_path(
                 "Satisfaction results by agency, live: a rating counts in the month it was given",
-                [_param("month", description="YYYY-MM; without month, from or to: the latest rated month"),
-                 *PERIOD[1:]], stats.AGENCY_TABLE, criteria, {}),
+                [
+                    _param("month", description="YYYY-MM; without month, from or to: the latest rated month"),
+                    *PERIOD[1:],
+                ],
+                stats.AGENCY_TABLE,
+                criteria,
+                {},
+            ),
         },
     }

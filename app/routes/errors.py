@@ -1,13 +1,14 @@
 """Error pages and JSON errors, in the visitor's language; never a stack trace."""
+
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from app.late.tables import MonthNotPublished
 from app.params import BadParameter
 from app.web.i18n import month_label
-from app.late.tables import MonthNotPublished
 
 
 def bad_parameter_message(error: BadParameter) -> str:
@@ -33,8 +34,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(MonthNotPublished)
     def _not_published(error: MonthNotPublished):
         if error.months:
-            message = _("Số liệu tháng %(months)s chưa được công bố.",
-                        months=", ".join(month_label(m) for m in error.months))
+            message = _(
+                "Số liệu tháng %(months)s chưa được công bố.", months=", ".join(month_label(m) for m in error.months)
+            )
         else:
             message = _("Chưa có tháng nào được công bố.")
         if _wants_json():

@@ -1,4 +1,5 @@
 """Feedback: the form, the tracking page, and the published questions and answers."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -7,20 +8,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.catalogue.listing import procedures_named
-from app.params import Page, int_param
 from app.db import by_code, get_session
 from app.feedback import service
 from app.feedback.codes import FeedbackKind, FeedbackStatus
 from app.feedback.forms import FeedbackForm
 from app.models import Agency, Feedback, Procedure
+from app.params import Page, int_param
 from app.routes._render import render_page
-from app.web.security import client_key, limiter
 from app.text import fold
+from app.web.security import client_key, limiter
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 PER_PAGE = 20
 CHOICES = 8
-
 
 
 @bp.get("/procedure-choices")
@@ -28,13 +28,17 @@ def choices():
     """The procedures matching what was typed, as radio buttons (the picker's htmx answer)."""
     session = get_session()
     query = request.args.get("procedure_q", "")[:200]
-    return render_template("feedback/_choices.html", choices=procedures_named(session, query, CHOICES), query=query,
-                           selected=None)
+    return render_template(
+        "feedback/_choices.html", choices=procedures_named(session, query, CHOICES), query=query, selected=None
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["FEEDBACK_RATE_LIMIT"], methods=["POST"],
-               exempt_when=lambda: request.form.get("action") in ("find", "change"))
+@limiter.limit(
+    lambda: current_app.config["FEEDBACK_RATE_LIMIT"],
+    methods=["POST"],
+    exempt_when=lambda: request.form.get("action") in ("find", "change"),
+)
 def new():
     """Send a phản ánh or kiến nghị; on success go to its tracking page."""
     session = get_session()
@@ -59,15 +63,29 @@ def new():
             valid = False
         if valid:
             feedback = service.submit_feedback(
-                session, kind=form.kind.data, content=form.content.data, procedure=procedure, agency=agency,
-                name=form.name.data, email=form.email.data, phone=form.phone.data,
-                publish_consent=form.publish_consent.data, client=client_key())
+                session,
+                kind=form.kind.data,
+                content=form.content.data,
+                procedure=procedure,
+                agency=agency,
+                name=form.name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                publish_consent=form.publish_consent.data,
+                client=client_key(),
+            )
             session.commit()
             return redirect(url_for("feedback.track", code=feedback.tracking_code), 303)
         status = 422
     choices = procedures_named(session, query, CHOICES) if query else []
-    return render_template("feedback/new.html", form=form, procedure=procedure, agencies=service.selectable_agencies(session),
-                           choices=choices, query=query), status
+    return render_template(
+        "feedback/new.html",
+        form=form,
+        procedure=procedure,
+        agencies=service.selectable_agencies(session),
+        choices=choices,
+        query=query,
+    ), status
 
 
 @bp.get("/lookup")
@@ -75,8 +93,11 @@ def lookup():
     """Go to the tracking page of the code typed."""
     code = service.normalise_code(request.args.get("code", "")[:64])
     if not code:
-        return render_template("feedback/lookup.html", code=request.args.get("code", "")[:64],
-                               error=_("Mã tra cứu gồm 16 chữ và số, ví dụ 7K3M-Q9XD-2H4T-8RWC.")), 400
+        return render_template(
+            "feedback/lookup.html",
+            code=request.args.get("code", "")[:64],
+            error=_("Mã tra cứu gồm 16 chữ và số, ví dụ 7K3M-Q9XD-2H4T-8RWC."),
+        ), 400
     return redirect(url_for("feedback.track", code=code), 303)
 
 
@@ -86,8 +107,9 @@ def track(code):
     session = get_session()
     feedback = service.find_feedback(session, code[:64])
     if feedback is None:
-        return render_template("feedback/lookup.html", code=code[:64],
-                               error=_("Không tìm thấy phản ánh, kiến nghị có mã này.")), 404
+        return render_template(
+            "feedback/lookup.html", code=code[:64], error=_("Không tìm thấy phản ánh, kiến nghị có mã này.")
+        ), 404
     if feedback.tracking_code != code:
         return redirect(url_for("feedback.track", code=feedback.tracking_code), 301)
     return render_template("feedback/track.html", feedback=feedback)
@@ -101,8 +123,9 @@ def index():
     q = request.args.get("q", "")[:200].strip()
     agency = by_code(session, Agency, request.args.get("agency"))
     procedure = by_code(session, Procedure, request.args.get("procedure"))
-    query = select(Feedback).where(Feedback.published.is_(True), Feedback.status == FeedbackStatus.ANSWERED,
-                                   Feedback.publish_consent.is_(True))
+    query = select(Feedback).where(
+        Feedback.published.is_(True), Feedback.status == FeedbackStatus.ANSWERED, Feedback.publish_consent.is_(True)
+    )
     if agency is not None:
         query = query.where(Feedback.agency_id == agency.id)
     if procedure is not None:
@@ -110,11 +133,21 @@ def index():
     for word in fold(q).split()[:12]:
         query = query.where(Feedback.folded.contains(word, autoescape=True))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(query.order_by(Feedback.answered_at.desc(), Feedback.id.desc())
-                           .options(selectinload(Feedback.agency), selectinload(Feedback.procedure))
-                           .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    rows = session.scalars(
+        query.order_by(Feedback.answered_at.desc(), Feedback.id.desc())
+        .options(selectinload(Feedback.agency), selectinload(Feedback.procedure))
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    )
     answered = select(Feedback.agency_id).where(Feedback.published.is_(True)).distinct()
     agencies = list(session.scalars(select(Agency).where(Agency.id.in_(answered)).order_by(Agency.name)))
-    return render_page("feedback/index.html", "results", page=Page(list(rows), total, page, PER_PAGE),
-                       q=q, agency=agency, procedure=procedure, agencies=agencies,
-                       args=request.args.to_dict())
+    return render_page(
+        "feedback/index.html",
+        "results",
+        page=Page(list(rows), total, page, PER_PAGE),
+        q=q,
+        agency=agency,
+        procedure=procedure,
+        agencies=agencies,
+        args=request.args.to_dict(),
+    )

@@ -1,4 +1,5 @@
 """The monthly late tables: agencies, officers, their CSV downloads and the archive of months."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
@@ -20,8 +21,7 @@ def _choices(session) -> dict:
     agencies = list(session.scalars(select(Agency).where(Agency.id.in_(published)).order_by(Agency.name)))
     parent_ids = {a.parent_id for a in agencies if a.parent_id}
     parents = list(session.scalars(select(Agency).where(Agency.id.in_(parent_ids)).order_by(Agency.name)))
-    return {"levels": sorted({a.level for a in agencies if a.level}), "parents": parents,
-            "agencies": agencies}
+    return {"levels": sorted({a.level for a in agencies if a.level}), "parents": parents, "agencies": agencies}
 
 
 @bp.get("")
@@ -32,13 +32,24 @@ def agencies():
     sort = tables.AGENCY_TABLE.parse_sort(request.args)
     table = tables.agency_table(session, period, request.args, sort) if period else None
     series = tables.monthly_series(session)
-    share = table and charts.share_chart([(r.agency_name, r.late) for r in table.rows], table.totals.late,
-                                         others=_("Các cơ quan khác"))
+    share = table and charts.share_chart(
+        [(r.agency_name, r.late) for r in table.rows], table.totals.late, others=_("Các cơ quan khác")
+    )
     trend = charts.rate_chart([(s["month"], s["on_time_rate"]) for s in series])
-    return render_page("late/agencies.html", "view", period=period, table=table,
-                       spec=tables.AGENCY_TABLE, sort=sort, months=tables.published_months(session),
-                       choices=_choices(session), series=series, share=share, trend=trend,
-                       args=request.args.to_dict())
+    return render_page(
+        "late/agencies.html",
+        "view",
+        period=period,
+        table=table,
+        spec=tables.AGENCY_TABLE,
+        sort=sort,
+        months=tables.published_months(session),
+        choices=_choices(session),
+        series=series,
+        share=share,
+        trend=trend,
+        args=request.args.to_dict(),
+    )
 
 
 @bp.get("/officers")
@@ -48,17 +59,28 @@ def officers():
     period = tables.parse_period(session, request.args)
     sort = tables.OFFICER_TABLE.parse_sort(request.args)
     rows = tables.officer_table(session, period, request.args, sort) if period else None
-    return render_page("late/officers.html", "view", period=period, rows=rows,
-                       spec=tables.OFFICER_TABLE, sort=sort, months=tables.published_months(session),
-                       choices=_choices(session), args=request.args.to_dict())
+    return render_page(
+        "late/officers.html",
+        "view",
+        period=period,
+        rows=rows,
+        spec=tables.OFFICER_TABLE,
+        sort=sort,
+        months=tables.published_months(session),
+        choices=_choices(session),
+        args=request.args.to_dict(),
+    )
 
 
 @bp.get("/months")
 def months():
     """List the published months, with their figures and any correction notes."""
     session = get_session()
-    return render_template("late/months.html", months=tables.published_months(session),
-                           series={s["month"]: s for s in tables.monthly_series(session)})
+    return render_template(
+        "late/months.html",
+        months=tables.published_months(session),
+        series={s["month"]: s for s in tables.monthly_series(session)},
+    )
 
 
 def _period_or_404(session):

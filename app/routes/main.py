@@ -1,4 +1,5 @@
 """The home page."""
+
 from flask import Blueprint, render_template
 from sqlalchemy import func, select
 
@@ -16,8 +17,9 @@ def index():
     session = get_session()
     counts = {
         "procedures": session.scalar(select(func.count(Procedure.id))),
-        "online": session.scalar(select(func.count(Procedure.id)).where(
-            Procedure.online_level.in_(listing.FILED_ONLINE))),
+        "online": session.scalar(
+            select(func.count(Procedure.id)).where(Procedure.online_level.in_(listing.FILED_ONLINE))
+        ),
         "decisions": session.scalar(select(func.count(Decision.id))),
         "agencies": session.scalar(select(func.count(Agency.id))),
     }

@@ -1,4 +1,5 @@
 """Browse the posted procedures and read one of them."""
+
 from flask import Blueprint, abort, current_app, render_template, request
 
 from app.catalogue import listing, records
@@ -16,9 +17,15 @@ def index():
     session = get_session()
     page = listing.browse(session, filters, **search_options())
     popular = listing.popular(session) if filters.q and not page.total else []
-    return render_page("procedures/index.html", "results", oob=("procedures/_facets.html",),
-                       filters=filters, page=page, popular=popular,
-                       options=listing.filter_options(session, counted=page.facets is None))
+    return render_page(
+        "procedures/index.html",
+        "results",
+        oob=("procedures/_facets.html",),
+        filters=filters,
+        page=page,
+        popular=popular,
+        options=listing.filter_options(session, counted=page.facets is None),
+    )
 
 
 @bp.get("/<path:code>")

@@ -1,4 +1,5 @@
 """Ratings: the form (also reached by a file's case code or its QR code) and the published results."""
+
 from __future__ import annotations
 
 import io
@@ -47,25 +48,44 @@ def new():
     status = 200
     if request.method == "POST":
         valid = form.validate()
-        checks = [(rated, form.case_code, ALREADY_RATED),
-                  (facts is None and not form.agency_code.data, form.agency_code,
-                   _("Hãy chọn cơ quan giải quyết hồ sơ (hoặc nhập mã hồ sơ).")),
-                  (facts is None and form.agency_code.data and agency is None, form.agency_code,
-                   _("Không có cơ quan mã này.")),
-                  (form.procedure_code.data and procedure is None, form.procedure_code, _("Không có thủ tục mã này.")),
-                  (form.officer_code.data and officer is None, form.officer_code, _("Không có cán bộ mã này."))]
+        checks = [
+            (rated, form.case_code, ALREADY_RATED),
+            (
+                facts is None and not form.agency_code.data,
+                form.agency_code,
+                _("Hãy chọn cơ quan giải quyết hồ sơ (hoặc nhập mã hồ sơ)."),
+            ),
+            (
+                facts is None and form.agency_code.data and agency is None,
+                form.agency_code,
+                _("Không có cơ quan mã này."),
+            ),
+            (form.procedure_code.data and procedure is None, form.procedure_code, _("Không có thủ tục mã này.")),
+            (form.officer_code.data and officer is None, form.officer_code, _("Không có cán bộ mã này.")),
+        ]
         for failed, field, message in checks:
             if failed:
                 field.errors = [*field.errors, message]
                 valid = False
         if valid:
-            scores = {n: int(getattr(form, f"criterion_{n}").data) for n in range(1, len(criteria.criteria) + 1)
-                      if getattr(form, f"criterion_{n}").data not in (None, "")}
+            scores = {
+                n: int(getattr(form, f"criterion_{n}").data)
+                for n in range(1, len(criteria.criteria) + 1)
+                if getattr(form, f"criterion_{n}").data not in (None, "")
+            }
             try:
                 rating = service.submit_rating(
-                    session, criteria, overall=form.overall.data, scores=scores, agency=agency,
-                    procedure=procedure, officer=officer, case_code=form.case_code.data,
-                    comment=form.comment.data, client=client_key())
+                    session,
+                    criteria,
+                    overall=form.overall.data,
+                    scores=scores,
+                    agency=agency,
+                    procedure=procedure,
+                    officer=officer,
+                    case_code=form.case_code.data,
+                    comment=form.comment.data,
+                    client=client_key(),
+                )
             except service.DuplicateRating:
                 form.case_code.errors = [ALREADY_RATED]
             else:
@@ -73,8 +93,16 @@ def new():
                 return redirect(url_for("ratings.thanks", agency=rating.agency.code), 303)
         status = 422
     agencies = service.selectable_agencies(session)
-    return render_template("ratings/new.html", form=form, criteria=criteria, facts=facts, rated=rated,
-                           agencies=agencies, procedure=procedure, officer=officer), status
+    return render_template(
+        "ratings/new.html",
+        form=form,
+        criteria=criteria,
+        facts=facts,
+        rated=rated,
+        agencies=agencies,
+        procedure=procedure,
+        officer=officer,
+    ), status
 
 
 @bp.get("/ratings/thanks")
@@ -103,10 +131,22 @@ def satisfaction():
     officers = stats.officer_results(session, period) if period else []
     series = stats.monthly(session, stats.recent_period(months)) if months else []
     trend = charts.rate_chart([(m, f.satisfied_pct) for m, f in series])
-    return render_page("ratings/satisfaction.html", "view", period=period, results=results, officers=officers,
-                       spec=stats.AGENCY_TABLE, sort=sort, months=months,
-                       month_options=[{"month": m} for m in months], series=series, trend=trend,
-                       criteria=_criteria(), minimum=stats.MIN_OFFICER_RATINGS, args=request.args.to_dict())
+    return render_page(
+        "ratings/satisfaction.html",
+        "view",
+        period=period,
+        results=results,
+        officers=officers,
+        spec=stats.AGENCY_TABLE,
+        sort=sort,
+        months=months,
+        month_options=[{"month": m} for m in months],
+        series=series,
+        trend=trend,
+        criteria=_criteria(),
+        minimum=stats.MIN_OFFICER_RATINGS,
+        args=request.args.to_dict(),
+    )
 
 
 @bp.get("/satisfaction.csv")

@@ -3,6 +3,7 @@
 The site asks its app's search service (`app.search.service`: `search`, `sync`, `reindex`),
 which keeps the open index. What is left here is pure: answering a question with an open engine.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,8 +31,9 @@ class SearchResult:
     words: set[str] = field(default_factory=set)
 
 
-def rank(engine: Engine, question: str, filters: dict[str, str | None], page: int = 1,
-         per_page: int = 20) -> SearchResult:
+def rank(
+    engine: Engine, question: str, filters: dict[str, str | None], page: int = 1, per_page: int = 20
+) -> SearchResult:
     """Procedures answering `question` in rank order, one page of ids, with counts and a suggestion.
 
     Raises IndexUnavailable when the engine's files cannot be read.
@@ -53,7 +55,7 @@ def rank(engine: Engine, question: str, filters: dict[str, str | None], page: in
     order = np.flatnonzero(matched)
     order = order[np.lexsort((order, -scores[order]))]
     start = (page - 1) * per_page
-    ids = [int(engine.ids[i]) for i in order[start:start + per_page]]
+    ids = [int(engine.ids[i]) for i in order[start : start + per_page]]
     words = set(corrected.terms) | set(corrected.expansions)
     return SearchResult(ids, total, engine.facets(matched), suggestion, words)
 
@@ -78,10 +80,13 @@ def corrections(scorer: Engine, analysed: Analysed) -> tuple[str | None, Analyse
         before = terms[index - 1] if index else None
         after = terms[index + 1] if index + 1 < len(terms) else None
 
-        def fit(candidate: str) -> tuple[int, int]:
+        def fit(candidate: str, before: str | None = before, after: str | None = after) -> tuple[int, int]:
             # Neighbours decide first ("ky khia sinh" wants "khai", not the commoner "khi").
-            context = sum(scorer.document_frequency("text_pairs", f"{a}_{b}")
-                          for a, b in ((before, candidate), (candidate, after)) if a and b)
+            context = sum(
+                scorer.document_frequency("text_pairs", f"{a}_{b}")
+                for a, b in ((before, candidate), (candidate, after))
+                if a and b
+            )
             return context, scorer.document_frequency("text", candidate)
 
         candidates = scorer.suggest(word, maxdist=2 if len(word) > 3 else 1)

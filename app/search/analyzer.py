@@ -1,5 +1,6 @@
 """Vietnamese text for the search index: NFC, diacritics folded, syllables, syllable pairs,
 stop words and the abbreviation and synonym table (both kept as data beside this file)."""
+
 from __future__ import annotations
 
 import re
@@ -81,9 +82,9 @@ def _tokens(text: str | None) -> list[tuple[str, bool]]:
 class Analysed:
     """A question made ready for the index."""
 
-    terms: list[str] = field(default_factory=list)        # content syllables, in order, once each
-    pairs: list[str] = field(default_factory=list)        # adjacent content pairs
-    expansions: list[str] = field(default_factory=list)   # syllables the synonym table adds
+    terms: list[str] = field(default_factory=list)  # content syllables, in order, once each
+    pairs: list[str] = field(default_factory=list)  # adjacent content pairs
+    expansions: list[str] = field(default_factory=list)  # syllables the synonym table adds
     expansion_pairs: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
@@ -112,4 +113,4 @@ def analyse(question: str) -> Analysed:
 
 def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
     size = len(phrase)
-    return any(tuple(tokens[i:i + size]) == phrase for i in range(len(tokens) - size + 1))
+    return any(tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1))

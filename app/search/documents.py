@@ -1,4 +1,5 @@
 """What the index holds for one procedure, read from the database (the source of truth)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -12,9 +13,21 @@ from app.models import Agency, Document, Field, Procedure, ProcedureAgency
 from app.search.analyzer import index_tokens, pairs
 
 BATCH = 2000
-_COLUMNS = (Procedure.id, Procedure.code, Procedure.name, Procedure.field_id, Procedure.subjects,
-            Procedure.conditions, Procedure.results, Procedure.steps, Procedure.agency_names,
-            Procedure.level_keys, Procedure.online_level, Procedure.postal, Procedure.content_hash)
+_COLUMNS = (
+    Procedure.id,
+    Procedure.code,
+    Procedure.name,
+    Procedure.field_id,
+    Procedure.subjects,
+    Procedure.conditions,
+    Procedure.results,
+    Procedure.steps,
+    Procedure.agency_names,
+    Procedure.level_keys,
+    Procedure.online_level,
+    Procedure.postal,
+    Procedure.content_hash,
+)
 
 
 def _texts(value) -> list[str]:
@@ -38,9 +51,13 @@ def document(row, field: tuple[str, str] | None, paper_names: list[str], agency_
     words: list[str] = []
     text_pairs: list[str] = []
     # The text holds the name too: every word of a procedure is in it, for frequencies and scoring.
-    for part in ([row.name, field[0] if field else None, row.subjects, row.conditions]
-                 + _texts(row.results) + _texts(row.steps) + paper_names
-                 + [n for role in (AgencyRole.EXECUTING, AgencyRole.AUTHORITY) for n in names.get(role) or []]):
+    for part in (
+        [row.name, field[0] if field else None, row.subjects, row.conditions]
+        + _texts(row.results)
+        + _texts(row.steps)
+        + paper_names
+        + [n for role in (AgencyRole.EXECUTING, AgencyRole.AUTHORITY) for n in names.get(role) or []]
+    ):
         # Each part on its own, so that no pair spans two parts.
         tokens = index_tokens(part)
         words.extend(tokens)
@@ -49,8 +66,10 @@ def document(row, field: tuple[str, str] | None, paper_names: list[str], agency_
     return {
         "id": str(row.id),
         "code": row.code,
-        "name": " ".join(name), "name_pairs": " ".join(pairs(name)),
-        "text": " ".join(words), "text_pairs": " ".join(text_pairs),
+        "name": " ".join(name),
+        "name_pairs": " ".join(pairs(name)),
+        "text": " ".join(words),
+        "text_pairs": " ".join(text_pairs),
         "field_slug": field[1] if field else "",
         "agencies": " ".join(codes),
         "levels": " ".join(k for k in (row.level_keys or "").split("|") if k),
@@ -68,16 +87,20 @@ def documents(session: Session, ids: list[int] | None = None) -> Iterator[dict]:
     all_ids = list(session.scalars(query))
     fields = {f.id: (f.name, f.slug) for f in session.execute(select(Field.id, Field.name, Field.slug))}
     for start in range(0, len(all_ids), BATCH):
-        batch = all_ids[start:start + BATCH]
+        batch = all_ids[start : start + BATCH]
         papers: dict[int, list[str]] = defaultdict(list)
-        for pid, name in session.execute(select(Document.procedure_id, Document.name)
-                                         .where(Document.procedure_id.in_(batch))
-                                         .order_by(Document.procedure_id, Document.position)):
+        for pid, name in session.execute(
+            select(Document.procedure_id, Document.name)
+            .where(Document.procedure_id.in_(batch))
+            .order_by(Document.procedure_id, Document.position)
+        ):
             papers[pid].append(name)
         agencies: dict[int, list[str]] = defaultdict(list)
-        for pid, code in session.execute(select(ProcedureAgency.procedure_id, Agency.code)
-                                         .join(Agency, Agency.id == ProcedureAgency.agency_id)
-                                         .where(ProcedureAgency.procedure_id.in_(batch))):
+        for pid, code in session.execute(
+            select(ProcedureAgency.procedure_id, Agency.code)
+            .join(Agency, Agency.id == ProcedureAgency.agency_id)
+            .where(ProcedureAgency.procedure_id.in_(batch))
+        ):
             agencies[pid].append(code)
         for row in session.execute(select(*_COLUMNS).where(Procedure.id.in_(batch)).order_by(Procedure.id)):
             yield document(row, fields.get(row.field_id), papers[row.id], agencies[row.id])
@@ -88,7 +111,8 @@ def versions(session: Session) -> dict[str, str]:
     result: dict[str, list] = {}
     for pid, content_hash in session.execute(select(Procedure.id, Procedure.content_hash)):
         result[str(pid)] = [content_hash]
-    for pid, code in session.execute(select(ProcedureAgency.procedure_id, Agency.code)
-                                     .join(Agency, Agency.id == ProcedureAgency.agency_id)):
+    for pid, code in session.execute(
+        select(ProcedureAgency.procedure_id, Agency.code).join(Agency, Agency.id == ProcedureAgency.agency_id)
+    ):
         result[str(pid)].append(code)
     return {pid: parts[0] + ":" + ",".join(sorted(parts[1:])) for pid, parts in result.items()}

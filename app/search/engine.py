@@ -5,6 +5,7 @@ long citizen question. Here the postings of each question term are read once fro
 index (`postings`, the one module that reads them), cached, and the whole collection is scored
 with a few vector operations.
 """
+
 from __future__ import annotations
 
 import math
@@ -71,8 +72,9 @@ class Engine:
                     self.lengths[f][n] = leaf.doc_field_length(docnum, f, 0)
         self.live_count = int(self.live.sum())
         self.by_code = {code: n for n, code in enumerate(self.codes) if self.live[n]}
-        self.average = {f: max(float(v[self.live].mean()) if self.live_count else 0.0, 1.0)
-                        for f, v in self.lengths.items()}
+        self.average = {
+            f: max(float(v[self.live].mean()) if self.live_count else 0.0, 1.0) for f, v in self.lengths.items()
+        }
         # Facet values as small integers: counting is then one bincount, even at 60,000 documents.
         self.facet_labels: dict[str, list[str]] = {}
         self.facet_arrays: dict[str, np.ndarray] = {}
@@ -81,8 +83,7 @@ class Engine:
             number = {label: i for i, label in enumerate(labels)}
             self.facet_labels[name] = labels
             self.facet_arrays[name] = np.array([number[v] for v in values], dtype=np.int32)
-        self.multi_arrays = {f: {k: np.array(v, dtype=np.int64) for k, v in d.items()}
-                             for f, d in multi.items()}
+        self.multi_arrays = {f: {k: np.array(v, dtype=np.int64) for k, v in d.items()} for f, d in multi.items()}
         self._norm = {f: K1 * (1 - B + B * self.lengths[f] / self.average[f]) for f in FIELD_BOOSTS}
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # Whoosh's readers seek in shared files: one thread reads postings at a time.
@@ -101,7 +102,7 @@ class Engine:
                 return cached
             try:
                 result = postings.read(self.leaves, field, term)
-            except Exception as exc:   # files damaged under an open index fail in many ways
+            except Exception as exc:  # files damaged under an open index fail in many ways
                 raise IndexUnavailable(f"reading {field}:{term}: {exc!r}") from exc
             if len(result[0]) and not 0 <= result[0].min() <= result[0].max() < self.n:
                 raise IndexUnavailable(f"reading {field}:{term}: document numbers out of range")
@@ -116,8 +117,7 @@ class Engine:
         common: list[tuple[int, str, str]] = []
         for field in FIELD_BOOSTS:
             with self._lock:
-                common.extend((df, field, term)
-                              for df, term in postings.frequent_terms(self.leaves, field, low, high))
+                common.extend((df, field, term) for df, term in postings.frequent_terms(self.leaves, field, low, high))
         common.sort(reverse=True)
         seen = set()
         for _df, field, term in common:

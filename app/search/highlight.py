@@ -1,4 +1,5 @@
 """Marking the question's words in names and picking a snippet; pure functions over text."""
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,7 @@ def highlight(text: str | None, words: set[str]) -> Markup:
         return escape(text)
     parts, last = [], 0
     for match in _pattern(frozenset(words)).finditer(text):
-        parts.append(escape(text[last:match.start()]))
+        parts.append(escape(text[last : match.start()]))
         parts.append(Markup("<mark>%s</mark>") % match.group())
         last = match.end()
     parts.append(escape(text[last:]))

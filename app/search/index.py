@@ -1,4 +1,5 @@
 """The Whoosh index: its schema, opening it, writing to it, and keeping it in step with the database."""
+
 from __future__ import annotations
 
 import fcntl

@@ -9,6 +9,7 @@ only for the exact matcher class of the release it was checked against (`TESTED_
 anything else reads through the public API, and tests/test_postings.py fails on an upgrade until
 the two readers are checked equal again.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -47,7 +48,7 @@ def read(leaves: Leaves, field: str, term: str, fast: bool | None = None) -> tup
         raw = matcher.child if isinstance(matcher, FilterMatcher) else matcher
         if fast and type(raw) is W3LeafMatcher:
             found, freqs = _blocks(raw)
-            if raw is not matcher:   # the public matcher filters deleted documents: so do we
+            if raw is not matcher:  # the public matcher filters deleted documents: so do we
                 deleted = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
                 keep = ~np.isin(found, deleted)
                 found, freqs = found[keep], freqs[keep]

@@ -1,5 +1,6 @@
 """Pure query building: from an analysed question to weighted clauses. No I/O: the document
 frequencies come in as a function, so that tests can give their own."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,9 +28,12 @@ def informative(words: list[str], frequency: Callable[[str], int], total: int) -
 def clauses(analysed: Analysed, frequency: Callable[[str, str], int], total: int) -> list[Clause]:
     """Every informative syllable and pair of the question, in every field, with its weight."""
     result: list[Clause] = []
-    for words, fields, boost in ((analysed.terms, TEXT_FIELDS, TERM), (analysed.pairs, PAIR_FIELDS, PAIR),
-                                 (analysed.expansions, TEXT_FIELDS, EXPANSION),
-                                 (analysed.expansion_pairs, PAIR_FIELDS, EXPANSION_PAIR)):
+    for words, fields, boost in (
+        (analysed.terms, TEXT_FIELDS, TERM),
+        (analysed.pairs, PAIR_FIELDS, PAIR),
+        (analysed.expansions, TEXT_FIELDS, EXPANSION),
+        (analysed.expansion_pairs, PAIR_FIELDS, EXPANSION_PAIR),
+    ):
         # Frequency in the long text field decides; the name field follows it.
         kept = informative(words, lambda w, f=fields[1]: frequency(f, w), total)
         result.extend(Clause(field, word, boost) for word in kept for field in fields)

@@ -6,6 +6,7 @@ catalogue only mark their session (`catalogue_changed`); once that session commi
 brought in step, so the command line, the back office and the demo loader all leave the index as
 the database says. `NullSearch` stands in where no index is wanted (`SEARCH_BACKEND=null`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,7 +51,7 @@ class SearchService:
         self.session_factory = session_factory
         self._lock = threading.Lock()
         self._engine: Engine | None = None
-        self._folder: int | None = None   # the inode of the directory the engine opened
+        self._folder: int | None = None  # the inode of the directory the engine opened
         self._rebuilding = False
         # Sessions of this factory know their service. The listeners are on the Session class, not
         # on this factory: an instance listener would keep the factory, its engine and its
@@ -62,12 +63,12 @@ class SearchService:
 
     def search(self, question: str, filters: dict, page: int = 1, per_page: int = 20) -> SearchResult:
         """One page of ranked ids with facets; IndexUnavailable when the index is missing or damaged."""
-        versioning.note_read(versioning.SEARCH_INDEX)   # a kept page of results lasts until the next sync
+        versioning.note_read(versioning.SEARCH_INDEX)  # a kept page of results lasts until the next sync
         try:
             return rank(self.engine(), question, filters, page, per_page)
         except IndexUnavailable as exc:
             log.warning("search index unavailable: %s", exc)
-            self.forget()   # the caller falls back to plain matching and starts a rebuild
+            self.forget()  # the caller falls back to plain matching and starts a rebuild
             raise
 
     def engine(self) -> Engine:
@@ -128,7 +129,7 @@ class SearchService:
         try:
             try:
                 index.open_index(self.directory).close()
-                return   # another process has just rebuilt it
+                return  # another process has just rebuilt it
             except IndexUnavailable:
                 pass
             self.reindex(session, wait=False)
@@ -148,7 +149,7 @@ class SearchService:
         with self.session_factory() as reader:
             try:
                 self.sync(reader)
-            except Exception:   # what was committed stays; the index is rebuilt from it
+            except Exception:  # what was committed stays; the index is rebuilt from it
                 log.exception("search index not in step after a catalogue change; rebuilding")
                 self.rebuild_in_background()
 

@@ -2,6 +2,7 @@
 
 A helper for translators; the .po file it writes is the source of truth and is committed.
 """
+
 import runpy
 import sys
 from pathlib import Path

@@ -1,6 +1,7 @@
 """Caching headers: public pages may be cached briefly and revalidated by ETag (a 304 costs no
 rendering on the client's side and no bytes on the wire); forms, the back office and anything
 that sets a cookie are never stored. Static files get their ETag and a day's max-age from Flask."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, g, request
@@ -22,9 +23,13 @@ def init_app(app: Flask) -> None:
         if request.endpoint == "static":
             return response
         # A page holding a CSRF token belongs to one visitor's session.
-        private = (request.path == "/admin" or request.path.startswith("/admin/")
-                   or "Set-Cookie" in response.headers or request.method not in ("GET", "HEAD")
-                   or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g)
+        private = (
+            request.path == "/admin"
+            or request.path.startswith("/admin/")
+            or "Set-Cookie" in response.headers
+            or request.method not in ("GET", "HEAD")
+            or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
+        )
         if private or response.status_code != 200 or response.mimetype not in CACHEABLE:
             response.headers.setdefault("Cache-Control", "no-store" if private else "no-cache")
             return response

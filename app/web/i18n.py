@@ -3,6 +3,7 @@
 A small WSGI middleware moves a leading `/en` into SCRIPT_NAME, so that every `url_for` on an
 English page keeps the prefix without any view knowing about it.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -27,7 +28,7 @@ class LanguagePrefix:
             prefix = f"/{lang}"
             if path == prefix or path.startswith(prefix + "/"):
                 environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
-                environ["PATH_INFO"] = path[len(prefix):] or "/"
+                environ["PATH_INFO"] = path[len(prefix) :] or "/"
                 environ[ENV_KEY] = lang
                 break
         return self.wsgi_app(environ, start_response)
@@ -62,7 +63,7 @@ def number(value, digits: int = 0) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        value = Decimal(str(value))   # 0.05 is rounded as written, not as its binary neighbour
+        value = Decimal(str(value))  # 0.05 is rounded as written, not as its binary neighbour
     return f"{value:,.{digits}f}".translate(_separators(str(get_locale())))
 
 
@@ -110,8 +111,15 @@ def init_app(app: Flask) -> None:
     _warn_of_missing_catalogues(app)
     app.wsgi_app = LanguagePrefix(app.wsgi_app, app.config["LANGUAGES"])  # type: ignore[method-assign]
     app.jinja_env.globals.update(switch_language_url=switch_language_url, get_locale=get_locale)
-    app.jinja_env.filters.update(number=number, percent=percent, score=score, formatted=formatted,
-                                 month_label=month_label, date_label=date_label, datetime_label=datetime_label)
+    app.jinja_env.filters.update(
+        number=number,
+        percent=percent,
+        score=score,
+        formatted=formatted,
+        month_label=month_label,
+        date_label=date_label,
+        datetime_label=datetime_label,
+    )
 
 
 def _warn_of_missing_catalogues(app: Flask) -> None:
@@ -120,5 +128,9 @@ def _warn_of_missing_catalogues(app: Flask) -> None:
     for lang in app.config["LANGUAGES"]:
         catalogue = directory / lang / "LC_MESSAGES" / "messages.mo"
         if lang != app.config["BABEL_DEFAULT_LOCALE"] and not catalogue.exists():
-            app.logger.warning("%s is missing, so %s pages show the Vietnamese text: run `make install` "
-                               "(or `pybabel compile -d app/translations`)", catalogue, lang)
+            app.logger.warning(
+                "%s is missing, so %s pages show the Vietnamese text: run `make install` "
+                "(or `pybabel compile -d app/translations`)",
+                catalogue,
+                lang,
+            )

@@ -9,6 +9,7 @@ seen at once) and for at most PAGE_CACHE_SECONDS, which bounds what depends on t
 date, the recent period). Only what the caching rules call public is kept: a page holding a CSRF
 token, setting a cookie or showing a flash message never is.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,7 +39,7 @@ class Entry:
     status: int
     headers: tuple
     body: bytes
-    reads: tuple          # (table, counter) pairs as they were before rendering
+    reads: tuple  # (table, counter) pairs as they were before rendering
     expires: float
 
     def fresh(self, versions: dict[str, int], now: float) -> bool:
@@ -64,17 +65,23 @@ class SharedPages:
                 return None
             head, _, body = value.partition(b"\n")
             meta = json.loads(head)
-            return Entry(meta["status"], tuple(map(tuple, meta["headers"])), body,
-                         tuple(map(tuple, meta["reads"])), time.monotonic() + expires_at - time.time())
-        except Exception:   # a damaged or vanished cache directory: render instead
+            return Entry(
+                meta["status"],
+                tuple(map(tuple, meta["headers"])),
+                body,
+                tuple(map(tuple, meta["reads"])),
+                time.monotonic() + expires_at - time.time(),
+            )
+        except Exception:  # a damaged or vanished cache directory: render instead
             log.warning("page cache on disk unreadable", exc_info=True)
             return None
 
     def put(self, key: tuple, entry: Entry) -> None:
         head = json.dumps({"status": entry.status, "headers": entry.headers, "reads": entry.reads}).encode()
         try:
-            self._cache.set(self._digest(key), head + b"\n" + entry.body,
-                            expire=max(entry.expires - time.monotonic(), 0.001))
+            self._cache.set(
+                self._digest(key), head + b"\n" + entry.body, expire=max(entry.expires - time.monotonic(), 0.001)
+            )
         except Exception:
             log.warning("page cache on disk not writable", exc_info=True)
 
@@ -133,8 +140,12 @@ def skip() -> None:
 
 
 def _eligible() -> bool:
-    return (request.method in ("GET", "HEAD") and request.endpoint not in (None, "static")
-            and not request.path.startswith("/admin") and "_flashes" not in session)
+    return (
+        request.method in ("GET", "HEAD")
+        and request.endpoint not in (None, "static")
+        and not request.path.startswith("/admin")
+        and "_flashes" not in session
+    )
 
 
 def _key() -> tuple:
@@ -184,5 +195,6 @@ def keep(response: Response) -> None:
     headers = tuple((name, value) for name, value in response.headers if name.lower() not in _NOT_KEPT)
     always = {versioning.EVERYTHING, versioning.DATABASE}
     counters = tuple((table, versions.get(table, 0)) for table in sorted(reads | always))
-    cache.put(key, Entry(response.status_code, headers, response.get_data(), counters,
-                         time.monotonic() + cache.seconds))
+    cache.put(
+        key, Entry(response.status_code, headers, response.get_data(), counters, time.monotonic() + cache.seconds)
+    )

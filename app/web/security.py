@@ -1,5 +1,6 @@
 """Security headers on every response (a strict CSP without inline scripts or styles), and rate
 limits keyed by a hash of the client's address, never the address itself."""
+
 from __future__ import annotations
 
 import hashlib

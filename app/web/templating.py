@@ -1,4 +1,5 @@
 """The code lists for templates, each code's label in the visitor's language, and list filters."""
+
 from itertools import groupby
 from operator import attrgetter
 
@@ -12,8 +13,21 @@ from app.feedback.codes import FeedbackKind, FeedbackStatus, Overall
 from app.late.codes import CaseStatus, HolidayKind
 
 # Templates name the lists (`Level`, `FeedbackStatus`, ...) to iterate them or to label a stored code.
-CODE_LISTS = (AccountRole, AgencyRole, CaseStatus, ChannelMethod, DecisionAction, FeedbackKind, FeedbackStatus,
-              HolidayKind, Level, OnlineLevel, Overall, ProcedureStatus, TimeUnit)
+CODE_LISTS = (
+    AccountRole,
+    AgencyRole,
+    CaseStatus,
+    ChannelMethod,
+    DecisionAction,
+    FeedbackKind,
+    FeedbackStatus,
+    HolidayKind,
+    Level,
+    OnlineLevel,
+    Overall,
+    ProcedureStatus,
+    TimeUnit,
+)
 
 
 def label(value, codes: type[CodeList] | None = None) -> str:

@@ -1,4 +1,5 @@
 """The back office under /admin: login, then what each role may see and do."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -29,16 +30,17 @@ def current_account() -> Account | None:
 def _login_first():
     """Send anonymous visitors of any /admin page to the login, coming back afterwards."""
     path = request.path
-    if (path == "/admin" or path.startswith("/admin/")) and request.endpoint not in OPEN:
-        if current_account() is None:
-            back = (request.full_path if request.query_string else request.path) if request.method == "GET" else None
-            return redirect(url_for("admin.login", next=back))
+    in_admin = (path == "/admin" or path.startswith("/admin/")) and request.endpoint not in OPEN
+    if in_admin and current_account() is None:
+        back = (request.full_path if request.query_string else request.path) if request.method == "GET" else None
+        return redirect(url_for("admin.login", next=back))
     return None
 
 
 def require(*roles: str):
     """Allow only the given roles (administrators always); others get 403. Anonymous visitors never
     get here: `_login_first` has sent them to the login."""
+
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -46,7 +48,9 @@ def require(*roles: str):
             if account.role != "admin" and account.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
+
         return wrapper
+
     return decorate
 
 

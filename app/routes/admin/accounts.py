@@ -1,4 +1,5 @@
 """Accounts, for administrators: create one with its role, deactivate or reactivate it."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -20,9 +21,15 @@ def accounts():
     if request.method == "POST":
         agency = by_code(db, Agency, request.form.get("agency_code"))
         try:
-            account = ops.create_account(db, current_account(), request.form.get("email", "")[:254],
-                                         request.form.get("password", "")[:1000], role=request.form.get("role", ""),
-                                         agency=agency, name=request.form.get("name", "")[:200].strip() or None)
+            account = ops.create_account(
+                db,
+                current_account(),
+                request.form.get("email", "")[:254],
+                request.form.get("password", "")[:1000],
+                role=request.form.get("role", ""),
+                agency=agency,
+                name=request.form.get("name", "")[:200].strip() or None,
+            )
         except ops.AccountError as exc:
             db.rollback()
             error, status = str(exc), 422
@@ -31,8 +38,9 @@ def accounts():
             flash(_("Đã tạo tài khoản %(email)s.", email=account.email))
             return redirect(url_for("admin.accounts"), 303)
     rows = list(db.scalars(select(Account).order_by(Account.email)))
-    return render_template("admin/accounts.html", rows=rows, agencies=selectable_agencies(db),
-                           error=error, typed=request.form), status
+    return render_template(
+        "admin/accounts.html", rows=rows, agencies=selectable_agencies(db), error=error, typed=request.form
+    ), status
 
 
 @bp.post("/accounts/<int(max=2147483647):account_id>")

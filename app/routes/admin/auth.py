@@ -1,12 +1,13 @@
 """Login (throttled, with a lockout), logout by POST, password change, and the dashboard."""
+
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from app.admin import accounts
-from app.feedback import queue as feedback_ops
 from app.db import get_session
+from app.feedback import queue as feedback_ops
 from app.routes.admin import bp, current_account
 from app.web.security import limiter
 
@@ -30,12 +31,14 @@ def login():
         try:
             account = accounts.authenticate(db, email, request.form.get("password", "")[:1000])
         except accounts.LockedOut as locked:
-            error, status = _("Đăng nhập sai quá nhiều lần. Tài khoản tạm khóa đến %(time)s.",
-                              time=locked.until.strftime("%H:%M")), 429
+            error, status = (
+                _("Đăng nhập sai quá nhiều lần. Tài khoản tạm khóa đến %(time)s.", time=locked.until.strftime("%H:%M")),
+                429,
+            )
         else:
             if account is None:
                 error, status = _("Thư điện tử hoặc mật khẩu không đúng."), 401
-        db.commit()   # the login, or the failed attempt (even the one that locks the account)
+        db.commit()  # the login, or the failed attempt (even the one that locks the account)
         if account is not None:
             session.clear()
             session["account_id"], session["account_version"] = account.id, account.session_version
@@ -57,8 +60,13 @@ def dashboard():
     account = current_account()
     days = current_app.config["FEEDBACK_ANSWER_DAYS"]
     overdue = len(feedback_ops.queue(db, account, days, overdue_only=True))
-    return render_template("admin/dashboard.html", counts=feedback_ops.status_counts(db, account), overdue=overdue,
-                           timely=feedback_ops.timeliness(db, days, account), days=days)
+    return render_template(
+        "admin/dashboard.html",
+        counts=feedback_ops.status_counts(db, account),
+        overdue=overdue,
+        timely=feedback_ops.timeliness(db, days, account),
+        days=days,
+    )
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -1,15 +1,16 @@
 """The feedback queue and one feedback's page: assign, mark, answer, publish."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.feedback import queue as queue_ops
-from app.params import Page, int_param
 from app.db import by_code, get_session
+from app.feedback import queue as queue_ops
 from app.feedback import service
 from app.feedback.codes import MARKS, FeedbackStatus
 from app.models import Agency
+from app.params import Page, int_param
 from app.routes._render import render_page
 from app.routes.admin import bp, current_account
 
@@ -30,10 +31,17 @@ def feedback_queue():
     number = int_param(request.args, "page", 1, 1, 100000)
     per_page = current_app.config["PER_PAGE"]
     items = queue_ops.queue(db, account, _days(), status, agency, request.args.get("overdue") == "1")
-    page = Page(items[(number - 1) * per_page:number * per_page], len(items), number, per_page)
+    page = Page(items[(number - 1) * per_page : number * per_page], len(items), number, per_page)
     timely = queue_ops.timeliness(db, _days(), account)
-    return render_page("admin/feedback_queue.html", "queue", page=page, timely=timely, days=_days(),
-                       agencies=service.selectable_agencies(db), args=request.args.to_dict())
+    return render_page(
+        "admin/feedback_queue.html",
+        "queue",
+        page=page,
+        timely=timely,
+        days=_days(),
+        agencies=service.selectable_agencies(db),
+        args=request.args.to_dict(),
+    )
 
 
 def _load(code: str):
@@ -49,8 +57,12 @@ def _load(code: str):
 @bp.get("/feedback/<code>")
 def feedback_item(code):
     db, feedback = _load(code)
-    return render_template("admin/feedback_item.html", feedback=feedback, due=queue_ops.due_date(db, feedback, _days()),
-                           agencies=service.selectable_agencies(db))
+    return render_template(
+        "admin/feedback_item.html",
+        feedback=feedback,
+        due=queue_ops.due_date(db, feedback, _days()),
+        agencies=service.selectable_agencies(db),
+    )
 
 
 @bp.post("/feedback/<code>")
@@ -68,8 +80,9 @@ def feedback_act(code):
         elif action in MARKS:
             queue_ops.mark(db, account, feedback, action, request.form.get("note", "").strip()[:2000] or None)
         elif action == "answer":
-            queue_ops.answer(db, account, feedback, request.form.get("answer", "")[:10000],
-                             request.form.get("publish") == "1")
+            queue_ops.answer(
+                db, account, feedback, request.form.get("answer", "")[:10000], request.form.get("publish") == "1"
+            )
         elif action in ("publish", "unpublish"):
             queue_ops.set_published(db, account, feedback, action == "publish")
         else:
@@ -79,9 +92,14 @@ def feedback_act(code):
         abort(403)
     except service.FeedbackError as exc:
         db.rollback()
-        return render_template("admin/feedback_item.html", feedback=feedback, error=str(exc),
-                               due=queue_ops.due_date(db, feedback, _days()),
-                               agencies=service.selectable_agencies(db), typed=request.form), 422
+        return render_template(
+            "admin/feedback_item.html",
+            feedback=feedback,
+            error=str(exc),
+            due=queue_ops.due_date(db, feedback, _days()),
+            agencies=service.selectable_agencies(db),
+            typed=request.form,
+        ), 422
     db.commit()
     flash(_("Đã lưu."))
     return redirect(url_for("admin.feedback_item", code=feedback.tracking_code), 303)

@@ -1,4 +1,5 @@
 """Upload a file, see what it would change, confirm: the command line's imports, in the browser."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -35,8 +36,7 @@ def imports():
     except ImportRejected as exc:
         return _form(kind=kind, error=_("Không đọc được tệp: %(reason)s", reason=str(exc))), 422
     token = uploads.keep_upload(_directory(), kind, data)
-    return render_template("admin/import_preview.html", kind=kind, report=report, token=token,
-                           filename=upload.filename)
+    return render_template("admin/import_preview.html", kind=kind, report=report, token=token, filename=upload.filename)
 
 
 @bp.post("/imports/confirm")
@@ -48,12 +48,19 @@ def import_confirm():
     if path is None:
         abort(404)
     db = get_session()
-    report = run(db, current_account(), kind, path.read_bytes(), source=request.form.get("filename", ""),
-                 skip_invalid=request.form.get("skip_invalid") == "1")
+    report = run(
+        db,
+        current_account(),
+        kind,
+        path.read_bytes(),
+        source=request.form.get("filename", ""),
+        skip_invalid=request.form.get("skip_invalid") == "1",
+    )
     if report.applied:
-        db.commit()   # the search index follows a catalogue change once it is committed
+        db.commit()  # the search index follows a catalogue change once it is committed
         path.unlink(missing_ok=True)
         flash(_("Đã nhập: %(summary)s", summary=report.summary()))
         return redirect(url_for("admin.imports"), 303)
-    return render_template("admin/import_preview.html", kind=kind, report=report, token=token,
-                           filename=request.form.get("filename", "")), 422
+    return render_template(
+        "admin/import_preview.html", kind=kind, report=report, token=token, filename=request.form.get("filename", "")
+    ), 422

@@ -1,4 +1,5 @@
 """Publishing the late tables: preview a month as the public will see it, publish, correct."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -43,8 +44,9 @@ def month_preview(month):
     names = dict(db.execute(select(Agency.id, Agency.name)).all())
     published = db.scalar(select(PublishedMonth).where(PublishedMonth.month == month))
     changed = published is not None and not store.same_figures(store.stored_figures(db, _month(month)), figures)
-    return render_template("admin/month_preview.html", month=month, figures=figures, names=names,
-                           published=published, changed=changed)
+    return render_template(
+        "admin/month_preview.html", month=month, figures=figures, names=names, published=published, changed=changed
+    )
 
 
 @bp.post("/months/<month>")

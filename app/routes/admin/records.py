@@ -1,4 +1,5 @@
 """Correcting procedures, agencies, officers and holidays, with each record's history."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +7,7 @@ import datetime as dt
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app import audit
 from app.admin import edits
@@ -16,12 +17,22 @@ from app.models import Agency, HolidayOverride, Officer, Procedure
 from app.routes.admin import bp, current_account, require
 
 LIMIT = 50
-LABELS = {"name": _l("Tên"), "level": _l("Cấp"), "procedure_type": _l("Loại thủ tục"),
-          "subjects": _l("Đối tượng thực hiện"), "conditions": _l("Yêu cầu, điều kiện"),
-          "issuing_agency": _l("Cơ quan ban hành"), "receiving_address": _l("Địa chỉ tiếp nhận"),
-          "status": _l("Trạng thái (in_force, amended, abolished)"), "aliases": _l("Tên gọi khác (cách nhau bởi |)"),
-          "parent_code": _l("Mã cơ quan cấp trên"), "valid_from": _l("Hoạt động từ (YYYY-MM-DD)"),
-          "valid_to": _l("Hoạt động đến (YYYY-MM-DD)"), "title": _l("Chức vụ"), "agency_code": _l("Mã cơ quan")}
+LABELS = {
+    "name": _l("Tên"),
+    "level": _l("Cấp"),
+    "procedure_type": _l("Loại thủ tục"),
+    "subjects": _l("Đối tượng thực hiện"),
+    "conditions": _l("Yêu cầu, điều kiện"),
+    "issuing_agency": _l("Cơ quan ban hành"),
+    "receiving_address": _l("Địa chỉ tiếp nhận"),
+    "status": _l("Trạng thái (in_force, amended, abolished)"),
+    "aliases": _l("Tên gọi khác (cách nhau bởi |)"),
+    "parent_code": _l("Mã cơ quan cấp trên"),
+    "valid_from": _l("Hoạt động từ (YYYY-MM-DD)"),
+    "valid_to": _l("Hoạt động đến (YYYY-MM-DD)"),
+    "title": _l("Chức vụ"),
+    "agency_code": _l("Mã cơ quan"),
+}
 LONG = {"subjects", "conditions", "receiving_address"}
 
 
@@ -30,8 +41,10 @@ def _saved(changes: dict) -> str:
 
 
 def _form(values: dict) -> list[dict]:
-    return [{"name": k, "label": LABELS[k], "value": "" if v is None else str(v), "long": k in LONG}
-            for k, v in values.items()]
+    return [
+        {"name": k, "label": LABELS[k], "value": "" if v is None else str(v), "long": k in LONG}
+        for k, v in values.items()
+    ]
 
 
 def _edit(kind: str, title: str, record_key: str, values: dict, save, **extra):
@@ -47,11 +60,17 @@ def _edit(kind: str, title: str, record_key: str, values: dict, save, **extra):
             db.rollback()
             error, status, values = str(exc), 422, {**values, **typed}
         else:
-            db.commit()   # the search index follows a corrected procedure or agency
+            db.commit()  # the search index follows a corrected procedure or agency
             flash(_saved(changes))
             return redirect(request.path, 303)
-    return render_template("admin/record_edit.html", title=title, fields=_form(values), error=error,
-                           history=audit.history(db, kind, record_key), **extra), status
+    return render_template(
+        "admin/record_edit.html",
+        title=title,
+        fields=_form(values),
+        error=error,
+        history=audit.history(db, kind, record_key),
+        **extra,
+    ), status
 
 
 def _listing(title: str, records, endpoint: str, q: str | None = None):
@@ -72,17 +91,23 @@ def _found(model, code):
 def procedures():
     q = request.args.get("q", "")[:200].strip()
     # The folded name starts with the code, so a code is found like any word.
-    return _listing(_("Thủ tục"), procedures_named(get_session(), q, LIMIT, include_abolished=True),
-                    "admin.procedure_edit", q)
+    return _listing(
+        _("Thủ tục"), procedures_named(get_session(), q, LIMIT, include_abolished=True), "admin.procedure_edit", q
+    )
 
 
 @bp.route("/procedures/<path:code>", methods=["GET", "POST"])
 @require("editor")
 def procedure_edit(code):
     procedure = _found(Procedure, code)
-    return _edit("procedure", procedure.name, procedure.code, edits.procedure_values(procedure),
-                 lambda db, account, typed: edits.edit_procedure(db, account, procedure, typed),
-                 procedure=procedure)
+    return _edit(
+        "procedure",
+        procedure.name,
+        procedure.code,
+        edits.procedure_values(procedure),
+        lambda db, account, typed: edits.edit_procedure(db, account, procedure, typed),
+        procedure=procedure,
+    )
 
 
 @bp.post("/procedures/<path:code>/times")
@@ -116,8 +141,13 @@ def agencies():
 @require("editor")
 def agency_edit(code):
     agency = _found(Agency, code)
-    return _edit("agency", agency.name, agency.code, edits.agency_values(agency),
-                 lambda db, account, typed: edits.edit_agency(db, account, agency, typed))
+    return _edit(
+        "agency",
+        agency.name,
+        agency.code,
+        edits.agency_values(agency),
+        lambda db, account, typed: edits.edit_agency(db, account, agency, typed),
+    )
 
 
 @bp.get("/officers")
@@ -131,8 +161,13 @@ def officers():
 @require("editor")
 def officer_edit(code):
     officer = _found(Officer, code)
-    return _edit("officer", officer.name, officer.code, edits.officer_values(officer),
-                 lambda db, account, typed: edits.edit_officer(db, account, officer, typed))
+    return _edit(
+        "officer",
+        officer.name,
+        officer.code,
+        edits.officer_values(officer),
+        lambda db, account, typed: edits.edit_officer(db, account, officer, typed),
+    )
 
 
 @bp.route("/holidays", methods=["GET", "POST"])
@@ -149,8 +184,13 @@ def holidays():
         else:
             kind = request.form.get("kind") or None
             try:
-                edits.set_holiday(db, current_account(), day, request.form.get("name", "")[:200].strip(),
-                                  None if kind == "remove" else kind)
+                edits.set_holiday(
+                    db,
+                    current_account(),
+                    day,
+                    request.form.get("name", "")[:200].strip(),
+                    None if kind == "remove" else kind,
+                )
             except edits.EditError as exc:
                 db.rollback()
                 error, status = str(exc), 422
@@ -159,5 +199,4 @@ def holidays():
                 flash(_("Đã lưu."))
                 return redirect(url_for("admin.holidays"), 303)
     rows = list(db.scalars(select(HolidayOverride).order_by(HolidayOverride.date.desc())))
-    return render_template("admin/holidays.html", rows=rows, error=error,
-                           history=audit.history(db, "holiday")), status
+    return render_template("admin/holidays.html", rows=rows, error=error, history=audit.history(db, "holiday")), status
