@@ -125,7 +125,7 @@ class Table:
         return [c for c in self.columns if c.csv]
 
     def csv_header(self) -> list[str]:
-        return [c.csv for c in self.csv_columns()]
+        return [c.csv for c in self.csv_columns() if c.csv]
 
     def csv_row(self, record: dict) -> list:
         return [record[c.key] for c in self.csv_columns()]

@@ -171,6 +171,6 @@ def _moment(rng: random.Random, finished: dt.datetime | None) -> dt.datetime:
     return dt.datetime(2022, 1 + rng.randrange(8), 1 + rng.randrange(28), 7 + rng.randrange(10), rng.randrange(60))
 
 
-def _scores(rng: random.Random, criteria: CriteriaSet, overall: str) -> dict[int, int]:
+def _scores(rng: random.Random, criteria: CriteriaSet, overall: Overall) -> dict[int, int]:
     centre = {Overall.VERY_SATISFIED: 1.8, Overall.SATISFIED: 1.4, Overall.UNSATISFIED: 0.7}[overall]
     return {c.number: max(0, min(2, round(rng.gauss(centre, 0.5)))) for c in criteria.criteria}

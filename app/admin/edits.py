@@ -112,10 +112,10 @@ def edit_processing_times(
     files imported without a due date. Return the changes."""
     channels = channel_records(procedure)
     before, after = {}, {}
-    for position, (text, unit) in sorted(times.items()):
+    for position, (typed_value, typed_unit) in sorted(times.items()):
         if not 0 <= position < len(channels):
             raise EditError(f"không có cách thức thực hiện số {position + 1}")
-        text, unit = (text or "").strip().replace(",", "."), (unit or "").strip() or None
+        text, unit = (typed_value or "").strip().replace(",", "."), (typed_unit or "").strip() or None
         try:
             value = float(text) if text else None
         except ValueError:

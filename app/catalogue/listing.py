@@ -107,7 +107,7 @@ def browse(
             if on_unavailable:
                 on_unavailable()
     query = _filtered(session, filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.options(selectinload(Procedure.field))
         .order_by(Procedure.name_folded, Procedure.code)
@@ -179,6 +179,8 @@ def filter_options(session: Session, counted: bool = True) -> dict:
     A search brings its own counts (the facets), so it asks for the names only and skips the
     aggregate over every procedure.
     """
+    fields: list[tuple[str, str, int | None]]
+    agencies: list[tuple[str, str, int | None]]
     if not counted:
         fields = [
             (slug, name, None) for slug, name in session.execute(select(Field.slug, Field.name).order_by(Field.name))
@@ -192,18 +194,24 @@ def filter_options(session: Session, counted: bool = True) -> dict:
             )
         ]
         return {"fields": fields, "agencies": agencies}
-    fields = session.execute(
-        select(Field.slug, Field.name, func.count(Procedure.id))
-        .join(Procedure, Procedure.field_id == Field.id)
-        .group_by(Field.id)
-        .order_by(Field.name)
-    ).all()
-    agencies = session.execute(
-        select(Agency.code, Agency.name, func.count(ProcedureAgency.procedure_id))
-        .join(ProcedureAgency, ProcedureAgency.agency_id == Agency.id)
-        .group_by(Agency.id)
-        .order_by(Agency.name)
-    ).all()
+    fields = [
+        tuple(row)
+        for row in session.execute(
+            select(Field.slug, Field.name, func.count(Procedure.id))
+            .join(Procedure, Procedure.field_id == Field.id)
+            .group_by(Field.id)
+            .order_by(Field.name)
+        )
+    ]
+    agencies = [
+        tuple(row)
+        for row in session.execute(
+            select(Agency.code, Agency.name, func.count(ProcedureAgency.procedure_id))
+            .join(ProcedureAgency, ProcedureAgency.agency_id == Agency.id)
+            .group_by(Agency.id)
+            .order_by(Agency.name)
+        )
+    ]
     return {"fields": fields, "agencies": agencies}
 
 

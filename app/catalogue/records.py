@@ -109,7 +109,7 @@ def _plain(value: float) -> float | int:
 
 def list_decisions(session: Session, page: int, per_page: int = 30) -> Page:
     """Publication decisions, newest first, with how many procedures each lists."""
-    total = session.scalar(select(func.count(Decision.id)))
+    total = session.scalar(select(func.count(Decision.id))) or 0
     rows = session.scalars(
         select(Decision)
         .order_by(Decision.date.desc().nulls_last(), Decision.number)

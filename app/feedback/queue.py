@@ -30,9 +30,8 @@ def _scoped(query, account: Account):
 
 def status_counts(session: Session, account: Account) -> dict[str, int]:
     """How many feedback the account may see, by status."""
-    return dict(
-        session.execute(_scoped(select(Feedback.status, func.count()).group_by(Feedback.status), account)).all()
-    )
+    query = _scoped(select(Feedback.status, func.count()).group_by(Feedback.status), account)
+    return {status: count for status, count in session.execute(query)}
 
 
 def may_see(account: Account, feedback: Feedback) -> bool:

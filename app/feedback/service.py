@@ -40,7 +40,7 @@ def new_tracking_code() -> str:
 def normalise_code(text: str) -> str:
     """A tracking code as typed (lower case, spaces, O for 0) in its stored form."""
     raw = "".join(ch for ch in (text or "").upper() if ch.isalnum())
-    raw = raw.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    raw = raw.translate(str.maketrans("OIL", "011"))
     if len(raw) != CODE_GROUPS * GROUP_SIZE or any(ch not in _ALPHABET for ch in raw):
         return ""
     return "-".join(raw[i : i + GROUP_SIZE] for i in range(0, len(raw), GROUP_SIZE))

@@ -62,7 +62,9 @@ def _parent_problem(code: str, parents: dict, existing: set) -> str | None:
     parent = parents.get(code)
     if parent and parent not in parents and parent not in existing:
         return f"không có cơ quan cấp trên mã {parent}"
-    chain, node = {code}, parent
+    # `node` is None past a root, but only keys of `parents` (codes) are ever added.
+    chain: set[str | None] = {code}
+    node = parent
     while node in parents:
         if node in chain:
             return f"cơ quan cấp trên tạo thành vòng lặp ({node})"

@@ -100,7 +100,7 @@ def import_cases(session: Session, data, skip_invalid: bool = False) -> ImportRe
 def import_steps(session: Session, data, skip_invalid: bool = False) -> ImportReport:
     """Import processing steps all or nothing, creating or updating their officers."""
     agencies = agency_ids(session)
-    cases = dict(session.execute(select(Case.code, Case.id)).all())
+    cases = dict(session.execute(select(Case.code, Case.id)).tuples().all())
     officers = {
         code: {"code": code, "name": name, "title": title, "agency_id": agency}
         for code, name, title, agency in session.execute(

@@ -9,6 +9,7 @@ Every function here is pure: text in, plain dicts out.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from app.catalogue.codes import ChannelMethod, TimeUnit
 from app.text import fold, nfc
@@ -61,7 +62,12 @@ def parse_channels(text: str | None) -> list[dict]:
 
 def _parse_channel(cell: str, body: str) -> dict:
     # The cell always names a known method: _CHANNEL_START matches no other.
-    channel = {"method": ChannelMethod.recognise(cell), "processing_time": None, "fees": [], "description": None}
+    channel: dict[str, Any] = {
+        "method": ChannelMethod.recognise(cell),
+        "processing_time": None,
+        "fees": [],
+        "description": None,
+    }
     rest = body
     if rest.startswith(NO_INFO):
         rest = rest[len(NO_INFO) :]
@@ -108,7 +114,10 @@ def _resolve_glued_numbers(channels: list[dict]) -> None:
         glued = channel.pop("_glued", None)
         if not glued:
             continue
-        digits, _, currency = re.match(r"^([\d.,]+)\s*(\S+)", glued).groups() + ("",)
+        glued_match = re.match(r"^([\d.,]+)\s*(\S+)", glued)
+        # _parse_channel glues the time's digits to a currency it has just matched.
+        assert glued_match is not None
+        digits, _, currency = glued_match.groups() + ("",)
         for value in sorted(known, key=lambda v: -len(_fmt(v))):
             prefix = _fmt(value)
             if digits.startswith(prefix) and len(digits) > len(prefix):
@@ -301,7 +310,7 @@ def parse_legal_bases(text: str | None) -> list[dict]:
 
 
 def _same_number(a: str | None, b: str) -> bool:
-    return bool(a) and a.lower() == b.lower()
+    return bool(a and a.lower() == b.lower())
 
 
 # --- steps and results ---------------------------------------------------------------------

@@ -66,7 +66,7 @@ def link_procedures(session: Session, ids: list[int] | None = None) -> int:
             chunk = ids[i : i + 500]
             procedures.extend(session.execute(query.where(Procedure.id.in_(chunk))).all())
             session.execute(delete(ProcedureAgency).where(ProcedureAgency.procedure_id.in_(chunk)))
-    rows = []
+    rows: list[dict] = []
     for pid, names in procedures:
         links: dict[int, str] = {}
         names = names or {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from app.catalogue.codes import AgencyRole, ChannelMethod, DecisionAction, Level, ProcedureStatus, TimeUnit
 from app.clock import VIETNAM
@@ -22,8 +23,8 @@ CODE_PATTERN = re.compile(r"^\s?\d{1,2}\.\d{4,}[\w.\-]*$")
 
 # Tables' short spellings of a decision's action, folded (its codes and labels are read too).
 ACTION_WORDS = {"moi": DecisionAction.NEW, "sua doi": DecisionAction.AMENDED, "bai bo": DecisionAction.ABOLISHED}
-# The catalogue's and the portal's states of a procedure.
-STATES = {
+# The catalogue's and the portal's states of a procedure, looked up with the raw value (None when missing).
+STATES: dict[str | None, ProcedureStatus] = {
     "ACTIVE": ProcedureStatus.IN_FORCE,
     "UPDATED": ProcedureStatus.AMENDED,
     "ABOLISHED": ProcedureStatus.ABOLISHED,
@@ -226,7 +227,7 @@ def _api_forms(component: dict) -> str | None:
 
 def _table(row: dict) -> dict:
     values = _aliased(row)
-    record = {
+    record: dict[str, Any] = {
         "code": str(values.get("code") or ""),
         "name": nfc(values.get("name")),
         "field": nfc(values.get("field")) or None,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import CursorResult, Row, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.catalogue.codes import ChannelMethod, DecisionAction, ProcedureStatus
@@ -21,13 +22,17 @@ from app.imports.merge import content_hash, merge_records
 from app.imports.procedure_records import TABLE_HEADERS, to_record
 from app.imports.rows import apply_all_or_nothing
 from app.models import Channel, Decision, DecisionItem, Document, Fee, Field, LegalBasis, Procedure, ProcedureSource
+from app.models.base import Base
 from app.search.service import catalogue_changed
 from app.text import fold, slugify
 
 KNOWN_HEADERS = {alias for aliases in TABLE_HEADERS.values() for alias in aliases}
 CHUNK = 500
-# A decision that does not say what it does to a procedure: what the procedure's status tells.
-STATUS_ACTIONS = {ProcedureStatus.AMENDED: DecisionAction.AMENDED, ProcedureStatus.ABOLISHED: DecisionAction.ABOLISHED}
+# A decision that does not say what it does to a procedure: what the procedure's status tells (if any).
+STATUS_ACTIONS: dict[ProcedureStatus | None, DecisionAction] = {
+    ProcedureStatus.AMENDED: DecisionAction.AMENDED,
+    ProcedureStatus.ABOLISHED: DecisionAction.ABOLISHED,
+}
 
 
 def validate(data) -> tuple[list[tuple[int, str, dict]], list[Rejection]]:
@@ -128,9 +133,16 @@ def _store_sources(session: Session, by_code: dict[str, dict[str, dict]]) -> dic
     return {code: {kind: payload for kind, (_id, payload) in stored[code].items()} for code in by_code}
 
 
+def _table(model: type[Base]) -> Table:
+    """The model's table: SQLAlchemy types `__table__` as any FromClause, but every model here maps a Table."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def _chunked(session: Session, keys: list, query) -> list:
     """Rows of `query(chunk)` for every chunk of `keys` (IN lists stay within database limits)."""
-    rows = []
+    rows: list[Row[Any]] = []
     for start in range(0, len(keys), CHUNK):
         rows.extend(session.execute(query(keys[start : start + CHUNK])).all())
     return rows
@@ -156,13 +168,15 @@ class _Lookups:
         if not name:
             return None
         known = self.fields.get(name)
-        table = Field.__table__
+        table = _table(Field)
         if known is None:
             slug, n = slugify(name) or "linh-vuc", 2
             base = slug
             while slug in self.slugs:
                 slug, n = f"{base}-{n}", n + 1
             result = self.session.execute(insert(table).values(name=name, slug=slug, code=code))
+            # Session.execute types every result as Result; a Core INSERT's is a CursorResult.
+            assert isinstance(result, CursorResult)
             known = self.fields[name] = [result.inserted_primary_key[0], code]
             self.slugs.add(slug)
         elif code and not known[1]:
@@ -173,10 +187,11 @@ class _Lookups:
     def decision(self, info: dict | None) -> int | None:
         if not info or not info.get("number"):
             return None
-        table = Decision.__table__
+        table = _table(Decision)
         known = self.decisions.get(info["number"])
         if known is None:
             result = self.session.execute(insert(table).values(number=info["number"]))
+            assert isinstance(result, CursorResult)
             known = self.decisions[info["number"]] = [result.inserted_primary_key[0], None, None]
         values = {}
         if info.get("date") and known[1] is None:
@@ -223,11 +238,13 @@ def _replace_parts(session: Session, merged_by_id: dict[int, dict], replaced: li
     """Write the channels, fees, papers and legal bases of the procedures, dropping their old ones."""
     for start in range(0, len(replaced), CHUNK):
         chunk = replaced[start : start + CHUNK]
-        channels = select(Channel.id).where(Channel.procedure_id.in_(chunk)).scalar_subquery()
-        session.execute(delete(Fee.__table__).where(Fee.channel_id.in_(channels)))
+        channel_ids = select(Channel.id).where(Channel.procedure_id.in_(chunk)).scalar_subquery()
+        session.execute(delete(_table(Fee)).where(Fee.channel_id.in_(channel_ids)))
         for model in (Channel, Document, LegalBasis):
-            session.execute(delete(model.__table__).where(model.procedure_id.in_(chunk)))
-    documents, bases, channels = [], [], []
+            session.execute(delete(_table(model)).where(model.procedure_id.in_(chunk)))
+    documents: list[dict] = []
+    bases: list[dict] = []
+    channels: list[dict] = []
     for pid, record in merged_by_id.items():
         documents.extend(
             {
@@ -262,7 +279,7 @@ def _replace_parts(session: Session, merged_by_id: dict[int, dict], replaced: li
     insert_many(session, Document.__table__, documents)
     insert_many(session, LegalBasis.__table__, bases)
     insert_many(session, Channel.__table__, channels)
-    fees = []
+    fees: list[dict] = []
     with_channels = sorted({row["procedure_id"] for row in channels})
     for channel_id, pid, position in _chunked(
         session,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,15 +13,18 @@ from app.imports.readers import Row, read_rows
 from app.imports.values import known_headers, pick
 from app.models import Agency
 
+# What `check` makes of a row, handed on to `key` and `code`.
+R = TypeVar("R")
+
 
 def validate(
     data: bytes | Iterable[Row],
     headers: dict | None,
-    check: Callable[[dict], object],
-    key: Callable[[object], object],
+    check: Callable[[dict], R],
+    key: Callable[[R], object],
     known: set[str] | None = None,
-    code: Callable[[object], str] | None = None,
-) -> tuple[list, ImportReport]:
+    code: Callable[[R], str] | None = None,
+) -> tuple[list[tuple[int, R]], ImportReport]:
     """Run `check` on every row of a file (or of rows already numbered, as the demo gives them).
 
     `check` gets the row's values by canonical column (`headers`), or the raw record when
@@ -29,11 +33,14 @@ def validate(
     and second rows with a natural key already seen (named by `code`, or by the key itself when
     it is text).
     """
+    rows: Iterable[Row]
     if isinstance(data, (bytes, bytearray)):
         rows = read_rows(bytes(data), known if known is not None else known_headers(headers or {}))
     else:
         rows = data
-    accepted, rejected, seen = [], [], {}
+    accepted: list[tuple[int, R]] = []
+    rejected: list[Rejection] = []
+    seen: dict[object, int] = {}
     for number, row in rows:
         try:
             if "_invalid" in row:
@@ -71,4 +78,4 @@ def apply_all_or_nothing(
 
 def agency_ids(session: Session) -> dict[str, int]:
     """Agency codes and their ids."""
-    return dict(session.execute(select(Agency.code, Agency.id)).all())
+    return dict(session.execute(select(Agency.code, Agency.id)).tuples().all())

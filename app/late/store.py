@@ -88,7 +88,7 @@ def processing_times(session: Session) -> dict[str, tuple[float | None, str | No
 
 def load_calendar(session: Session) -> WorkCalendar:
     """The working-day calendar with the imported days off and working weekend days."""
-    return WorkCalendar(dict(session.execute(select(HolidayOverride.date, HolidayOverride.kind)).all()))
+    return WorkCalendar(dict(session.execute(select(HolidayOverride.date, HolidayOverride.kind)).tuples().all()))
 
 
 def compute_month(session: Session, month: Month) -> MonthFigures:
@@ -112,6 +112,7 @@ def compute_month(session: Session, month: Month) -> MonthFigures:
         .where(or_(Case.finished_at.is_(None), Case.finished_at >= month.start))
     )
     for case_id, procedure, agency_id, received, due, has_time, finished, apology, officer in rows:
+        deadline: Deadline | None
         if due is not None:
             deadline = Deadline.of(due, has_time)
         else:
@@ -181,9 +182,9 @@ def stored_figures(session: Session, month: Month) -> MonthFigures:
         figures.agencies[row.agency_id] = AgencyCounts(
             row.resolved, row.early, row.on_time, row.late, row.pending_overdue, row.apologies
         )
-    for row in session.scalars(select(OfficerMonth).where(OfficerMonth.month == str(month))):
-        figures.officers[row.officer_code] = OfficerCounts(
-            row.officer_name, row.officer_title, row.agency_id, row.late_files, row.days_late
+    for officer in session.scalars(select(OfficerMonth).where(OfficerMonth.month == str(month))):
+        figures.officers[officer.officer_code] = OfficerCounts(
+            officer.officer_name, officer.officer_title, officer.agency_id, officer.late_files, officer.days_late
         )
     return figures
 

@@ -105,6 +105,8 @@ def read_period(args, default: str | None) -> Period | None:
         first = _month(args, "from") if args.get("from") else None
         last = _month(args, "to") if args.get("to") else None
         first, last = first or last, last or first
+        # One of the two was given, so each side now holds a month.
+        assert first is not None and last is not None
         if (last.year, last.month) < (first.year, first.month):
             raise BadParameter("to", args.get("to"), f"≥ {first}")
         if len(first.through(last)) > MAX_MONTHS:

@@ -52,7 +52,7 @@ def init_app(app: Flask) -> None:
             413: _("Tệp gửi lên quá lớn."),
             429: _("Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."),
         }
-        message = messages.get(error.code, error.name)
+        message = messages.get(error.code or 500, error.name)
         if _wants_json():
             return jsonify(error=error.name, message=message), error.code
         return render_template("errors/error.html", code=error.code, message=message), error.code

@@ -119,7 +119,7 @@ class Engine:
             with self._lock:
                 common.extend((df, field, term) for df, term in postings.frequent_terms(self.leaves, field, low, high))
         common.sort(reverse=True)
-        seen = set()
+        seen: set[tuple[str, str]] = set()
         for _df, field, term in common:
             if len(seen) >= WARM_TERMS:
                 break

@@ -64,7 +64,8 @@ def snippet(texts: list[str], words: set[str], size: int = SNIPPET) -> str | Non
             best, best_hits = text, hits
     if best is None:
         return None
-    first = pattern.search(best).start()
+    found = pattern.search(best)
+    first = found.start() if found else 0
     start = max(0, first - size // 3)
     if start:
         start = best.find(" ", start) + 1 or start

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from importlib import metadata
+from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -23,7 +24,7 @@ from whoosh.matching.wrappers import FilterMatcher
 TESTED_RELEASE = "2.7.5"
 # What the fast path reads of a W3LeafMatcher (tests/test_postings.py checks they exist).
 PRIVATE = ("_read_ids", "_read_weights", "_next_block", "_ids", "_weights", "_atend", "_blocklength")
-Leaves = Iterable[tuple[object, int]]
+Leaves = Iterable[tuple[Any, int]]  # Whoosh's segment readers (untyped)
 
 
 def _release() -> str | None:

@@ -4,6 +4,7 @@ frequencies come in as a function, so that tests can give their own."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from app.search.analyzer import Analysed
 from app.search.engine import Clause
@@ -35,6 +36,6 @@ def clauses(analysed: Analysed, frequency: Callable[[str, str], int], total: int
         (analysed.expansion_pairs, PAIR_FIELDS, EXPANSION_PAIR),
     ):
         # Frequency in the long text field decides; the name field follows it.
-        kept = informative(words, lambda w, f=fields[1]: frequency(f, w), total)
+        kept = informative(words, partial(frequency, fields[1]), total)
         result.extend(Clause(field, word, boost) for word in kept for field in fields)
     return result

@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 
+from sqlalchemy import Engine as SAEngine
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -102,7 +103,7 @@ class SearchService:
         written, deleted = index.sync(session, self.directory)
         if written or deleted:
             self.forget()
-            versioning.bump(session.get_bind(), versioning.SEARCH_INDEX)
+            versioning.bump(_engine_of(session), versioning.SEARCH_INDEX)
         return written, deleted
 
     def reindex(self, session: Session, procs: int = 1, wait: bool = True) -> int:
@@ -112,7 +113,7 @@ class SearchService:
         """
         count = index.rebuild(session, self.directory, procs=procs, wait=wait)
         self.forget()
-        versioning.bump(session.get_bind(), versioning.SEARCH_INDEX)
+        versioning.bump(_engine_of(session), versioning.SEARCH_INDEX)
         return count
 
     def rebuild_in_background(self) -> bool:
@@ -196,6 +197,11 @@ class NullSearch:
     def rebuild_in_background(self) -> bool:
         """Nothing to rebuild: False."""
         return False
+
+
+def _engine_of(session: Session) -> SAEngine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, SAEngine) else bind.engine
 
 
 def _inode(directory: str) -> int | None:

@@ -49,7 +49,8 @@ def _load(code: str):
     feedback = service.find_feedback(db, code)
     if feedback is None:
         abort(404)
-    if not queue_ops.may_see(current_account(), feedback):
+    account = current_account()  # never None here: anonymous visitors were sent to the login
+    if account is None or not queue_ops.may_see(account, feedback):
         abort(403)
     return db, feedback
 
