@@ -248,8 +248,7 @@ def feedback_status(code, status, note):
 def create_admin(email, password_stdin, role, agency_code):
     """Create an Office account (the password is asked for, or read from standard input)."""
     from app.admin.accounts import AccountError, create_account
-    from app.db import by_code
-    from app.models import Agency
+    from app.models import Agency, by_code
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import versioning
@@ -53,12 +53,6 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["sessionmaker"]()
     return g.db_session
-
-
-def by_code(session: Session, model, code: str | None):
-    """The row of `model` with this code (stripped), or None for no code or no such row."""
-    code = (code or "").strip()
-    return session.scalar(select(model).where(model.code == code)) if code else None
 
 
 def alembic_config(url: str):

@@ -12,13 +12,12 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.catalogue.codes import ChannelMethod, ProcedureStatus, TimeUnit
-from app.db import by_code
 from app.imports.errors import ImportReport
 from app.imports.linking import link_procedures
 from app.imports.merge import OFFICE
 from app.imports.procedures import apply_records
 from app.late.codes import HolidayKind
-from app.models import Account, Agency, HolidayOverride, Officer, Procedure, ProcedureSource
+from app.models import Account, Agency, HolidayOverride, Officer, Procedure, ProcedureSource, by_code
 from app.search.service import catalogue_changed
 from app.text import fold
 

@@ -2,7 +2,7 @@
 
 from app.models.admin import Account, AuditEntry
 from app.models.agency import Agency
-from app.models.base import Base
+from app.models.base import Base, by_code
 from app.models.feedback import Feedback, FeedbackEvent, Rating
 from app.models.late import (
     AgencyMonth,
@@ -29,6 +29,7 @@ from app.models.procedure import (
 from app.models.version import DataVersion
 
 __all__ = [
+    "by_code",
     "Account",
     "AuditEntry",
     "Agency",

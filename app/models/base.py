@@ -1,9 +1,9 @@
-"""The declarative base shared by every model."""
+"""The declarative base shared by every model, and the lookup of a row by its code."""
 
 import datetime as dt
 
-from sqlalchemy import DateTime, MetaData, func
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import DateTime, MetaData, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -22,3 +22,9 @@ class Timestamped:
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+def by_code(session: Session, model, code: str | None):
+    """The row of `model` with this code (stripped), or None for no code or no such row."""
+    code = (code or "").strip()
+    return session.scalar(select(model).where(model.code == code)) if code else None

@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.catalogue.listing import procedures_named
-from app.db import by_code, get_session
+from app.db import get_session
 from app.feedback import service
 from app.feedback.codes import FeedbackKind, FeedbackStatus
 from app.feedback.forms import FeedbackForm
-from app.models import Agency, Feedback, Procedure
+from app.models import Agency, Feedback, Procedure, by_code
 from app.params import Page, int_param
 from app.routes._render import render_page
 from app.text import fold

@@ -10,12 +10,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.db import by_code, get_session
+from app.db import get_session
 from app.feedback import service, stats
 from app.feedback.criteria import in_force
 from app.feedback.forms import rating_form
 from app.late import charts
-from app.models import Agency, Officer, Procedure
+from app.models import Agency, Officer, Procedure, by_code
 from app.routes._csv import table_csv
 from app.routes._render import render_page
 from app.web.security import client_key, limiter

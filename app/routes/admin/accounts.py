@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.admin import accounts as ops
-from app.db import by_code, get_session
+from app.db import get_session
 from app.feedback.service import selectable_agencies
-from app.models import Account, Agency
+from app.models import Account, Agency, by_code
 from app.routes.admin import bp, current_account, get_or_404, require
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.db import by_code, get_session
+from app.db import get_session
 from app.feedback import queue as queue_ops
 from app.feedback import service
 from app.feedback.codes import MARKS, FeedbackStatus
-from app.models import Agency
+from app.models import Agency, by_code
 from app.params import Page, int_param
 from app.routes._render import render_page
 from app.routes.admin import bp, current_account

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from app import audit
 from app.admin import edits
 from app.catalogue.listing import procedures_named
-from app.db import by_code, get_session
-from app.models import Agency, HolidayOverride, Officer, Procedure
+from app.db import get_session
+from app.models import Agency, HolidayOverride, Officer, Procedure, by_code
 from app.routes.admin import bp, current_account, require
 
 LIMIT = 50
