@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.codes import N_
 from app.columns import Column, Sort, Table
-from app.feedback.codes import Overall
+from app.feedback.codes import SATISFIED, Overall
 from app.late.rules import Month, percent
 from app.late.tables import Period, read_period
 from app.models import Agency, Officer, Rating
@@ -90,7 +90,7 @@ class Figures:
 
     @property
     def satisfied_pct(self) -> float | None:
-        return percent(self.very_satisfied + self.satisfied, self.ratings)
+        return percent(sum(getattr(self, overall.value) for overall in SATISFIED), self.ratings)
 
     @property
     def average_score(self) -> float | None:

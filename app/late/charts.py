@@ -64,7 +64,6 @@ class BarChart:
     width: int
     height: int
     bars: list[Bar]
-    label_width: int
     bar_height: int
 
 
@@ -85,4 +84,4 @@ def share_chart(
         Bar(i * row, max(scale * count / total, 1), label, count * 100 / total, count)
         for i, (label, count) in enumerate(shown)
     ]
-    return BarChart(width, len(bars) * row, bars, 0, 14)
+    return BarChart(width, len(bars) * row, bars, 14)

@@ -68,7 +68,7 @@ class SearchService:
         try:
             return rank(self.engine(), question, filters, page, per_page)
         except IndexUnavailable as exc:
-            log.warning("search index unavailable: %s", exc)
+            log.info("search index unavailable: %s", exc)  # each request while it is rebuilt
             self.forget()  # the caller falls back to plain matching and starts a rebuild
             raise
 
