@@ -32,6 +32,10 @@ MAY = {
     "on_time_rate": 50.0,
     "pending_overdue": 0,
     "apologies": 1,
+    "waiting_applicant": 0,
+    "repeat_supplement": 0,
+    "pending": 0,
+    "national_rate": 50.0,
 }
 
 
@@ -55,6 +59,10 @@ def test_may_is_counted_exactly(client, app):
         "on_time_rate": 60.0,
         "pending_overdue": 2,
         "apologies": 1,
+        "waiting_applicant": 0,
+        "repeat_supplement": 0,
+        "pending": 3,
+        "national_rate": 50.0,
     }
 
 
@@ -132,7 +140,7 @@ def test_the_page_shows_vietnamese_numbers_totals_and_sorting(client, app):
     rows = page.select("#late-view tbody tr")
     assert [r.th.get_text(strip=True) for r in rows] == ["Sở Tư pháp tỉnh Thử Nghiệm", "Ủy ban nhân dân xã Một"]
     total = [td.get_text(strip=True) for td in page.select("table.data-table tfoot td")]
-    assert total == ["5", "1", "2", "2", "60,0%", "2", "1"]
+    assert total == ["5", "1", "2", "2", "60,0%", "2", "1", "0", "0", "50,0%"]
     by_rate = soup(client.get("/late?month=2023-05&sort=on_time_rate&dir=desc"))
     assert by_rate.select("#late-view tbody tr")[0].th.get_text(strip=True) == "Ủy ban nhân dân xã Một"
     assert by_rate.select_one("th[aria-sort]")["aria-sort"] == "descending"
@@ -171,7 +179,7 @@ def test_csv_downloads_equal_the_tables(client, app):
     )
     assert [r["agency_code"] for r in rows[:-1]] == [i["agency_code"] for i in api["items"]]
     for row, item in zip(rows, api["items"]):
-        assert {k: float(v) if k == "on_time_rate" else (int(v) if v.isdigit() else v) for k, v in row.items()} == item
+        assert {k: float(v) if k.endswith("_rate") else (int(v) if v.isdigit() else v) for k, v in row.items()} == item
     assert rows[-1]["agency_name"] == "Tổng cộng" and int(rows[-1]["resolved"]) == api["totals"]["resolved"]
     officers_api = client.get(f"/api/v1/late/officers?{query}").get_json()["items"]
     officers_csv = list(

@@ -1,4 +1,5 @@
-"""`import cases` and `import steps` (SPEC §3): case files and their processing steps."""
+"""`import cases`, `import steps` and `import events` (SPEC §3): case files, their processing steps, and
+what happened to them between receipt and result."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from app.imports.errors import ImportReport, RowError
 from app.imports.people import OFFICER_HEADERS
 from app.imports.rows import agency_ids, apply_all_or_nothing, records, validate
 from app.imports.values import parse_flag, parse_moment, text
-from app.late.codes import CaseStatus
+from app.late.codes import CaseStatus, EventKind
 from app.late.rules import COMPUTABLE_UNITS
 from app.late.store import processing_times
-from app.models import Case, Officer, Step
+from app.models import Case, CaseEvent, Officer, Step
 
 CASE_HEADERS = {
     "case_code": ("case_code", "ma_ho_so", "mã hồ sơ"),
@@ -33,6 +34,25 @@ STEP_HEADERS = {
     "started_at": ("started_at", "ngay_bat_dau", "ngày bắt đầu"),
     "due_at": ("due_at", "han_xu_ly", "hạn xử lý", "ngay_hen", "ngày hẹn"),
     "finished_at": ("finished_at", "ngay_hoan_thanh", "ngày hoàn thành"),
+}
+EVENT_HEADERS = {
+    "case_code": ("case_code", "ma_ho_so", "mã hồ sơ"),
+    "event": ("event", "su_kien", "sự kiện"),
+    "at": ("at", "thoi_diem", "thời điểm"),
+    "reason": ("reason", "ly_do", "lý do"),
+    "new_due_at": ("new_due_at", "ngay_hen_moi", "ngày hẹn mới"),
+}
+# The Vietnamese event names (SPEC §3), compared without diacritics, with underscores or spaces.
+EVENT_WORDS = {
+    spelling: kind
+    for name, kind in (
+        ("yeu_cau_bo_sung", EventKind.SUPPLEMENT_REQUESTED),
+        ("da_bo_sung", EventKind.SUPPLEMENT_RECEIVED),
+        ("hen_lai", EventKind.RESCHEDULED),
+        ("xin_loi", EventKind.APOLOGY_SENT),
+        ("giai_trinh", EventKind.EXPLAINED),
+    )
+    for spelling in (name, name.replace("_", " "))
 }
 # The sources' spellings of a status, compared without diacritics (besides the codes and the labels).
 STATUS_WORDS = {"rut": CaseStatus.WITHDRAWN, "tu choi": CaseStatus.REJECTED, "tu_choi": CaseStatus.REJECTED}
@@ -180,3 +200,51 @@ def _officers_of(rows: list[dict], known: dict[str, dict]) -> list[dict]:
             if row[source]:
                 officer[target] = row[source]
     return list(merged.values())
+
+
+def import_events(session: Session, data, skip_invalid: bool = False) -> ImportReport:
+    """Import case events all or nothing; `(case_code, event, at)` is the natural key."""
+    cases = {
+        code: (case_id, received)
+        for code, case_id, received in session.execute(select(Case.code, Case.id, Case.received_at))
+    }
+
+    def check(values: dict) -> dict:
+        code = text(values["case_code"])
+        if not code:
+            raise RowError("thiếu mã hồ sơ (case_code)")
+        if code not in cases:
+            raise RowError(f"không có hồ sơ mã {code}: nhập hồ sơ (import cases) trước")
+        name = text(values["event"])
+        kind = EventKind.read(name, EVENT_WORDS)
+        if kind is None:
+            raise RowError(f"sự kiện (event) {name!r} không thuộc: {', '.join(EventKind.codes())}")
+        at = parse_moment(values["at"])
+        if at is None:
+            raise RowError("thiếu thời điểm (at)")
+        case_id, received = cases[code]
+        if at[0].date() < received.date():
+            raise RowError("thời điểm sự kiện trước ngày tiếp nhận hồ sơ")
+        reason = text(values["reason"]) or None
+        new_due = parse_moment(values["new_due_at"])
+        if kind == EventKind.RESCHEDULED and new_due is None:
+            raise RowError("hẹn lại (rescheduled) cần ngày hẹn mới (new_due_at)")
+        if kind == EventKind.EXPLAINED and not reason:
+            raise RowError("giải trình (explained) cần lý do (reason)")
+        return {
+            "case_id": case_id,
+            "event": str(kind),
+            "at": at[0],
+            "reason": reason,
+            "new_due_at": new_due[0] if new_due else None,
+            "new_due_has_time": bool(new_due and new_due[1]),
+        }
+
+    checked, report = validate(data, EVENT_HEADERS, check, lambda r: (r["case_id"], r["event"], r["at"]))
+    accepted = records(checked)
+    return apply_all_or_nothing(
+        session,
+        report,
+        skip_invalid,
+        lambda: upsert(session, CaseEvent.__table__, accepted, ("case_id", "event", "at"), report),
+    )

@@ -18,3 +18,13 @@ class CaseStatus(CodeList):
 
     WITHDRAWN = "withdrawn", N_("Đã rút")
     REJECTED = "rejected", N_("Bị từ chối")
+
+
+class EventKind(CodeList):
+    """What happened to a file between receipt and result (`import events`, column `event`)."""
+
+    SUPPLEMENT_REQUESTED = "supplement_requested", N_("Yêu cầu bổ sung")
+    SUPPLEMENT_RECEIVED = "supplement_received", N_("Đã bổ sung")
+    RESCHEDULED = "rescheduled", N_("Hẹn lại")
+    APOLOGY_SENT = "apology_sent", N_("Xin lỗi")
+    EXPLAINED = "explained", N_("Giải trình")

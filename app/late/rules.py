@@ -1,16 +1,18 @@
-"""The counting rules of SPEC §3 as plain functions: due moments, early/on time/late, pending
-overdue at a month's end, days late, and the officers responsible for a late file."""
+"""The counting rules of SPEC §3 as plain functions: due moments, pauses for the applicant's
+documents, early/on time/late, waiting for the applicant, asking twice, pending overdue at a
+month's end, days late, and the officers responsible for a late file."""
 
 from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.catalogue.codes import TimeUnit
 from app.late.calendar import ONE_DAY, WorkCalendar
+from app.late.codes import EventKind
 
 EARLY, ON_TIME, LATE = "early", "on_time", "late"
 
@@ -32,6 +34,13 @@ class Deadline:
         if self.time is None:
             return finished.date() > self.day
         return finished > dt.datetime.combine(self.day, self.time)
+
+    @property
+    def moment(self) -> dt.datetime:
+        """The due moment: the given time, or the end of the day (the next midnight)."""
+        if self.time is None:
+            return dt.datetime.combine(self.day + ONE_DAY, dt.time())
+        return dt.datetime.combine(self.day, self.time)
 
     def passed_before(self, cutoff: dt.datetime) -> bool:
         """Tell whether the due moment is already past at `cutoff` (the start of a day)."""
@@ -129,6 +138,142 @@ def outcome(deadline: Deadline, finished: dt.datetime) -> str:
 def days_late(calendar: WorkCalendar, deadline: Deadline, finished: dt.datetime) -> int:
     """Working days after the due day up to and including the finishing day; at least 1."""
     return max(1, calendar.working_days_after(deadline.day, finished.date()))
+
+
+@dataclass(frozen=True)
+class Event:
+    """One imported event of a file (SPEC §3): `kind` an EventKind, at a local moment."""
+
+    kind: str
+    at: dt.datetime
+    reason: str | None = None
+    new_due: Deadline | None = None
+
+
+@dataclass(frozen=True)
+class Pauses:
+    """A file's supplement history as it stood at some moment."""
+
+    # Working days the completed pauses add to the due day.
+    shift: int = 0
+    # The last request when no receipt followed it: the file waits for the applicant since then.
+    waiting_since: dt.datetime | None = None
+    # How many times the agency asked for documents.
+    requests: int = 0
+
+
+NO_PAUSES = Pauses()
+
+
+def pauses(calendar: WorkCalendar, events: Iterable[Event], until: dt.datetime, before: bool = False) -> Pauses:
+    """Walk the supplement events at or before `until` (strictly before when `before`), in time order.
+
+    A pause runs from the first request not yet answered to the next receipt and adds the working
+    days after the request's day up to and including the receipt's day; a receipt with no open
+    request changes nothing.
+    """
+    shift, requests = 0, 0
+    opened: dt.datetime | None = None
+    last_request: dt.datetime | None = None
+    for event in sorted(events, key=lambda e: e.at):
+        if event.at > until or (before and event.at == until):
+            break
+        if event.kind == EventKind.SUPPLEMENT_REQUESTED:
+            requests += 1
+            last_request = event.at
+            if opened is None:
+                opened = event.at
+        elif event.kind == EventKind.SUPPLEMENT_RECEIVED and opened is not None:
+            shift += calendar.working_days_after(opened.date(), event.at.date())
+            opened = last_request = None
+    return Pauses(shift, last_request, requests)
+
+
+def shifted(calendar: WorkCalendar, deadline: Deadline, days: int) -> Deadline:
+    """The deadline moved `days` working days later (to the `days`-th working day after its day),
+    its time of day kept."""
+    if days <= 0:
+        return deadline
+    day = deadline.day
+    while days > 0:
+        day += ONE_DAY
+        if calendar.is_working_day(day):
+            days -= 1
+    return Deadline(day, deadline.time)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How a resolved file is counted."""
+
+    outcome: str
+    deadline: Deadline  # the effective due moment
+    judged_at: dt.datetime  # when it finished, or the request it was waiting on
+    days_late: int  # 0 unless late
+    supplements: int  # requests for documents before it finished
+    repeat_supplement: bool  # asked more than once: late whatever its dates
+
+
+def judge(calendar: WorkCalendar, deadline: Deadline, finished: dt.datetime, events: Sequence[Event] = ()) -> Judgement:
+    """Judge a file finished at `finished` against its promise `deadline` and its events."""
+    history = pauses(calendar, events, finished)
+    effective = shifted(calendar, deadline, history.shift)
+    judged_at = history.waiting_since or finished
+    result = outcome(effective, judged_at)
+    repeat = history.requests > 1
+    if repeat:
+        result = LATE
+    late_by = days_late(calendar, effective, judged_at) if result == LATE else 0
+    return Judgement(result, effective, judged_at, late_by, history.requests, repeat)
+
+
+@dataclass(frozen=True)
+class MonthEnd:
+    """A file's state at the end of a month: pending (received, not finished), and if so waiting
+    for the applicant or overdue (never both)."""
+
+    pending: bool = False
+    waiting: bool = False
+    overdue: bool = False
+
+
+def month_end(
+    calendar: WorkCalendar,
+    received: dt.datetime,
+    finished: dt.datetime | None,
+    deadline: Deadline | None,
+    month: Month,
+    events: Sequence[Event] = (),
+) -> MonthEnd:
+    """The file's state at the end of `month`, from the events before then."""
+    cutoff = month.cutoff
+    if received >= cutoff or (finished is not None and finished < cutoff):
+        return MonthEnd()
+    history = pauses(calendar, events, cutoff, before=True) if events else NO_PAUSES
+    if history.waiting_since is not None:
+        return MonthEnd(pending=True, waiting=True)
+    overdue = deadline is not None and shifted(calendar, deadline, history.shift).passed_before(cutoff)
+    return MonthEnd(pending=True, overdue=overdue)
+
+
+def latest(events: Iterable[Event], kind: str) -> Event | None:
+    """The last event of `kind`, by its moment."""
+    found = None
+    for event in events:
+        if event.kind == kind and (found is None or event.at >= found.at):
+            found = event
+    return found
+
+
+def apologised(flag: bool, events: Iterable[Event]) -> bool:
+    """Whether an apology was sent: the file's `apology_sent` column or an `apology_sent` event."""
+    return bool(flag) or any(e.kind == EventKind.APOLOGY_SENT for e in events)
+
+
+def national_rate(early: int, on_time: int, resolved: int, pending: int, pending_overdue: int) -> float | None:
+    """Indicator 2.1 of Quyết định 766/QĐ-TTg: (finished on time or early + pending within time at the
+    end) / (resolved + pending at the end) × 100, to one decimal."""
+    return percent(early + on_time + pending - pending_overdue, resolved + pending)
 
 
 def pending_overdue(received: dt.datetime, finished: dt.datetime | None, deadline: Deadline, month: Month) -> bool:

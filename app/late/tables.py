@@ -9,12 +9,24 @@ from sqlalchemy.orm import Session
 
 from app.codes import N_
 from app.columns import Column, Sort, Table
-from app.late.rules import Month, on_time_rate
+from app.late.rules import Month, national_rate, on_time_rate
 from app.models import Agency, AgencyMonth, OfficerMonth, PublishedMonth
 from app.params import BadParameter
 
 MAX_MONTHS = 120
-COUNTS = ("resolved", "early", "on_time", "late", "pending_overdue", "apologies")
+COUNTS = (
+    "resolved",
+    "early",
+    "on_time",
+    "late",
+    "pending_overdue",
+    "apologies",
+    "waiting_applicant",
+    "repeat_supplement",
+    "pending",
+)
+# Counts of the files open at a month's end: a period takes them from its last month.
+AT_END = frozenset({"pending_overdue", "waiting_applicant", "pending"})
 
 AGENCY_TABLE = Table(
     columns=(
@@ -36,6 +48,33 @@ AGENCY_TABLE = Table(
         ),
         Column("pending_overdue", N_("Quá hạn chưa giải quyết"), sort="pending_overdue", format="number", total=True),
         Column("apologies", N_("Văn bản xin lỗi"), sort="apologies", format="number", total=True),
+        Column(
+            "waiting_applicant",
+            N_("Chờ bổ sung hồ sơ"),
+            sort="waiting_applicant",
+            format="number",
+            total=True,
+            doc="files waiting for the applicant's documents at the end of the period",
+        ),
+        Column(
+            "repeat_supplement",
+            N_("Yêu cầu bổ sung nhiều lần"),
+            sort="repeat_supplement",
+            format="number",
+            total=True,
+            doc="files resolved in the period whose agency asked for documents more than once (all counted late)",
+        ),
+        Column("pending", None, format="number", total=True, doc="files received and not finished at the period's end"),
+        Column(
+            "national_rate",
+            N_("Chỉ số 2.1 (QĐ 766)"),
+            sort="national_rate",
+            descending=False,
+            format="percent",
+            total=True,
+            doc="indicator 2.1 of Quyết định 766/QĐ-TTg: (early + on time + pending within time) / (resolved + pending)"
+            " × 100, one decimal",
+        ),
     ),
     default_sort="late",
     ties=("agency_name",),
@@ -142,10 +181,17 @@ class AgencyRow:
     late: int = 0
     pending_overdue: int = 0
     apologies: int = 0
+    waiting_applicant: int = 0
+    repeat_supplement: int = 0
+    pending: int = 0
 
     @property
     def on_time_rate(self) -> float | None:
         return on_time_rate(self.early, self.on_time, self.resolved)
+
+    @property
+    def national_rate(self) -> float | None:
+        return national_rate(self.early, self.on_time, self.resolved, self.pending, self.pending_overdue)
 
     def as_dict(self) -> dict:
         return {
@@ -153,6 +199,7 @@ class AgencyRow:
             "agency_name": self.agency_name,
             **{k: getattr(self, k) for k in COUNTS},
             "on_time_rate": self.on_time_rate,
+            "national_rate": self.national_rate,
         }
 
 
@@ -184,8 +231,12 @@ def agency_table(session: Session, period: Period, args=None, sort: Sort | None 
             Agency.code,
             Agency.name,
             Agency.level,
-            *(func.sum(getattr(AgencyMonth, c)) for c in COUNTS if c != "pending_overdue"),
-            func.sum(case((AgencyMonth.month == last, AgencyMonth.pending_overdue), else_=0)),
+            *(
+                func.sum(case((AgencyMonth.month == last, getattr(AgencyMonth, c)), else_=0))
+                if c in AT_END
+                else func.sum(getattr(AgencyMonth, c))
+                for c in COUNTS
+            ),
         )
         .join(Agency, Agency.id == AgencyMonth.agency_id)
         .where(AgencyMonth.month.in_(period.months))
@@ -196,8 +247,8 @@ def agency_table(session: Session, period: Period, args=None, sort: Sort | None 
     if args.get("parent"):
         statement = statement.where(Agency.id.in_(_subtree(session, args["parent"])))
     rows = []
-    for code, name, level, resolved, early, on_time, late, apologies, pending in session.execute(statement):
-        rows.append(AgencyRow(code, name, level, resolved, early, on_time, late, pending, apologies))
+    for code, name, level, *counts in session.execute(statement):
+        rows.append(AgencyRow(code, name, level, **dict(zip(COUNTS, counts, strict=True))))
     totals = AgencyRow("", "", None)
     for row in rows:
         for column in COUNTS:

@@ -48,6 +48,25 @@ class Case(Base):
 
     agency: Mapped[Agency] = relationship()
     steps: Mapped[list[Step]] = relationship(order_by="Step.step_no", back_populates="case")
+    events: Mapped[list[CaseEvent]] = relationship(order_by="CaseEvent.at", back_populates="case")
+
+
+class CaseEvent(Base):
+    """What happened to a file between receipt and result (`import events`): a supplement asked
+    for or received, a new appointment, an apology, an explanation."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (UniqueConstraint("case_id", "event", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(30))  # an EventKind
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    new_due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    new_due_has_time: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    case: Mapped[Case] = relationship(back_populates="events")
 
 
 class Step(Base):
@@ -127,6 +146,12 @@ class AgencyMonth(Base):
     late: Mapped[int] = mapped_column(Integer, default=0)
     pending_overdue: Mapped[int] = mapped_column(Integer, default=0)
     apologies: Mapped[int] = mapped_column(Integer, default=0)
+    # Files waiting for the applicant's documents at the month's end (never pending overdue).
+    waiting_applicant: Mapped[int] = mapped_column(Integer, default=0)
+    # Files resolved in the month whose agency asked for documents more than once (all late).
+    repeat_supplement: Mapped[int] = mapped_column(Integer, default=0)
+    # Every file received and not finished at the month's end, for the national indicator 2.1.
+    pending: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class OfficerMonth(Base):
@@ -144,3 +169,44 @@ class OfficerMonth(Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     late_files: Mapped[int] = mapped_column(Integer, default=0)
     days_late: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LateFile(Base):
+    """One file resolved late in a published month, frozen with the month like the tables."""
+
+    __tablename__ = "late_files"
+    __table_args__ = (UniqueConstraint("month", "case_code"), Index("ix_late_files_month_agency", "month", "agency_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    case_code: Mapped[str] = mapped_column(String(100))
+    procedure_code: Mapped[str | None] = mapped_column(String(64))
+    procedure_name: Mapped[str | None] = mapped_column(Text)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # The effective due moment: the promise moved by the pauses for documents.
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    due_has_time: Mapped[bool] = mapped_column(Boolean, default=False)
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    days_late: Mapped[int] = mapped_column(Integer)
+    apology: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    rescheduled_to: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    rescheduled_has_time: Mapped[bool] = mapped_column(Boolean, default=False)
+    supplements: Mapped[int] = mapped_column(Integer, default=0)
+
+    officers: Mapped[list[LateFileOfficer]] = relationship(
+        order_by="LateFileOfficer.officer_code", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class LateFileOfficer(Base):
+    """An officer responsible for a published late file, with the days late charged to them."""
+
+    __tablename__ = "late_file_officers"
+    __table_args__ = (UniqueConstraint("late_file_id", "officer_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    late_file_id: Mapped[int] = mapped_column(ForeignKey("late_files.id", ondelete="CASCADE"))
+    officer_code: Mapped[str] = mapped_column(String(64), index=True)
+    days_late: Mapped[int] = mapped_column(Integer)
