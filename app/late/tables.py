@@ -326,28 +326,26 @@ def officer_table(session: Session, period: Period, args=None, sort: Sort | None
 
 
 def monthly_series(session: Session, agency_id: int | None = None) -> list[dict]:
-    """On-time rate by published month, for the province or for one agency."""
+    """On-time rate (and the national indicator 2.1) by published month, for the province or one agency."""
+    names = ("resolved", "early", "on_time", "late", "pending_overdue", "waiting_applicant", "pending")
     statement = (
-        select(
-            AgencyMonth.month,
-            func.sum(AgencyMonth.resolved),
-            func.sum(AgencyMonth.early),
-            func.sum(AgencyMonth.on_time),
-            func.sum(AgencyMonth.late),
-            func.sum(AgencyMonth.pending_overdue),
-        )
+        select(AgencyMonth.month, *(func.sum(getattr(AgencyMonth, n)) for n in names))
         .group_by(AgencyMonth.month)
         .order_by(AgencyMonth.month)
     )
     if agency_id is not None:
         statement = statement.where(AgencyMonth.agency_id == agency_id)
-    return [
-        {
-            "month": month,
-            "resolved": resolved,
-            "late": late,
-            "pending_overdue": pending,
-            "on_time_rate": on_time_rate(early, on_time, resolved),
-        }
-        for month, resolved, early, on_time, late, pending in session.execute(statement)
-    ]
+    series = []
+    for month, *sums in session.execute(statement):
+        s = dict(zip(names, sums, strict=True))
+        series.append(
+            {
+                "month": month,
+                **s,
+                "on_time_rate": on_time_rate(s["early"], s["on_time"], s["resolved"]),
+                "national_rate": national_rate(
+                    s["early"], s["on_time"], s["resolved"], s["pending"], s["pending_overdue"]
+                ),
+            }
+        )
+    return series
