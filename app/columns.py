@@ -26,6 +26,7 @@ class Column:
     link: str | None = None  # the key of the agency code this cell links to
     nullable: bool = False  # the API may answer null for it (percentages and scores always may)
     doc: str = ""  # the API's description; `{max_score}` and `{criteria}` are filled in
+    json: str | None = None  # the API's JSON type where the format does not give it: boolean, array
 
     def __post_init__(self):
         if self.format not in FORMATS:

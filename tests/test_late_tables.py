@@ -140,7 +140,7 @@ def test_the_page_shows_vietnamese_numbers_totals_and_sorting(client, app):
     rows = page.select("#late-view tbody tr")
     assert [r.th.get_text(strip=True) for r in rows] == ["Sở Tư pháp tỉnh Thử Nghiệm", "Ủy ban nhân dân xã Một"]
     total = [td.get_text(strip=True) for td in page.select("table.data-table tfoot td")]
-    assert total == ["5", "1", "2", "2", "60,0%", "2", "1", "0", "0", "50,0%"]
+    assert total == ["5", "1", "2", "2", "60,0%", "2", "1", "0", "0", "50,0%", "xem hồ sơ trễ"]
     by_rate = soup(client.get("/late?month=2023-05&sort=on_time_rate&dir=desc"))
     assert by_rate.select("#late-view tbody tr")[0].th.get_text(strip=True) == "Ủy ban nhân dân xã Một"
     assert by_rate.select_one("th[aria-sort]")["aria-sort"] == "descending"

@@ -113,9 +113,11 @@ def test_every_sort_key_and_direction_shows_the_order_of_the_rows(world, path):
             assert response.status_code == 200, (path, key, direction)
             page = soup(response)
             headers = page.select("#late-view table.data-table thead th")
+            # The late tables end with a column linking each row to its late files.
+            extra = ["Hồ sơ trễ"] if path.startswith("/late") else []
             assert [h.get_text(strip=True).rstrip("▲▼ ") for h in headers] == [
                 c.label.replace("%(max)s", "18") for c in spec.shown
-            ]
+            ] + extra
             current = [h for h in headers if h.has_attr("aria-sort")]
             assert len(current) == 1, (path, key, direction)
             assert headers.index(current[0]) == spec.shown.index(column)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
@@ -10,8 +11,8 @@ from sqlalchemy.orm import Session
 from app.codes import N_
 from app.columns import Column, Sort, Table
 from app.late.rules import Month, national_rate, on_time_rate
-from app.models import Agency, AgencyMonth, OfficerMonth, PublishedMonth
-from app.params import BadParameter
+from app.models import Agency, AgencyMonth, LateFile, LateFileOfficer, OfficerMonth, PublishedMonth
+from app.params import BadParameter, Page, int_param
 
 MAX_MONTHS = 120
 COUNTS = (
@@ -210,13 +211,17 @@ class AgencyTable:
     totals: AgencyRow = field(default_factory=lambda: AgencyRow("", "", None))
 
 
-def _subtree(session: Session, code: str) -> list[int]:
+def _subtree(session: Session, code: str, name: str = "parent") -> list[int]:
+    """The agency `code` and every agency under it (a parameter `name` naming no agency is refused)."""
     root = session.scalar(select(Agency.id).where(Agency.code == code))
     if root is None:
-        raise BadParameter("parent", code)
-    ids, frontier = [root], [root]
+        raise BadParameter(name, code)
+    ids, seen, frontier = [root], {root}, [root]
     while frontier:
-        frontier = list(session.scalars(select(Agency.id).where(Agency.parent_id.in_(frontier))))
+        frontier = [
+            i for i in session.scalars(select(Agency.id).where(Agency.parent_id.in_(frontier))) if i not in seen
+        ]
+        seen.update(frontier)
         ids.extend(frontier)
     return ids
 
@@ -349,3 +354,191 @@ def monthly_series(session: Session, agency_id: int | None = None) -> list[dict]
             }
         )
     return series
+
+
+LATE_FILE_TABLE = Table(
+    columns=(
+        Column("case_code", N_("Mã hồ sơ"), sort="case", descending=False),
+        Column("procedure_code", nullable=True),
+        Column("procedure_name", N_("Thủ tục"), sort="procedure", descending=False, nullable=True),
+        Column("agency_code"),
+        Column("agency_name", N_("Cơ quan"), sort="agency", descending=False, link="agency_code", api=None),
+        Column("received_at", N_("Ngày tiếp nhận"), sort="received", descending=False),
+        Column("due_at", N_("Hạn giải quyết"), sort="due", doc="the effective due moment, after the pauses"),
+        Column("finished_at", N_("Ngày trả kết quả"), sort="finished"),
+        Column("days_late", N_("Số ngày trễ"), sort="days_late", format="number"),
+        Column("officers", N_("Cán bộ chịu trách nhiệm"), json="array", doc="officer codes"),
+        Column("apology", N_("Đã xin lỗi"), json="boolean"),
+        Column("reason", N_("Lý do"), nullable=True, doc="the latest explanation of the agency"),
+        Column("rescheduled_to", N_("Ngày hẹn lại"), nullable=True, doc="the latest new appointment"),
+        Column(
+            "supplements",
+            N_("Số lần yêu cầu bổ sung"),
+            sort="supplements",
+            format="number",
+            doc="supplement requests before the file finished",
+        ),
+    ),
+    default_sort="days_late",
+    ties=("case_code",),
+)
+LATE_FILE_ORDER = {
+    "case_code": LateFile.case_code,
+    "procedure_name": LateFile.procedure_name,
+    "agency_name": Agency.name,
+    "received_at": LateFile.received_at,
+    "due_at": LateFile.due_at,
+    "finished_at": LateFile.finished_at,
+    "days_late": LateFile.days_late,
+    "supplements": LateFile.supplements,
+}
+MAX_FILES_PER_PAGE = 500
+
+
+def moment_text(moment: dt.datetime | None, has_time: bool = True) -> str | None:
+    """A stored moment as ISO text: the date alone when the source gave no time."""
+    if moment is None:
+        return None
+    return moment.isoformat() if has_time else moment.date().isoformat()
+
+
+@dataclass
+class OfficerRef:
+    code: str
+    name: str
+    days_late: int
+
+
+@dataclass
+class LateFileRow:
+    """One published late file, as the list, the CSV and the API show it."""
+
+    file: LateFile
+    agency_code: str
+    agency_name: str
+    officers: list[OfficerRef]
+
+    def as_dict(self) -> dict:
+        f = self.file
+        return {
+            "case_code": f.case_code,
+            "procedure_code": f.procedure_code,
+            "procedure_name": f.procedure_name,
+            "agency_code": self.agency_code,
+            "agency_name": self.agency_name,
+            "received_at": moment_text(f.received_at),
+            "due_at": moment_text(f.due_at, f.due_has_time),
+            "finished_at": moment_text(f.finished_at),
+            "days_late": f.days_late,
+            "officers": [o.code for o in self.officers],
+            "apology": f.apology,
+            "reason": f.reason,
+            "rescheduled_to": moment_text(f.rescheduled_to, f.rescheduled_has_time),
+            "supplements": f.supplements,
+        }
+
+    def csv_dict(self) -> dict:
+        """The same, flat: officers' codes separated by spaces, the apology as 1 or 0."""
+        record = self.as_dict()
+        return {**record, "officers": " ".join(record["officers"]), "apology": int(record["apology"])}
+
+
+def late_files(
+    session: Session, period: Period, args=None, sort: Sort | None = None, per_page: int = 50, whole: bool = False
+) -> Page:
+    """The late files resolved in the period, filtered by `agency` (its subtree) and `officer`, in the
+    order `sort` (default: LATE_FILE_TABLE's), a page (`page`, `per_page`) at a time, or all when `whole`."""
+    args = args or {}
+    sort = sort or LATE_FILE_TABLE.parse_sort({})
+    page = int_param(args, "page", 1, 1, 100_000)
+    per_page = int_param(args, "per_page", per_page, 1, MAX_FILES_PER_PAGE)
+    conditions = [LateFile.month.in_(period.months)]
+    if args.get("agency"):
+        conditions.append(LateFile.agency_id.in_(_subtree(session, args["agency"], "agency")))
+    if args.get("officer"):
+        conditions.append(
+            LateFile.id.in_(select(LateFileOfficer.late_file_id).where(LateFileOfficer.officer_code == args["officer"]))
+        )
+    total = session.scalar(select(func.count(LateFile.id)).where(*conditions)) or 0
+    key = LATE_FILE_ORDER[sort.column]
+    order = key.desc() if sort.descending else key.asc()
+    statement = (
+        select(LateFile, Agency.code, Agency.name)
+        .join(Agency, Agency.id == LateFile.agency_id)
+        .where(*conditions)
+        .order_by(order.nulls_last(), LateFile.case_code)
+    )
+    if not whole:
+        statement = statement.limit(per_page).offset((page - 1) * per_page)
+    found = list(session.execute(statement).tuples())
+    return Page(_with_officers(session, found), total, page, per_page)
+
+
+def _with_officers(session: Session, found: list) -> list[LateFileRow]:
+    """Rows for the files, each with its officers named as published in the file's month."""
+    ids = [f.id for f, _code, _name in found]
+    charged: dict[int, list[tuple[str, int]]] = {}
+    for start in range(0, len(ids), 900):
+        for file_id, code, days in session.execute(
+            select(LateFileOfficer.late_file_id, LateFileOfficer.officer_code, LateFileOfficer.days_late)
+            .where(LateFileOfficer.late_file_id.in_(ids[start : start + 900]))
+            .order_by(LateFileOfficer.days_late.desc(), LateFileOfficer.officer_code)
+        ):
+            charged.setdefault(file_id, []).append((code, days))
+    months = {f.month for f, _code, _name in found}
+    codes = {code for pairs in charged.values() for code, _days in pairs}
+    names = {
+        (month, code): name
+        for month, code, name in session.execute(
+            select(OfficerMonth.month, OfficerMonth.officer_code, OfficerMonth.officer_name).where(
+                OfficerMonth.month.in_(months)
+            )
+        )
+        if code in codes
+    }
+    return [
+        LateFileRow(
+            f, code, name, [OfficerRef(o, names.get((f.month, o), o), days) for o, days in charged.get(f.id, [])]
+        )
+        for f, code, name in found
+    ]
+
+
+@dataclass
+class OfficerMonthRow:
+    month: str
+    late_files: int
+    days_late: int
+
+
+@dataclass
+class OfficerHistory:
+    officer_code: str
+    officer_name: str
+    officer_title: str | None
+    agency_code: str | None
+    agency_name: str | None
+    months: list[OfficerMonthRow]
+
+
+def officer_history(session: Session, code: str) -> OfficerHistory | None:
+    """An officer's published months, the latest first, named as in the latest; None if never published."""
+    rows = list(
+        session.execute(
+            select(OfficerMonth, Agency.code, Agency.name)
+            .outerjoin(Agency, Agency.id == OfficerMonth.agency_id)
+            .where(OfficerMonth.officer_code == code)
+            .order_by(OfficerMonth.month.desc())
+        ).tuples()
+    )
+    if not rows:
+        return None
+    latest, agency_code, agency_name = rows[0]
+    return OfficerHistory(
+        code,
+        latest.officer_name,
+        latest.officer_title,
+        agency_code,
+        agency_name,
+        [OfficerMonthRow(m.month, m.late_files, m.days_late) for m, _c, _n in rows],
+    )

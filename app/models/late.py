@@ -175,7 +175,11 @@ class LateFile(Base):
     """One file resolved late in a published month, frozen with the month like the tables."""
 
     __tablename__ = "late_files"
-    __table_args__ = (UniqueConstraint("month", "case_code"), Index("ix_late_files_month_agency", "month", "agency_id"))
+    __table_args__ = (
+        UniqueConstraint("month", "case_code"),
+        Index("ix_late_files_month_agency", "month", "agency_id"),
+        Index("ix_late_files_month_days_late", "month", "days_late"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7))

@@ -64,6 +64,22 @@ def late_officers():
     return jsonify(period=period.as_dict(), items=[spec.api_item(row.as_dict()) for row in rows])
 
 
+@bp.get("/late/files")
+def late_files():
+    """Return the published late files of a month or period, a page at a time."""
+    session = get_session()
+    period = _published_period(session)
+    spec = tables.LATE_FILE_TABLE
+    page = tables.late_files(session, period, request.args, spec.parse_sort(request.args))
+    return jsonify(
+        period=period.as_dict(),
+        total=page.total,
+        page=page.page,
+        per_page=page.per_page,
+        items=[spec.api_item(row.as_dict()) for row in page.items],
+    )
+
+
 @bp.get("/satisfaction")
 def satisfaction():
     """Return the satisfaction results by agency for a month or period (empty when none were given)."""

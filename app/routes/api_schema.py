@@ -49,9 +49,12 @@ def _row(table: Table, criteria: CriteriaSet, totals: bool = False) -> dict:
     for column in table.columns:
         if not column.api or (totals and not column.total):
             continue
-        kind = JSON_TYPES[column.format]
+        kind = column.json or JSON_TYPES[column.format]
         nullable = column.nullable or column.format in ("percent", "score")
-        properties[column.api] = {"type": [kind, "null"] if nullable else kind}
+        described: dict = {"type": [kind, "null"] if nullable else kind}
+        if kind == "array":
+            described["items"] = {"type": "string"}
+        properties[column.api] = described
         if column.doc:
             properties[column.api]["description"] = column.doc.format(
                 max_score=criteria.max_score, criteria=len(criteria.criteria)
@@ -59,8 +62,12 @@ def _row(table: Table, criteria: CriteriaSet, totals: bool = False) -> dict:
     return {"type": "object", "properties": properties}
 
 
-def _table_path(summary: str, parameters: list, table: Table, criteria: CriteriaSet, extra: dict) -> dict:
+def _table_path(
+    summary: str, parameters: list, table: Table, criteria: CriteriaSet, extra: dict, paged: bool = False
+) -> dict:
     properties = {"period": PERIOD_SCHEMA, "items": {"type": "array", "items": _row(table, criteria)}}
+    if paged:
+        properties.update({"total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}})
     if table.totals_label:
         properties["totals"] = _row(table, criteria, totals=True)
     return {
@@ -150,6 +157,20 @@ def openapi_document(criteria: CriteriaSet) -> dict:
                 tables.OFFICER_TABLE,
                 criteria,
                 {"404": NOT_PUBLISHED},
+            ),
+            "/api/v1/late/files": _table_path(
+                "Published late files of a month or period, one item each, a page at a time",
+                PERIOD
+                + [
+                    _param("agency", description="Agency code: it and every agency under it"),
+                    _param("officer", description="Officer code: the files this officer is responsible for"),
+                    _param("page", "integer"),
+                    _param("per_page", "integer", f"1 to {tables.MAX_FILES_PER_PAGE}; default 50"),
+                ],
+                tables.LATE_FILE_TABLE,
+                criteria,
+                {"404": NOT_PUBLISHED},
+                paged=True,
             ),
             "/api/v1/satisfaction": _table_path(
                 "Satisfaction results by agency, live: a rating counts in the month it was given",

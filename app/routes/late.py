@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.db import get_session
 from app.late import charts, tables
 from app.models import Agency, AgencyMonth
-from app.routes._csv import table_csv
+from app.routes._csv import csv_response, table_csv
 from app.routes._render import render_page
 
 bp = Blueprint("late", __name__, url_prefix="/late")
@@ -112,3 +112,44 @@ def officers_csv():
     spec = tables.OFFICER_TABLE
     rows = tables.officer_table(session, period, request.args, spec.parse_sort(request.args))
     return table_csv(f"tre-han-can-bo-{_suffix(period)}.csv", spec, rows)
+
+
+@bp.get("/files")
+def files():
+    """Show the files resolved late in a month or period, one row each, a page at a time."""
+    session = get_session()
+    period = tables.parse_period(session, request.args)
+    sort = tables.LATE_FILE_TABLE.parse_sort(request.args)
+    page = tables.late_files(session, period, request.args, sort) if period else None
+    return render_page(
+        "late/files.html",
+        "view",
+        period=period,
+        page=page,
+        spec=tables.LATE_FILE_TABLE,
+        sort=sort,
+        months=tables.published_months(session),
+        choices=_choices(session),
+        args=request.args.to_dict(),
+    )
+
+
+@bp.get("/files.csv")
+def files_csv():
+    """Download every late file of the list, with the same parameters as the page."""
+    session = get_session()
+    period = _period_or_404(session)
+    spec = tables.LATE_FILE_TABLE
+    page = tables.late_files(session, period, request.args, spec.parse_sort(request.args), whole=True)
+    return csv_response(
+        f"ho-so-tre-han-{_suffix(period)}.csv", spec.csv_header(), [spec.csv_row(r.csv_dict()) for r in page.items]
+    )
+
+
+@bp.get("/officers/<code>")
+def officer(code):
+    """One officer's published months: late files and days late, with links to the files."""
+    history = tables.officer_history(get_session(), code)
+    if history is None:
+        abort(404)
+    return render_template("late/officer.html", officer=history)

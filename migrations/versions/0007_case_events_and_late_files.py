@@ -50,6 +50,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("late_files", schema=None) as batch_op:
         batch_op.create_index("ix_late_files_month_agency", ["month", "agency_id"], unique=False)
+        batch_op.create_index("ix_late_files_month_days_late", ["month", "days_late"], unique=False)
 
     op.create_table(
         "case_events",
@@ -106,6 +107,7 @@ def downgrade() -> None:
     op.drop_table("late_file_officers")
     op.drop_table("case_events")
     with op.batch_alter_table("late_files", schema=None) as batch_op:
+        batch_op.drop_index("ix_late_files_month_days_late")
         batch_op.drop_index("ix_late_files_month_agency")
 
     op.drop_table("late_files")
