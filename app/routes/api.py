@@ -80,6 +80,14 @@ def late_files():
     )
 
 
+@bp.after_request
+def _described_by(response):
+    """Point the late tables' answers at the page that explains their figures."""
+    if request.endpoint and request.endpoint.startswith("api.late_"):
+        response.headers["Link"] = f'<{url_for("late.methodology", _external=True)}>; rel="describedby"'
+    return response
+
+
 @bp.get("/satisfaction")
 def satisfaction():
     """Return the satisfaction results by agency for a month or period (empty when none were given)."""

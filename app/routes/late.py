@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import clock
 from app.db import get_session
-from app.late import charts, tables
+from app.late import charts, method, tables
+from app.late.store import load_calendar
 from app.models import Agency, AgencyMonth
 from app.routes._csv import csv_response, table_csv
 from app.routes._render import render_page
@@ -153,3 +156,24 @@ def officer(code):
     if history is None:
         abort(404)
     return render_template("late/officer.html", officer=history)
+
+
+@bp.get("/methodology")
+def methodology():
+    """Explain how every figure is counted, with worked examples and each data year's calendar."""
+    session = get_session()
+    calendar = load_calendar(session)
+    years = method.data_years(session, clock.local_now().date())
+    return render_template(
+        "late/methodology.html",
+        ex=method.examples(calendar, years[-1]),
+        years=method.year_calendars(session, years, calendar, str(get_locale().language)),
+    )
+
+
+@bp.after_request
+def _described_by(response):
+    """Point every CSV download at the page that explains its figures."""
+    if response.mimetype == "text/csv":
+        response.headers["Link"] = f'<{url_for("late.methodology", _external=True)}>; rel="describedby"'
+    return response
