@@ -213,16 +213,18 @@ def test_a_bad_upload_changes_nothing_and_shows_its_rows(office, client, tmp_pat
 def test_publishing_and_correcting_a_month(office, client):
     login(client, "editor@tinh.gov.vn")
     assert client.get("/late?month=2023-05").status_code == 404
-    assert post(client, "/admin/months/2023-05", "/admin/months/2023-05").status_code == 303
+    assert post(client, "/admin/months/2023-05", "/admin/months/2023-05", confirm="1").status_code == 303
     assert client.get("/late?month=2023-05").status_code == 200
     late = client.get("/api/v1/late/agencies?month=2023-05").get_json()["totals"]["late"]
     _add_a_late_case(office)
     preview = client.get("/admin/months/2023-05").get_data(as_text=True)
     assert "khác số liệu đã công bố" in preview
-    refused = post(client, "/admin/months/2023-05", "/admin/months/2023-05")
+    refused = post(client, "/admin/months/2023-05", "/admin/months/2023-05", confirm="1")
     assert "ghi chú" in client.get(refused.headers["Location"]).get_data(as_text=True)
     assert (
-        post(client, "/admin/months/2023-05", "/admin/months/2023-05", note="Bổ sung hồ sơ nhập muộn").status_code
+        post(
+            client, "/admin/months/2023-05", "/admin/months/2023-05", confirm="1", note="Bổ sung hồ sơ nhập muộn"
+        ).status_code
         == 303
     )
     assert client.get("/api/v1/late/agencies?month=2023-05").get_json()["totals"]["late"] == late + 1

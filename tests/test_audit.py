@@ -41,7 +41,7 @@ def test_publishing_a_month_is_logged_alike_from_the_command_line_and_the_browse
     result = office.test_cli_runner().invoke(args=["publish-month", "2023-04"])
     assert result.exit_code == 0, result.output
     login(client, EDITOR)
-    assert post(client, "/admin/months/2023-05", "/admin/months/2023-05").status_code == 303
+    assert post(client, "/admin/months/2023-05", "/admin/months/2023-05", confirm="1").status_code == 303
     cli, web = entries(office, "month.publish")
     assert (cli.actor, cli.account_id, cli.target) == (CLI, None, "2023-04")
     assert (web.actor, web.target) == (EDITOR, "2023-05") and web.account_id is not None

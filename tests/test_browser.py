@@ -159,6 +159,7 @@ def test_a_login_and_a_publish(site, page):
     page.fill("#password", PASSWORD)
     page.click("button:has-text('Đăng nhập')")
     page.wait_for_url("**/admin/months/2023-05")
+    page.check("#confirm")
     page.click("button:has-text('Công bố tháng này')")
     assert "Đã công bố tháng 2023-05" in page.locator(".flashes").inner_text()
     page.goto(f"{site}/late?month=2023-05")
