@@ -114,12 +114,12 @@ class YearCalendar:
 
 def data_years(session: Session, today: dt.date) -> list[int]:
     """The years the case files span (received or finished), or this year when there are none."""
-    low, high = session.execute(select(func.min(Case.received_at), func.max(Case.received_at))).one()
-    last = session.scalar(select(func.max(Case.finished_at)))
+    low, high, last = session.execute(
+        select(func.min(Case.received_at), func.max(Case.received_at), func.max(Case.finished_at))
+    ).one()
     if low is None:
         return [today.year]
-    top = max(high.year, last.year if last else high.year)
-    return list(range(low.year, top + 1))
+    return list(range(low.year, max(high, last or high).year + 1))
 
 
 def year_calendars(session: Session, years: list[int], calendar: WorkCalendar, language: str) -> list[YearCalendar]:
@@ -129,11 +129,10 @@ def year_calendars(session: Session, years: list[int], calendar: WorkCalendar, l
     for year in years:
         public = holidays.country_holidays("VN", years=year, language="vi" if language == "vi" else "en_US")
         mine = [(d, k, n or "") for d, k, n in overrides if d.year == year]
-        months = []
-        for number in range(1, 13):
-            month = Month(year, number)
-            days = [month.start.date() + ONE_DAY * i for i in range(month.last_day.day)]
-            months.append(sum(calendar.is_working_day(d) for d in days))
+        months = [
+            calendar.working_days_after(month.start.date() - ONE_DAY, month.last_day)
+            for month in (Month(year, number) for number in range(1, 13))
+        ]
         found.append(
             YearCalendar(
                 year,

@@ -12,7 +12,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.late.rules import Month
-from app.late.store import AgencyCounts, LateFileFacts, MonthFigures, OfficerCounts
+from app.late.store import COUNT_FIELDS, AgencyCounts, LateFileFacts, MonthFigures, OfficerCounts
 from app.models import Case
 
 # The months on each side that the incompleteness check compares with.
@@ -33,17 +33,6 @@ FILE_DETAILS = (
     "reason",
     "rescheduled_to",
     "supplements",
-)
-AGENCY_COUNTS = (
-    "resolved",
-    "early",
-    "on_time",
-    "late",
-    "pending_overdue",
-    "apologies",
-    "waiting_applicant",
-    "repeat_supplement",
-    "pending",
 )
 OFFICER_COUNTS = ("late_files", "days_late")
 
@@ -97,7 +86,7 @@ def compare(published: MonthFigures, computed: MonthFigures) -> MonthChanges:
     )
     changes.files = _changed(before, after, FILE_DETAILS, vars)
     changes.files.sort(key=lambda c: (-c.after.days_late, c.key))
-    changes.agencies = _changed_counts(published.agencies, computed.agencies, AgencyCounts(), AGENCY_COUNTS)
+    changes.agencies = _changed_counts(published.agencies, computed.agencies, AgencyCounts(), COUNT_FIELDS)
     empty_officer = OfficerCounts("", None, None)
     changes.officers = _changed_counts(published.officers, computed.officers, empty_officer, OFFICER_COUNTS)
     return changes

@@ -11,21 +11,13 @@ from sqlalchemy.orm import Session
 from app.codes import N_
 from app.columns import Column, Sort, Table
 from app.late.rules import Month, national_rate, on_time_rate
+from app.late.store import COUNT_FIELDS
 from app.models import Agency, AgencyMonth, LateFile, LateFileOfficer, OfficerMonth, PublishedMonth
 from app.params import BadParameter, Page, int_param
 
 MAX_MONTHS = 120
-COUNTS = (
-    "resolved",
-    "early",
-    "on_time",
-    "late",
-    "pending_overdue",
-    "apologies",
-    "waiting_applicant",
-    "repeat_supplement",
-    "pending",
-)
+# A month's counts, as publishing stores them.
+COUNTS = COUNT_FIELDS
 # Counts of the files open at a month's end: a period takes them from its last month.
 AT_END = frozenset({"pending_overdue", "waiting_applicant", "pending"})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import make_response, render_template
+from flask import make_response, render_template, url_for
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 
@@ -11,6 +11,12 @@ def wants_fragment() -> bool:
     """A fragment only for an htmx request that is neither boosted nor a history restore."""
     htmx = request.htmx
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def described_by_method(response):
+    """Point an answer carrying late figures (a CSV, the API) at the page that explains how they are counted."""
+    response.headers["Link"] = f'<{url_for("late.methodology", _external=True)}>; rel="describedby"'
+    return response
 
 
 def render_page(template: str, block: str, oob: tuple[str, ...] = (), **context):

@@ -7,6 +7,7 @@ from app.db import get_session
 from app.feedback import stats
 from app.feedback.criteria import in_force
 from app.late import tables
+from app.routes._render import described_by_method
 from app.routes._search import search_options
 from app.routes.api_schema import openapi_document
 
@@ -82,10 +83,9 @@ def late_files():
 
 @bp.after_request
 def _described_by(response):
-    """Point the late tables' answers at the page that explains their figures."""
-    if request.endpoint and request.endpoint.startswith("api.late_"):
-        response.headers["Link"] = f'<{url_for("late.methodology", _external=True)}>; rel="describedby"'
-    return response
+    """The late tables' answers link to the method."""
+    late = request.endpoint and request.endpoint.startswith("api.late_")
+    return described_by_method(response) if late else response
 
 
 @bp.get("/satisfaction")

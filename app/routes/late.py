@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from app.late import charts, method, tables
 from app.late.store import load_calendar
 from app.models import Agency, AgencyMonth
 from app.routes._csv import csv_response, table_csv
-from app.routes._render import render_page
+from app.routes._render import described_by_method, render_page
 
 bp = Blueprint("late", __name__, url_prefix="/late")
 
@@ -173,7 +173,5 @@ def methodology():
 
 @bp.after_request
 def _described_by(response):
-    """Point every CSV download at the page that explains its figures."""
-    if response.mimetype == "text/csv":
-        response.headers["Link"] = f'<{url_for("late.methodology", _external=True)}>; rel="describedby"'
-    return response
+    """Every CSV download links to the method."""
+    return described_by_method(response) if response.mimetype == "text/csv" else response
