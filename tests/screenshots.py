@@ -9,10 +9,12 @@ import tempfile
 import threading
 from pathlib import Path
 
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.db import upgrade
+from app.db import get_session, upgrade
+from app.models import OfficerMonth
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 PAGES = {
@@ -25,7 +27,6 @@ PAGES = {
     "late-officers": "/late/officers?month=2022-08",
     "late-months": "/late/months",
     "late-files": "/late/files?month=2022-08",
-    "late-officer": "/late/officers/H34.STNMT.CB001",
     "late-method": "/late/methodology",
     "satisfaction": "/satisfaction?from=2022-01&to=2022-08",
     "feedback": "/feedback",
@@ -57,6 +58,14 @@ def main() -> int:
         if result.exit_code:
             print(result.output, file=sys.stderr)
             return 1
+        with app.app_context():
+            # The officer with the most late files in the last published month.
+            code = get_session().scalar(
+                select(OfficerMonth.officer_code)
+                .where(OfficerMonth.month == "2022-08")
+                .order_by(OfficerMonth.late_files.desc())
+            )
+        pages = {**PAGES, "late-officer": f"/late/officers/{code}"}
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         site = f"http://127.0.0.1:{server.server_port}"
@@ -64,13 +73,13 @@ def main() -> int:
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
             for width in (1280, 360):
                 page = browser.new_page(viewport={"width": width, "height": 900})
-                for name, path in PAGES.items():
+                for name, path in pages.items():
                     page.goto(site + path)
                     page.screenshot(path=str(OUT / f"{name}-{width}.png"), full_page=True)
                 page.close()
             browser.close()
         server.shutdown()
-    print(f"{len(PAGES) * 2} screenshots in {OUT}")
+    print(f"{len(pages) * 2} screenshots in {OUT}")
     return 0
 
 
