@@ -1,4 +1,4 @@
-"""Vietnamese text helpers: normalisation, diacritic folding, slugs."""
+"""Vietnamese text helpers: normalisation, diacritic folding, slugs, cells safe for spreadsheets."""
 
 from __future__ import annotations
 
@@ -31,3 +31,15 @@ def fold(text: str | None) -> str:
 def slugify(text: str | None) -> str:
     """Return an ASCII slug such as `ho-tich` for `Hộ tịch`."""
     return _NON_SLUG.sub("-", fold(text)).strip("-")
+
+
+# A spreadsheet program reads a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value):
+    """`value` for a CSV cell: a text a spreadsheet would run as a formula gets a leading
+    apostrophe, shown as text; numbers and everything else are written as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

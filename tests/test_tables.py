@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -16,7 +17,9 @@ from app.columns import Column, Table
 from app.db import get_session
 from app.feedback import service, stats
 from app.feedback.criteria import criteria_set
+from app.imports.agencies import import_agencies
 from app.imports.cases import import_cases, import_events
+from app.imports.people import import_officers
 from app.late import tables
 from app.late.rules import Month
 from app.late.store import publish_month
@@ -404,3 +407,38 @@ def test_the_default_criteria_still_say_nine_and_eighteen(world):
     schema = world.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/satisfaction"]["get"]
     row = schema["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["items"]["items"]
     assert "(out of 18)" in row["properties"]["average_score"]["description"]
+
+
+FORMULAS = ('=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)")
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def test_no_csv_cell_starts_a_formula(app, client):
+    """Names an import gave, as a spreadsheet would run them (CSV injection): every download of
+    the site goes through one writer, which shows them as text."""
+    load(app, *WORLD)
+    with app.app_context():
+        session = get_session()
+        agency = [["code", "name", "parent_code", "level"], ["T.STP", FORMULAS[0], "T", "sở"]]
+        assert import_agencies(session, csv_bytes(agency)).applied
+        officers = [["officer_code", "officer_name", "officer_title", "agency_code"]]
+        officers += [["O1", FORMULAS[1], FORMULAS[3], "T.STP"], ["O2", FORMULAS[2], "x", "T.STP"]]
+        assert import_officers(session, csv_bytes(officers)).applied
+        publish_month(session, Month.parse("2023-05"), Actor("test"))
+        session.commit()
+    paths = ("/late/agencies.csv", "/late/officers.csv", "/late/files.csv")
+    cells = [cell for path in paths for row in read_csv(client.get(f"{path}?month=2023-05")) for cell in row]
+    assert {"'" + FORMULAS[0], "'" + FORMULAS[1], "'" + FORMULAS[2]} <= set(cells)
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
+
+
+def test_every_csv_the_site_writes_goes_through_the_one_writer():
+    """So that the formula guard above covers every download, and the rejects file of imports."""
+    root = Path(__file__).resolve().parent.parent / "app"
+    writers = {str(p.relative_to(root)) for p in root.rglob("*.py") if "csv.writer(" in p.read_text()}
+    assert writers == {"routes/_csv.py", "imports/errors.py"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 
+from app.text import spreadsheet_cell
+
 
 class RowError(ValueError):
     """A row cannot be imported; the message says why, in Vietnamese."""
@@ -39,4 +41,4 @@ class ImportReport:
             writer = csv.writer(handle)
             writer.writerow(["row", "reason"])
             for rejection in self.rejected:
-                writer.writerow([rejection.row, rejection.reason])
+                writer.writerow([rejection.row, spreadsheet_cell(rejection.reason)])

@@ -1,4 +1,5 @@
-"""CSV downloads, written one way: UTF-8 with a BOM, offered as an attachment under a file name."""
+"""CSV downloads, written one way: UTF-8 with a BOM, offered as an attachment under a file name,
+every imported or typed text neutralised so that no spreadsheet runs it as a formula."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterable
 from flask import Response
 
 from app.columns import Table
+from app.text import spreadsheet_cell
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Response:
@@ -17,7 +19,7 @@ def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Resp
     buffer.write("\ufeff")  # so that spreadsheet programs read the Vietnamese names as UTF-8
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_cell(value) for value in row] for row in rows)
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
