@@ -47,6 +47,9 @@ class Config:
         self.FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "5 per minute; 30 per day")
         self.RATING_RATE_LIMIT = os.environ.get("RATING_RATE_LIMIT", "10 per minute; 100 per day")
         self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
+        # Login attempts at one account from one client, and at one account from anywhere.
+        self.LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 15 minutes")
+        self.LOGIN_ACCOUNT_LIMIT = os.environ.get("LOGIN_ACCOUNT_LIMIT", "50 per hour")
         # Working days an agency has to answer a feedback (the national index counts answers on time).
         self.FEEDBACK_ANSWER_DAYS = int(os.environ.get("FEEDBACK_ANSWER_DAYS", "10"))
         # Files uploaded in the back office wait here until confirmed.

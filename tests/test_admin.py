@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -75,15 +76,67 @@ def test_secure_cookie_outside_debug(databases, tmp_path):
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_repeated_failures_lock_the_account_and_bursts_are_throttled(office, client):
-    for _ in range(5):
+def error_of(response) -> str:
+    return soup(response).select_one("[role=alert], .error, .form-error").get_text(" ", strip=True)
+
+
+def test_failed_logins_throttle_one_client_without_telling_or_shutting_out_the_owner(office, client):
+    wrong = login(client, "editor@tinh.gov.vn", "sai-mat-khau-roi")
+    for _ in range(4):
         login(client, "editor@tinh.gov.vn", "sai-mat-khau-roi")
-    locked = login(client, "editor@tinh.gov.vn")
-    assert locked.status_code == 429 and "tạm khóa" in locked.get_data(as_text=True)
+    throttled = login(client, "editor@tinh.gov.vn")  # the right password, from the same client
+    unknown = login(client, "nobody@tinh.gov.vn")
+    assert (throttled.status_code, error_of(throttled)) == (401, error_of(wrong)) == (401, error_of(unknown))
+    owner = office.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "10.1.2.3"  # the owner, from another device
+    assert login(owner, "editor@tinh.gov.vn").status_code == 303
     office.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     other = office.test_client()
     codes = [login(other, "admin@tinh.gov.vn", "sai-mat-khau-roi").status_code for _ in range(5)]
     assert codes[:3] == [401, 401, 401] and codes[3:] == [429, 429]
+
+
+def test_parallel_wrong_passwords_cannot_race_the_failure_count(office, monkeypatch):
+    from app.admin import accounts as module
+
+    checked, real = [], module.check_password_hash
+    monkeypatch.setattr(
+        module, "check_password_hash", lambda h, p: checked.append(h != module._DUMMY_HASH) or real(h, p)
+    )
+    office.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
+    clients = [office.test_client() for _ in range(8)]
+    tokens = [token(c, "/admin/login") for c in clients]
+
+    def attempt(n: int) -> int:
+        c = clients[n % 8]
+        data = {"csrf_token": tokens[n % 8], "email": "admin@tinh.gov.vn", "password": "sai-mat-khau-roi"}
+        return c.post("/admin/login", data=data).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(attempt, range(40)))
+    assert codes == [401] * 40
+    assert sum(checked) == 5, "only five passwords of one client are checked against the account"
+
+
+def test_logout_ends_the_session_on_the_server(office, client):
+    login(client, "editor@tinh.gov.vn")
+    saved = client.get_cookie("session").value
+    assert post(client, "/admin/logout", "/admin").status_code == 303
+    thief = office.test_client()
+    thief.set_cookie("session", saved)
+    assert thief.get("/admin").status_code == 302, "a cookie copied before logout no longer opens /admin"
+
+
+@pytest.mark.parametrize(
+    "target", ["/admin/months\r\nSet-Cookie: x=1", "//evil.example/admin", "https://evil.example/admin", "/adminx"]
+)
+def test_login_next_is_checked_before_anything_is_written(office, client, target):
+    response = client.post(
+        "/admin/login",
+        query_string={"next": target},
+        data={"csrf_token": token(client, "/admin/login"), "email": "editor@tinh.gov.vn", "password": PASSWORD},
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/admin"
 
 
 def test_a_responder_answers_only_their_agency_and_cannot_import(office, client):

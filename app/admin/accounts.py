@@ -1,4 +1,4 @@
-"""Accounts: hashed passwords (scrypt), roles, and a lockout after repeated failed logins."""
+"""Accounts: hashed passwords (scrypt) and roles (the login guard counts failed logins)."""
 
 from __future__ import annotations
 
@@ -15,22 +15,12 @@ from app.clock import local_now
 from app.models import Account, Agency
 
 MIN_PASSWORD = 10
-MAX_FAILURES = 5
-LOCKOUT = dt.timedelta(minutes=15)
 # Checked against when the email is unknown, so that both answers take as long.
 _DUMMY_HASH = generate_password_hash("not a password of anyone")
 
 
 class AccountError(ValueError):
     """An account cannot be created or changed as asked."""
-
-
-class LockedOut(Exception):
-    """Too many failed logins: the account is locked until `until`."""
-
-    def __init__(self, until: dt.datetime):
-        super().__init__(until.isoformat())
-        self.until = until
 
 
 def normalise_email(email: str) -> str:
@@ -105,24 +95,20 @@ def set_active(session: Session, actor: Actor | Account, account: Account, activ
     )
 
 
-def authenticate(session: Session, email: str, password: str, now: dt.datetime | None = None) -> Account | None:
-    """The account when the password is right (the login logged); None otherwise. Raise LockedOut
-    while locked. The failure count or the login time is for the caller to commit, even on failure."""
+def authenticate(
+    session: Session, email: str, password: str, now: dt.datetime | None = None, admitted: bool = True
+) -> Account | None:
+    """The account when the password is right (the login logged, for the caller to commit); None
+    otherwise. An attempt not `admitted` (over the login guard's limits) is answered None whatever
+    its password, after as long a check."""
     now = now or local_now()
     account = session.scalar(select(Account).where(Account.email == normalise_email(email)))
-    if account is None or not account.active:
+    if account is None or not account.active or not admitted:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
-    if account.locked_until and account.locked_until > now:
-        raise LockedOut(account.locked_until)
     if not check_password_hash(account.password_hash, password or ""):
-        account.failed_logins = (account.failed_logins or 0) + 1
-        if account.failed_logins >= MAX_FAILURES:
-            account.locked_until, account.failed_logins = now + LOCKOUT, 0
-        if account.locked_until and account.locked_until > now:
-            raise LockedOut(account.locked_until)
         return None
-    account.failed_logins, account.locked_until, account.last_login_at = 0, None, now
+    account.last_login_at = now
     audit.record(session, account, "login", now=now)
     return account
 

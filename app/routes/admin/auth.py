@@ -1,54 +1,66 @@
-"""Login (throttled, with a lockout), logout by POST, password change, and the dashboard."""
+"""Login (throttled, failures counted by the login guard), logout by POST, password change, and
+the dashboard."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from app.admin import accounts
+from app.admin.login_guard import guard
 from app.db import get_session
 from app.feedback import queue as feedback_ops
 from app.routes.admin import bp, current_account
-from app.web.security import limiter
+from app.web.security import client_key, limiter
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path of this site's back office: never an open redirect."""
-    if target and target.startswith("/admin") and not target.startswith("//"):
-        return target
+    """Only a path of this site's back office, in plain printable characters: never an open
+    redirect, never a header split."""
+    if target and len(target) <= 500 and target.isprintable() and "\\" not in target:
+        parts = urlsplit(target)
+        inside = parts.path == "/admin" or parts.path.startswith("/admin/")
+        if not parts.scheme and not parts.netloc and inside and not target.startswith("//"):
+            return target
     return url_for("admin.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
-    """Sign in with email and password."""
+    """Sign in with email and password. A wrong password, an unknown email and an attempt over the
+    login guard's limits get the same answer."""
     error, status = None, 200
     email = request.form.get("email", "")[:254]
+    target = _safe_next(request.args.get("next"))  # checked before anything is written
     if request.method == "POST":
         db = get_session()
-        account = None
-        try:
-            account = accounts.authenticate(db, email, request.form.get("password", "")[:1000])
-        except accounts.LockedOut as locked:
-            error, status = (
-                _("Đăng nhập sai quá nhiều lần. Tài khoản tạm khóa đến %(time)s.", time=locked.until.strftime("%H:%M")),
-                429,
-            )
+        key = accounts.normalise_email(email)
+        admitted = guard().admit(key, client_key())
+        account = accounts.authenticate(db, email, request.form.get("password", "")[:1000], admitted=admitted)
+        if account is None:
+            error, status = _("Thư điện tử hoặc mật khẩu không đúng."), 401
         else:
-            if account is None:
-                error, status = _("Thư điện tử hoặc mật khẩu không đúng."), 401
-        db.commit()  # the login, or the failed attempt (even the one that locks the account)
-        if account is not None:
+            guard().succeeded(key, client_key())
+            db.commit()  # the login's time and its line in the audit log
             session.clear()
             session["account_id"], session["account_version"] = account.id, account.session_version
             session.permanent = True
-            return redirect(_safe_next(request.args.get("next")), 303)
+            return redirect(target, 303)
     return render_template("admin/login.html", error=error, email=email), status
 
 
 @bp.post("/logout")
 def logout():
+    """Sign out: the account's sessions end on the server too, so that a copy of the cookie saved
+    before no longer opens the back office (every device of the account signs in again)."""
+    account = current_account()
+    if account is not None:
+        db = get_session()
+        account.session_version = (account.session_version or 1) + 1
+        db.commit()
     session.clear()
     return redirect(url_for("admin.login"), 303)
 
