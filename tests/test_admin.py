@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -242,6 +243,58 @@ def test_upload_preview_confirm_equals_the_cli(office, client, databases, tmp_pa
     with office.app_context():
         entry = get_session().scalar(select(AuditEntry).where(AuditEntry.action == "import.cases"))
         assert entry.summary == "imported 2, updated 0, rejected 0" and entry.target == "ho-so.csv"
+
+
+def test_an_upload_is_confirmed_only_by_its_uploader_under_the_name_it_came_with(office, client, tmp_path):
+    office.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    data = (FIXTURES / "late-cases.csv").read_bytes().replace(b"C1,", b"C1Y,")
+    login(client, "editor@tinh.gov.vn")
+    response = client.post(
+        "/admin/imports",
+        data={"csrf_token": token(client, "/admin/imports"), "kind": "cases", "file": (io.BytesIO(data), "ho-so.csv")},
+        content_type="multipart/form-data",
+    )
+    form = {i["name"]: i["value"] for i in soup(response).select("form input[type=hidden]")}
+    other = office.test_client()
+    login(other, "admin@tinh.gov.vn")
+    stolen = dict(form, csrf_token=token(other, "/admin/imports"))
+    assert other.post("/admin/imports/confirm", data=stolen).status_code == 404, "another account's upload"
+    form["filename"] = "<script>gia-mao.csv"
+    assert client.post("/admin/imports/confirm", data=form).status_code == 303
+    with office.app_context():
+        entry = get_session().scalar(select(AuditEntry).where(AuditEntry.action == "import.cases"))
+        assert entry.target == "ho-so.csv", "the audit log names the uploaded file, not what the form says"
+
+
+def test_unconfirmed_uploads_are_swept(tmp_path):
+    from app.admin import imports as uploads
+
+    old = uploads.keep_upload(str(tmp_path), "cases", b"a,b\n", 1, "cu.csv")
+    for path in tmp_path.iterdir():
+        os.utime(path, (1, 1))
+    new = uploads.keep_upload(str(tmp_path), "cases", b"a,b\n", 1, "moi.csv")
+    assert uploads.kept_upload(str(tmp_path), old, "cases", 1) is None
+    assert uploads.kept_upload(str(tmp_path), new, "cases", 1)[1] == "moi.csv"
+    assert uploads.kept_upload(str(tmp_path), new, "cases", 2) is None
+
+
+def test_an_answered_feedback_is_not_answered_again(office, client):
+    with office.app_context():
+        session = get_session()
+        stp = session.scalar(select(Agency).where(Agency.code == "T.STP"))
+        item = service.submit_feedback(session, kind="phan_anh", content="Hồ sơ chậm", agency=stp, publish_consent=True)
+        code = item.tracking_code
+        session.commit()
+    page = f"/admin/feedback/{code}"
+    login(client, "stp@tinh.gov.vn")
+    assert post(client, page, page, action="answer", answer="Đã xử lý.", publish="1").status_code == 303
+    editor = office.test_client()
+    login(editor, "editor@tinh.gov.vn")
+    assert post(editor, page, page, action="unpublish").status_code == 303
+    # A responder cannot re-publish what the Office withdrew by answering again.
+    again = post(client, page, "/admin/password", action="answer", answer="Đã xử lý.", publish="1")
+    assert again.status_code == 422 and "đã được trả lời" in again.get_data(as_text=True)
+    assert "Đã xử lý." not in client.get("/feedback").get_data(as_text=True)
 
 
 def test_a_bad_upload_changes_nothing_and_shows_its_rows(office, client, tmp_path):

@@ -130,8 +130,13 @@ def mark(session: Session, account: Account, feedback: Feedback, status: str, no
 
 
 def answer(session: Session, account: Account, feedback: Feedback, text: str, publish: bool) -> None:
-    """Answer (what the citizen sees on the tracking page); publish it if the citizen consented."""
+    """Answer (what the citizen sees on the tracking page); publish it if the citizen consented.
+    Only an open feedback is answered: once answered, only the Office publishes or withdraws it."""
     _check(account, feedback)
+    if feedback.status == FeedbackStatus.ANSWERED:
+        raise service.FeedbackError(
+            f"phản ánh {feedback.tracking_code} đã được trả lời; chỉ Văn phòng công khai hoặc thôi công khai"
+        )
     by = feedback.agency.name if feedback.agency else "Văn phòng UBND tỉnh"
     service.answer_feedback(session, account, feedback, text, by=by, publish=publish)
 

@@ -35,7 +35,7 @@ def imports():
         report = uploads.preview(current_app.extensions["engine"], importers()[kind], data)
     except ImportRejected as exc:
         return _form(kind=kind, error=_("Không đọc được tệp: %(reason)s", reason=str(exc))), 422
-    token = uploads.keep_upload(_directory(), kind, data)
+    token = uploads.keep_upload(_directory(), kind, data, current_account().id, upload.filename)
     return render_template("admin/import_preview.html", kind=kind, report=report, token=token, filename=upload.filename)
 
 
@@ -44,23 +44,22 @@ def imports():
 def import_confirm():
     """Apply a previewed file exactly as `flask import KIND FILE` would."""
     kind, token = request.form.get("kind", ""), request.form.get("token", "")
-    path = uploads.upload_path(_directory(), token, kind)
-    if path is None:
+    kept = uploads.kept_upload(_directory(), token, kind, current_account().id)
+    if kept is None:
         abort(404)
+    path, filename = kept  # the name it was uploaded under, whatever the form says
     db = get_session()
     report = run(
         db,
         current_account(),
         kind,
         path.read_bytes(),
-        source=request.form.get("filename", ""),
+        source=filename,
         skip_invalid=request.form.get("skip_invalid") == "1",
     )
     if report.applied:
         db.commit()  # the search index follows a catalogue change once it is committed
-        path.unlink(missing_ok=True)
+        uploads.discard(path)
         flash(_("Đã nhập: %(summary)s", summary=report.summary()))
         return redirect(url_for("admin.imports"), 303)
-    return render_template(
-        "admin/import_preview.html", kind=kind, report=report, token=token, filename=request.form.get("filename", "")
-    ), 422
+    return render_template("admin/import_preview.html", kind=kind, report=report, token=token, filename=filename), 422
