@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -242,3 +243,22 @@ def test_searching_procedures_does_not_use_up_the_rate_limit_and_a_choice_can_be
     assert page.select_one("#procedure_q") is not None and not page.select("input[type=hidden][name=procedure_code]")
     assert page.select_one("textarea[name=content]").text == "Giữ"
     assert send(client).status_code == 303
+
+
+def test_invisible_content_is_refused_and_kept(app, client):
+    late_world.build(app)
+    blank = "\u200b\u200c\u200d\ufeff \u2060"
+    response = send(client, content=blank)
+    assert response.status_code == 422 and "Hãy viết nội dung" in response.get_data(as_text=True)
+    with app.app_context():
+        assert get_session().scalar(select(func.count(Feedback.id))) == 0
+
+
+def test_a_tracking_page_with_unpublished_text_is_never_cached(app, client):
+    late_world.build(app)
+    code = send(client, content="Nội dung riêng của tôi.").headers["Location"].rsplit("/", 1)[1]
+    for _ in range(2):
+        response = client.get(f"/feedback/{code}")
+        assert response.headers["Cache-Control"] == "no-store" and "ETag" not in response.headers
+    kept = [p.read_bytes() for p in Path(app.config["PAGE_CACHE_DIR"]).rglob("*") if p.is_file()]
+    assert not [page for page in kept if "Nội dung riêng".encode() in page], "not in the page cache either"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
@@ -32,6 +34,12 @@ class Choice(RadioField):
             raise ValidationError(_l("Lựa chọn không hợp lệ."))
 
 
+def _visible(form, field) -> None:
+    """Some letters or digits: a text of spaces, zero-width or other invisible characters says nothing."""
+    if field.data and not any(unicodedata.category(c)[0] in "LN" for c in field.data):
+        raise ValidationError(_l("Hãy viết nội dung phản ánh, kiến nghị."))
+
+
 def _empty(form, field) -> None:
     """The honeypot: a field people never see; software that fills every field fills it."""
     if field.data:
@@ -48,6 +56,7 @@ class FeedbackForm(FlaskForm):
         _l("Nội dung"),
         validators=[
             DataRequired(_l("Hãy viết nội dung phản ánh, kiến nghị.")),
+            _visible,
             Length(max=MAX_CONTENT, message=_l("Nội dung dài quá %(max)d ký tự.", max=MAX_CONTENT)),
         ],
     )

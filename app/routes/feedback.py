@@ -16,6 +16,7 @@ from app.models import Agency, Feedback, Procedure, by_code
 from app.params import Page, int_param
 from app.routes._render import render_page
 from app.text import fold
+from app.web.caching import private_page
 from app.web.security import client_key, limiter
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
@@ -112,6 +113,8 @@ def track(code):
         ), 404
     if feedback.tracking_code != code:
         return redirect(url_for("feedback.track", code=feedback.tracking_code), 301)
+    if not feedback.published:
+        private_page()  # the citizen's text, not public: no cache keeps it
     return render_template("feedback/track.html", feedback=feedback)
 
 

@@ -12,6 +12,12 @@ from app.web import page_cache
 CACHEABLE = ("text/html", "application/json", "text/csv", "image/svg+xml")
 
 
+def private_page() -> None:
+    """Mark the page being built as one visitor's (a citizen's own unpublished text): never stored
+    by a cache, ours or any other."""
+    g.private_page = True
+
+
 def init_app(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
@@ -29,6 +35,7 @@ def init_app(app: Flask) -> None:
             or "Set-Cookie" in response.headers
             or request.method not in ("GET", "HEAD")
             or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
+            or g.get("private_page", False)
         )
         if private or response.status_code != 200 or response.mimetype not in CACHEABLE:
             response.headers.setdefault("Cache-Control", "no-store" if private else "no-cache")
