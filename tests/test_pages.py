@@ -129,3 +129,12 @@ def test_documents_are_listed_by_group_in_source_order(client, loaded):
     items = section.select("ol.documents > li")
     assert all(li.select_one(".doc-name") for li in items), "a group heading is not a numbered item"
     assert [li.select_one(".doc-name").text for li in items] == [d["name"] for d in documents]
+
+
+def test_the_language_switch_leaves_a_lang_parameter_behind(client, loaded):
+    page = soup(client.get("/procedures?lang=en&q=khai+sinh"))
+    back = page.select_one("a[hreflang=vi]")["href"]
+    assert back.endswith("/procedures?q=khai+sinh"), back
+    assert soup(client.get(back)).html["lang"] == "vi"
+    english = soup(client.get("/procedures?q=khai+sinh")).select_one("a[hreflang=en]")["href"]
+    assert english.endswith("/en/procedures?q=khai+sinh"), english

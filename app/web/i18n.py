@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, current_app, request
@@ -48,7 +49,8 @@ def switch_language_url(lang: str) -> str:
     if current:
         root = root[: -len(current) - 1]
     prefix = "" if lang == "vi" else f"/{lang}"
-    query = request.query_string.decode("latin-1")
+    # The language is the prefix's: a `lang` parameter left in would hold the page in its language.
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"])
     return f"{root}{prefix}{request.path}" + (f"?{query}" if query else "")
 
 
