@@ -9,7 +9,6 @@ from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
 from app import db
-from app.admin import login_guard
 from app.config import Config
 from app.search import service as search_service
 from app.web import i18n
@@ -33,7 +32,6 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = False
     db.init_app(app)
     app.extensions["search"] = search_service.from_config(app.config, app.extensions["sessionmaker"])
-    login_guard.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -10,7 +10,6 @@ wrong passwords count against the stranger's own client first.
 
 from __future__ import annotations
 
-from flask import Flask, current_app
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -32,13 +31,3 @@ class LoginGuard:
     def succeeded(self, email: str, client: str) -> None:
         """The right password: this client starts again from nothing."""
         self.limiter.clear(self.per_client, NAMESPACE, email, client)
-
-
-def init_app(app: Flask) -> None:
-    app.extensions["login_guard"] = LoginGuard(
-        app.config["RATELIMIT_STORAGE_URI"], app.config["LOGIN_FAILURE_LIMIT"], app.config["LOGIN_ACCOUNT_LIMIT"]
-    )
-
-
-def guard() -> LoginGuard:
-    return current_app.extensions["login_guard"]

@@ -10,6 +10,8 @@ from flask import Flask, abort, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from flask_limiter import Limiter
 
+from app.admin.login_guard import LoginGuard
+
 
 def client_hash(secret: str, address: str | None) -> str:
     """A keyed hash of a client address: enough to see repeats, never the address itself."""
@@ -47,8 +49,17 @@ def _refuse_nul() -> None:
         abort(400)
 
 
+def login_guard() -> LoginGuard:
+    """The app's counter of login attempts (app/admin/login_guard.py)."""
+    return current_app.extensions["login_guard"]
+
+
 def init_app(app: Flask) -> None:
     limiter.init_app(app)
+    config = app.config
+    app.extensions["login_guard"] = LoginGuard(
+        config["RATELIMIT_STORAGE_URI"], config["LOGIN_FAILURE_LIMIT"], config["LOGIN_ACCOUNT_LIMIT"]
+    )
     app.json = SafeJSON(app)
     app.before_request(_refuse_nul)
 

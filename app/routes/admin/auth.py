@@ -9,11 +9,10 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_babel import gettext as _
 
 from app.admin import accounts
-from app.admin.login_guard import guard
 from app.db import get_session
 from app.feedback import queue as feedback_ops
 from app.routes.admin import bp, current_account
-from app.web.security import client_key, limiter
+from app.web.security import client_key, limiter, login_guard
 
 
 def _safe_next(target: str | None) -> str:
@@ -38,12 +37,12 @@ def login():
     if request.method == "POST":
         db = get_session()
         key = accounts.normalise_email(email)
-        admitted = guard().admit(key, client_key())
+        admitted = login_guard().admit(key, client_key())
         account = accounts.authenticate(db, email, request.form.get("password", "")[:1000], admitted=admitted)
         if account is None:
             error, status = _("Thư điện tử hoặc mật khẩu không đúng."), 401
         else:
-            guard().succeeded(key, client_key())
+            login_guard().succeeded(key, client_key())
             db.commit()  # the login's time and its line in the audit log
             session.clear()
             session["account_id"], session["account_version"] = account.id, account.session_version
