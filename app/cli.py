@@ -186,7 +186,7 @@ def _seed_late_tables(session, actor: Actor) -> None:
     agencies = [tuple(row) for row in session.execute(select(Agency.code, Agency.level).order_by(Agency.code))]
     levels = dict(session.execute(select(Procedure.code, Procedure.level_keys)).all())
     demo = late_demo.generate(agencies, late_demo.procedure_pools(processing_times(session), levels))
-    for kind in ("officers", "cases", "steps"):
+    for kind in ("officers", "cases", "steps", "events"):
         _apply(imports.run(session, actor, kind, demo.rows(kind), source=f"seed-demo {kind}"))
     for month in late_demo.MONTHS:
         click.echo(_published_line(publish_month(session, month, actor)))

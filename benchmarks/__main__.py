@@ -1,5 +1,6 @@
 """Print the benchmarks' figures: the catalogue (import speed, parse rates, latency; needs
-../shared/data) and the late tables (the demo; needs nothing else). Run with `make bench`.
+../shared/data), the late tables (the demo; needs nothing else) and publishing a month of the demo
+and of ten times the demo (on PostgreSQL too when DATABASE_URL names a server). Run with `make bench`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from app import create_app
 from app.db import get_session, upgrade
 from app.imports.procedures import import_procedures
-from benchmarks import late
+from benchmarks import late, publish
 from benchmarks import search as search_bench
 from benchmarks.common import latency, timed
 from benchmarks.rates import national_parse_rates
@@ -23,6 +24,7 @@ DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "tthc
 
 def main() -> int:
     late.run()
+    publish.run()
     if not DATA.exists():
         print(f"the real corpus is missing, catalogue figures skipped: {DATA}", file=sys.stderr)
         return 1

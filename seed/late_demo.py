@@ -9,7 +9,14 @@ worsen, apologies for most late files but not all.
 
 The files are laid out backwards from the outcome they must have (finished day first, then the due
 day, then the receipt), with the same working-day calendar the rules use, so that the rules give
-back exactly the planned figures.
+back exactly the planned figures. Their events (SPEC §3) are laid out the same way: a file that
+waited for the applicant's documents was received earlier by the length of the pause, so that its
+effective due day is still the planned one; a file asked twice for documents is late whatever its
+dates; a file finished while waiting is judged at the request, so only files planned early are
+finished that way. Files still waiting at the end of August, or pending within their time, are
+added after the eight months' files: they change no figure of the notice. The events draw from a
+generator of their own, so the files' draws (and with them every split of the notice's figures)
+are the same with or without them.
 """
 
 from __future__ import annotations
@@ -21,10 +28,11 @@ from dataclasses import dataclass, field
 
 from app.catalogue.codes import Level, TimeUnit
 from app.late.calendar import WorkCalendar
-from app.late.codes import CaseStatus
+from app.late.codes import CaseStatus, EventKind
 from app.late.rules import Month
 
 SEED = 20220831
+AUGUST_END = dt.date(2022, 8, 31)
 MONTHS = [Month(2022, m) for m in range(1, 9)]
 TOTAL_RESOLVED = 183_854
 TOTAL_LATE = 21_686
@@ -83,6 +91,27 @@ PENDING_ELSEWHERE = {
 # Agencies whose late files get worse (+1) or better (-1) over the eight months.
 TRENDS = {STNMT: -1, "H34.SXD": 1, "H34.TPKT": -1, "H34.KPL": 1, "H34.SNNPTNT": -1, "H34.IHD": 1}
 NEVER_APOLOGISE = {"H34.KPL", "H34.IHD"}
+# Agencies that settle land and building files: their explanations name surveys and tax offices.
+LAND = {STNMT, "H34.SXD", "H34.SNNPTNT", *DISTRICTS}
+
+REASONS = [
+    "Khối lượng hồ sơ tăng đột biến trong tháng, không đủ công chức thụ lý",
+    "Công chức thụ lý nghỉ ốm, chưa kịp bàn giao hồ sơ",
+    "Lãnh đạo đi công tác, chưa ký được kết quả",
+    "Phải lấy ý kiến của cơ quan liên quan, cơ quan được hỏi trả lời chậm",
+    "Phần mềm một cửa điện tử gặp sự cố, không chuyển được hồ sơ",
+    "Chuyển hồ sơ qua dịch vụ bưu chính bị chậm",
+    "Chờ ý kiến thẩm định của sở chuyên ngành",
+    "Công chức chưa nắm hết quy trình mới, phải xin ý kiến cấp trên",
+]
+LAND_REASONS = [
+    "Phải xác minh thực địa, mưa lũ không đi lại được",
+    "Chờ kết quả đo đạc của Văn phòng Đăng ký đất đai",
+    "Chờ cơ quan thuế xác định nghĩa vụ tài chính",
+    "Thửa đất có tranh chấp, phải hòa giải tại cơ sở",
+    "Hồ sơ địa chính gốc không khớp, phải chỉnh lý bản đồ",
+    "Chờ Ủy ban nhân dân cấp xã xác nhận nguồn gốc sử dụng đất",
+]
 
 FAMILY = [
     "Nguyễn",
@@ -167,6 +196,7 @@ class Demo:
     officers: list[dict] = field(default_factory=list)
     cases: list[dict] = field(default_factory=list)
     steps: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
 
     def rows(self, kind: str) -> Iterator[tuple[int, dict]]:
         """Numbered rows for the importer of `kind`, as a file's rows would be."""
@@ -194,8 +224,9 @@ def level_key(level: str | None) -> Level:
     return Level.TINH
 
 
-def plan(agencies: list[tuple[str, str | None]]) -> dict[str, tuple[int, int, int]]:
-    """Files resolved, late and pending overdue at the end of August, per agency: exact totals."""
+def plan(agencies: list[tuple[str, str | None]], scale: int = 1) -> dict[str, tuple[int, int, int]]:
+    """Files resolved, late and pending overdue at the end of August, per agency: exact totals
+    (`scale` times the notice's, for a bigger province)."""
     volumes: dict[str, float] = {}
     rates: dict[str, float] = {}
     volume: float
@@ -210,10 +241,10 @@ def plan(agencies: list[tuple[str, str | None]]) -> dict[str, tuple[int, int, in
         if volume:
             volumes[code], rates[code] = volume, rate
     codes = sorted(volumes)
-    resolved = dict(zip(codes, apportion(TOTAL_RESOLVED - STNMT_RESOLVED, [volumes[c] for c in codes])))
-    late = dict(zip(codes, apportion(TOTAL_LATE - STNMT_LATE, [resolved[c] * rates[c] for c in codes])))
-    result = {c: (resolved[c], late[c], PENDING_ELSEWHERE.get(c, 0)) for c in codes}
-    result[STNMT] = (STNMT_RESOLVED, STNMT_LATE, STNMT_PENDING)
+    resolved = dict(zip(codes, apportion(scale * (TOTAL_RESOLVED - STNMT_RESOLVED), [volumes[c] for c in codes])))
+    late = dict(zip(codes, apportion(scale * (TOTAL_LATE - STNMT_LATE), [resolved[c] * rates[c] for c in codes])))
+    result = {c: (resolved[c], late[c], scale * PENDING_ELSEWHERE.get(c, 0)) for c in codes}
+    result[STNMT] = (scale * STNMT_RESOLVED, scale * STNMT_LATE, scale * STNMT_PENDING)
     return result
 
 
@@ -258,11 +289,139 @@ def staff_for(rng: random.Random, code: str, level: str | None, resolved: int) -
     return Staff(desk, specialists, leaders, weights)
 
 
+@dataclass
+class Layout:
+    """A file's dates once its events are laid out, and those events."""
+
+    received: dt.datetime
+    promise: dt.date  # the due day before any pause: the file's due_at, or what the rules compute
+    due: dt.date  # the effective due day, after the pauses: the one its planned outcome needs
+    events: list[tuple[EventKind, dt.datetime]] = field(default_factory=list)
+    steps_on_time: bool = False  # late only because it was asked twice: every step on time
+
+
+class Story:
+    """What happened to the files between receipt and result: pauses for the applicant's documents,
+    requests left unanswered, second requests, new appointments, apologies and the agencies' reasons.
+    It draws from a generator of its own."""
+
+    def __init__(self, rng: random.Random, calendar: WorkCalendar):
+        self.rng, self.calendar = rng, calendar
+
+    def resolved(
+        self, agency: str, outcome: str, days: int, received: dt.datetime, due: dt.date, finished: dt.datetime
+    ) -> Layout:
+        """Lay out the events of a file resolved with its planned outcome, against due day `due`."""
+        rng = self.rng
+        draw = rng.random()
+        if outcome == "late" and draw < 0.03:
+            # Asked twice: most such files have on-time dates, the second request alone makes them late.
+            on_time = rng.random() < 0.6
+            if on_time:
+                due = finished.date()
+            return self._paused(days, received, due, finished, [self._length(), self._length()], on_time)
+        if outcome == "early" and draw < 0.012:
+            # Finished while waiting for the documents: judged at the request, before its due day.
+            return Layout(received, due, due, [(EventKind.SUPPLEMENT_REQUESTED, self._between(received, finished))])
+        if draw < (0.16 if agency in LAND else 0.06):
+            return self._paused(days, received, due, finished, [self._length()])
+        return Layout(received, due, due)
+
+    def _length(self) -> int:
+        """Working days a pause lasts: mostly a few, sometimes weeks."""
+        return min(20, 1 + int(self.rng.expovariate(1 / 4)))
+
+    def _paused(
+        self,
+        days: int,
+        received: dt.datetime,
+        due: dt.date,
+        finished: dt.datetime,
+        lengths: list[int],
+        steps_on_time: bool = False,
+    ) -> Layout:
+        """The file received earlier by its pauses, so that they bring its due day back to `due`; each
+        pause a request and its receipt, all before the day it finished."""
+        calendar, rng = self.calendar, self.rng
+        total = sum(lengths)
+        day = calendar.subtract_working_days(due, days + total)
+        moved = dt.datetime.combine(day, received.time())
+        last = calendar.subtract_working_days(finished.date(), 1)
+        span = [day]
+        while span[-1] < last:
+            span.append(calendar.add_working_days(span[-1], 1))
+        slack = len(span) - 1 - total
+        if slack < 0:
+            return Layout(received, due, due)  # no room for a pause before it finished
+        cuts = sorted(rng.randint(0, slack) for _ in lengths)
+        events, index = [], 0
+        for gap, length in zip([b - a for a, b in zip([0, *cuts], cuts)], lengths):
+            index += gap
+            events.append((EventKind.SUPPLEMENT_REQUESTED, self.at(span[index], (13, 30), (16, 0), moved)))
+            index += length
+            events.append((EventKind.SUPPLEMENT_RECEIVED, self.at(span[index], (7, 30), (10, 30), moved)))
+        return Layout(moved, calendar.subtract_working_days(due, total), due, events, steps_on_time)
+
+    def at(self, day: dt.date, start: tuple[int, int], end: tuple[int, int], after: dt.datetime) -> dt.datetime:
+        """A moment of office hours on `day`, at least half an hour after `after`."""
+        minute = self.rng.randint(start[0] * 60 + start[1], end[0] * 60 + end[1])
+        return max(dt.datetime.combine(day, dt.time(minute // 60, minute % 60)), after + dt.timedelta(minutes=30))
+
+    def _between(self, start: dt.datetime, end: dt.datetime) -> dt.datetime:
+        """A moment of office hours on a working day strictly between `start` and `end`."""
+        calendar = self.calendar
+        days = [start.date()]
+        while days[-1] < end.date():
+            days.append(calendar.add_working_days(days[-1], 1))
+        moment = self.at(self.rng.choice(days), (8, 0), (16, 0), start)
+        if not start < moment < end:
+            moment = start + (end - start) / 2
+        return moment
+
+    def late(
+        self, agency: str, layout: Layout, finished: dt.datetime | None, apology: bool
+    ) -> tuple[bool, list[tuple[str, dt.datetime, str | None, dt.date | None]]]:
+        """A late file's new appointments, apology and explanation: whether the apology is in the
+        file's column (else it is an event), and the events."""
+        rng, calendar = self.rng, self.calendar
+        events: list[tuple[str, dt.datetime, str | None, dt.date | None]] = []
+        column = apology
+        end = finished or dt.datetime.combine(AUGUST_END, dt.time(23))
+        if apology and rng.random() < 0.65:
+            # The apology letter gives the applicant a new appointment, on or just before the due day.
+            day = max(layout.received.date(), calendar.subtract_working_days(layout.due, rng.randint(0, 2)))
+            at = self.at(day, (8, 0), (16, 30), layout.received)
+            if not at < end:
+                at = layout.received + (end - layout.received) / 2
+            behind = calendar.working_days_after(layout.due, end.date())
+            new_due = calendar.add_working_days(layout.due, rng.randint(1, behind + 3))
+            events.append((EventKind.RESCHEDULED, at, None, new_due))
+            if rng.random() < 0.5:
+                column = False
+                events.append((EventKind.APOLOGY_SENT, at, None, None))
+            if new_due < end.date() and rng.random() < 0.25:
+                # Missed again: a second appointment.
+                again = dt.datetime.combine(new_due, dt.time(9, rng.randint(0, 59)))
+                events.append(
+                    (EventKind.RESCHEDULED, again, None, calendar.add_working_days(new_due, rng.randint(1, 6)))
+                )
+        elif apology and finished is not None and rng.random() < 0.3:
+            column = False
+            events.append((EventKind.APOLOGY_SENT, finished, None, None))
+        if finished is not None and rng.random() < (0.25 if agency in NEVER_APOLOGISE else 0.8):
+            # Explained to the agency's head within a few days of the result.
+            day = calendar.add_working_days(finished.date(), rng.randint(0, 3))
+            reasons = LAND_REASONS if agency in LAND and rng.random() < 0.7 else REASONS
+            events.append((EventKind.EXPLAINED, self.at(day, (8, 0), (16, 30), finished), rng.choice(reasons), None))
+        return column, events
+
+
 class Builder:
     """Lays out files backwards from their outcome, with the rules' own calendar."""
 
     def __init__(self, rng: random.Random, calendar: WorkCalendar, procedures: dict[str, list[tuple[str, int]]]):
         self.rng, self.calendar, self.procedures = rng, calendar, procedures
+        self.story = Story(random.Random(SEED + 1), calendar)
         self.demo = Demo()
         self.serial = 0
         self.working = {m: [d for d in _days(m) if calendar.is_working_day(d)] for m in MONTHS}
@@ -294,18 +453,58 @@ class Builder:
         finished = self._time(finished_day, (7, 30), (16, 30))
         if finished < received + dt.timedelta(minutes=20):
             finished = received + dt.timedelta(minutes=rng.randint(20, 45))
-        self._add(agency, staff, procedure, days, received, due, finished, outcome, apology)
+        layout = self.story.resolved(agency, outcome, days, received, due, finished)
+        self._add(agency, staff, procedure, days, layout, finished, outcome, apology)
 
     def pending_file(self, agency: str, level: str | None, staff: Staff) -> None:
         """A file overdue and still unfinished at the end of August."""
         rng, calendar = self.rng, self.calendar
         procedure, days = rng.choice(self.procedures[level_key(level)])
-        due = rng.choice([d for m in MONTHS[5:] for d in self.working[m] if d < dt.date(2022, 8, 31)])
+        due = rng.choice([d for m in MONTHS[5:] for d in self.working[m] if d < AUGUST_END])
         received = self._time(calendar.subtract_working_days(due, days), (7, 15), (16, 0))
         finished = None
         if rng.random() < 0.55:
             finished = self._time(rng.choice(_september(calendar)), (7, 30), (16, 30))
-        self._add(agency, staff, procedure, days, received, due, finished, "late", rng.random() < 0.6)
+        self._add(agency, staff, procedure, days, Layout(received, due, due), finished, "late", rng.random() < 0.6)
+
+    def open_files(self, agency: str, level: str | None, staff: Staff, resolved: int) -> None:
+        """Files open at the end of August that change none of the notice's figures: some waiting for
+        the applicant's documents since July or August, more received in August and within time."""
+        rng, calendar = self.rng, self.calendar
+        pool = self.procedures[level_key(level)]
+        summer = [d for m in MONTHS[6:] for d in self.working[m] if d >= dt.date(2022, 7, 11)]
+        september = _september(calendar)
+        for _ in range(max(1, resolved // 300)):
+            procedure, days = rng.choice(pool)
+            received = self._time(rng.choice(summer), (7, 15), (15, 30))
+            promise = calendar.add_working_days(received.date(), days)
+            # Asked before the due day and within the month of receipt, so no month's end finds it overdue.
+            month = self.working[Month.of(received.date())]
+            request = self.story.at(
+                rng.choice([d for d in month if received.date() <= d <= promise]), (8, 0), (16, 0), received
+            )
+            events = [(EventKind.SUPPLEMENT_REQUESTED, request)]
+            finished = None
+            if rng.random() < 0.4:
+                receipt = self._time(rng.choice(september[3:]), (7, 30), (10, 30))
+                events.append((EventKind.SUPPLEMENT_RECEIVED, receipt))
+                finished = self._time(
+                    calendar.add_working_days(receipt.date(), rng.randint(0, days + 2)), (13, 0), (16, 30)
+                )
+            self._add(agency, staff, procedure, days, Layout(received, promise, promise, events), finished, "", False)
+        for _ in range(max(1, resolved // 60)):
+            procedure, days = rng.choice(pool)
+            day = rng.choice(self.working[MONTHS[7]][-8:])
+            if calendar.add_working_days(day, days) <= AUGUST_END:
+                continue  # due in August: it would be overdue or finished by now
+            received = self._time(day, (7, 15), (16, 0))
+            promise = calendar.add_working_days(day, days)
+            finished = None
+            if rng.random() < 0.85:
+                last = calendar.add_working_days(promise, 2)
+                finished = self._time(rng.choice([d for d in september if d <= last] or [last]), (7, 30), (16, 30))
+            outcome = "late" if finished is not None and finished.date() > promise else ""
+            self._add(agency, staff, procedure, days, Layout(received, promise, promise), finished, outcome, False)
 
     def _add(
         self,
@@ -313,20 +512,21 @@ class Builder:
         staff: Staff,
         procedure: str,
         days: int,
-        received: dt.datetime,
-        due: dt.date,
+        layout: Layout,
         finished: dt.datetime | None,
         outcome: str,
         apology: bool,
     ) -> None:
         rng = self.rng
+        received, due = layout.received, layout.due
         code = self._code(agency, received)
         late = outcome == "late"
         specialist = rng.choices(staff.specialists, staff.late_weights)[0] if late else rng.choice(staff.specialists)
         # Three in ten promises are left for the rules to compute from the procedure's time limit.
         computed = rng.random() < 0.3
         with_time = not computed and rng.random() < 0.2
-        promise = dt.datetime.combine(due, dt.time(17, 0)) if with_time else due
+        promise = dt.datetime.combine(layout.promise, dt.time(17, 0)) if with_time else layout.promise
+        column, notes = self.story.late(agency, layout, finished, apology) if late else (False, [])
         self.demo.cases.append(
             {
                 "case_code": code,
@@ -336,10 +536,15 @@ class Builder:
                 "due_at": None if computed else promise,
                 "finished_at": finished,
                 "status": "",
-                "apology_sent": "1" if late and apology else "",
+                "apology_sent": "1" if late and column else "",
                 "officer_code": specialist.code,
             }
         )
+        notes.extend((kind, at, None, None) for kind, at in layout.events)
+        for event, at, reason, new_due in sorted(notes, key=lambda n: n[1]):
+            self.demo.events.append(
+                {"case_code": code, "event": event, "at": at, "reason": reason, "new_due_at": new_due}
+            )
         if rng.random() < 0.05:
             return  # some files were entered without their steps
         desk = rng.choice(staff.desk)
@@ -348,6 +553,8 @@ class Builder:
         start = received + dt.timedelta(minutes=10)
         on_time_end = dt.datetime.combine(step_due, dt.time(16, 45))
         blame = rng.random() if late else 1.0
+        if layout.steps_on_time:
+            blame = 1.0
         if finished is None or (late and blame < 0.7):
             # The specialist held the file past both deadlines (or still holds it).
             self._step(code, 2, specialist, start, step_due, finished)
@@ -411,14 +618,18 @@ def generate(
     agencies: list[tuple[str, str | None]],
     procedures: dict[str, list[tuple[str, int]]],
     calendar: WorkCalendar | None = None,
+    scale: int = 1,
 ) -> Demo:
-    """Build the whole demo: officers, case files and their steps."""
+    """Build the whole demo: officers, case files, their steps and events (`scale` times the
+    notice's files, for benchmarks of a bigger province)."""
     rng = random.Random(SEED)
     builder = Builder(rng, calendar or WorkCalendar(), procedures)
     levels = dict(agencies)
-    for code, (resolved, late, pending) in sorted(plan(agencies).items()):
+    planned = sorted(plan(agencies, scale).items())
+    staffs: dict[str, Staff] = {}
+    for code, (resolved, late, pending) in planned:
         level = levels[code]
-        staff = staff_for(rng, code, level, resolved)
+        staff = staffs[code] = staff_for(rng, code, level, resolved)
         for officer in staff.desk + staff.specialists + staff.leaders:
             builder.demo.officers.append(
                 {
@@ -439,6 +650,9 @@ def generate(
             builder.pending_file(code, level, staff)
         for _ in range(max(1, resolved // 400)):
             builder.withdrawn_file(code, level, staff)
+    # After every other draw, so that the files above are the same with or without these.
+    for code, (resolved, _late, _pending) in planned:
+        builder.open_files(code, levels[code], staffs[code], resolved)
     return builder.demo
 
 

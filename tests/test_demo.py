@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.db import get_session
 from app.models import Agency
+from seed import late_demo
 from tests.conftest import make_app, soup
 
 pytestmark = pytest.mark.slow  # seeds the whole demo: about a minute
@@ -83,3 +84,23 @@ def test_the_demo_has_ratings_and_answered_feedback_without_contact_details(demo
     for private in ("demo.nguoi.gui@example.vn", "Nguyễn Văn Demo", "0905 000 111", "Trần Thị Minh Họa"):
         assert private not in answers
     assert "Quảng cáo vay tiền" not in answers
+
+
+def test_the_demo_has_events_that_change_no_figure_of_the_notice(demo):
+    client = demo[0].test_client()
+    august = client.get("/api/v1/late/agencies?month=2022-08").get_json()["totals"]
+    assert august["waiting_applicant"] > 0  # files waiting for the applicant's documents at the end of August
+    months = [client.get(f"/api/v1/late/agencies?month=2022-0{m}").get_json()["totals"] for m in range(1, 9)]
+    assert sum(m["repeat_supplement"] for m in months) > 0
+    files = client.get("/api/v1/late/files?month=2022-08&per_page=100").get_json()
+    assert files["total"] == august["late"]
+    pages = [files] + [
+        client.get(f"/api/v1/late/files?month=2022-08&per_page=100&page={p}").get_json() for p in range(2, 6)
+    ]
+    items = [item for page in pages for item in page["items"]]
+    assert any(item["reason"] for item in items) and not all(item["reason"] for item in items)
+    assert any(item["rescheduled_to"] for item in items)
+    assert {item["apology"] for item in items} == {True, False}
+    page = soup(client.get("/late/files?month=2022-08&agency=H34.STNMT"))
+    text = page.get_text(" ", strip=True)
+    assert any(reason in text for reason in late_demo.LAND_REASONS)  # the land department's own reasons
