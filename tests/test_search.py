@@ -30,6 +30,17 @@ def test_a_syllable_pair_outranks_the_same_syllables_apart(client, indexed):
     assert found.index("Đăng ký khai sinh") < found.index("Cấp phép khai thác thủy sản và sinh vật biển")
 
 
+def test_a_long_unknown_word_costs_no_typo_correction(client, indexed, monkeypatch):
+    """A 1,000-letter word once cost a second of edit-distance search under the engine's lock."""
+    from app.search.engine import Engine
+
+    asked, real = [], Engine.suggest
+    monkeypatch.setattr(Engine, "suggest", lambda self, word, maxdist: asked.append(word) or real(self, word, maxdist))
+    assert client.get("/procedures?q=dang+ky+" + "x" * 150 + "+sinh").status_code == 200
+    assert client.get("/procedures?q=birthcertificate+khia").status_code == 200
+    assert asked == ["khia"], "only a word a syllable could be is corrected"
+
+
 def test_with_or_without_diacritics_the_same_answer(client, indexed):
     for question in ("đăng ký kết hôn", "Đăng Ký Kết Hôn"):
         assert names(client, question) == names(client, "dang ky ket hon")

@@ -20,6 +20,9 @@ RELATIVE_FLOOR = 0.2
 # A word in at most this many procedures' texts and in no name may be a typo.
 RARE = 2
 MAX_CORRECTED = 8
+# Longer than any Vietnamese syllable ("nghieng" has 7 letters) with a typo or two: such a word is
+# English or garbage, and correcting it costs the more the longer it is (under the engine's lock).
+MAX_TYPO_LETTERS = 10
 
 
 @dataclass
@@ -72,7 +75,7 @@ def corrections(scorer: Engine, analysed: Analysed) -> tuple[str | None, Analyse
         # A long question has words enough without its typos, and correcting is costly.
         return None, analysed
     for index, word in enumerate(terms):
-        if len(word) < 2 or scorer.document_frequency("name", word):
+        if not 2 <= len(word) <= MAX_TYPO_LETTERS or scorer.document_frequency("name", word):
             continue
         seen = scorer.document_frequency("text", word)
         if seen > RARE:
