@@ -3,8 +3,10 @@ changed them (another worker on the same database included); pages of one visito
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
+from pathlib import Path
 
 from bs4 import BeautifulSoup
 from sqlalchemy import text
@@ -170,3 +172,21 @@ def test_turned_off_nothing_is_kept(databases, tmp_path):
     app = make_app(databases, tmp_path, PAGE_CACHE_SECONDS=0)
     client = app.test_client()
     assert cached(client.get("/procedures")) is None and "page_cache" not in app.extensions
+
+
+def test_junk_query_variants_are_served_but_never_kept(app, client):
+    late_world.build(app, "2023-05")
+    for n in range(3):
+        response = client.get(f"/late?month=2023-05&junk={n}")
+        assert response.status_code == 200 and cached(response) is None
+    assert cached(client.get("/late?month=2023-05")) == "miss"
+
+
+def test_the_kept_parameters_are_those_the_pages_read():
+    """Every parameter a public page reads is listed: one missing would silently cost its caching."""
+    root = Path(__file__).resolve().parent.parent / "app"
+    source = "\n".join(p.read_text() for p in root.rglob("*.py"))
+    read = set(re.findall(r"args\.(?:get|getlist)\(\"([a-z_]+)\"", source))
+    read |= set(re.findall(r"_param\((?:[a-z_.]+, )?\"([a-z_]+)\"", source))
+    read.discard("next")  # the login's: the back office is never kept
+    assert read <= page_cache.PARAMETERS, read - page_cache.PARAMETERS

@@ -139,12 +139,45 @@ def skip() -> None:
     g.page_cache_skip = True
 
 
+# The query parameters the public pages read: an address with any other is served, never kept, so
+# that junk variants (`?x=1`, `?x=2`, ...) cannot fill the cache.
+PARAMETERS = frozenset(
+    [
+        "agency",
+        "case",
+        "code",
+        "dir",
+        "field",
+        "from",
+        "kind",
+        "lang",
+        "level",
+        "month",
+        "officer",
+        "online",
+        "overdue",
+        "page",
+        "parent",
+        "per_page",
+        "postal",
+        "procedure",
+        "procedure_q",
+        "q",
+        "sort",
+        "status",
+        "t",
+        "to",
+    ]
+)
+
+
 def _eligible() -> bool:
     return (
         request.method in ("GET", "HEAD")
         and request.endpoint not in (None, "static")
         and not request.path.startswith("/admin")
         and "_flashes" not in session
+        and PARAMETERS.issuperset(request.args.keys())
     )
 
 
