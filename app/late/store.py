@@ -33,6 +33,7 @@ from app.models import (
     Step,
 )
 
+# Ids per `IN (...)`: below the 999 bound parameters older SQLite builds allow.
 CHUNK = 900
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.codes import N_
 from app.columns import Column, Sort, Table
 from app.late.rules import Month, national_rate, on_time_rate
-from app.late.store import COUNT_FIELDS
+from app.late.store import CHUNK, COUNT_FIELDS
 from app.models import Agency, AgencyMonth, LateFile, LateFileOfficer, OfficerMonth, PublishedMonth
 from app.params import BadParameter, Page, int_param
 
@@ -454,15 +454,23 @@ def late_files(
     total = session.scalar(select(func.count(LateFile.id)).where(*conditions)) or 0
     key = LATE_FILE_ORDER[sort.column]
     order = key.desc() if sort.descending else key.asc()
-    statement = (
-        select(LateFile, Agency.code, Agency.name)
-        .join(Agency, Agency.id == LateFile.agency_id)
-        .where(*conditions)
-        .order_by(order.nulls_last(), LateFile.case_code)
-    )
+    # The page's ids first, ordered on the index's narrow columns; then only their rows.
+    ids = select(LateFile.id).where(*conditions)
+    if key is Agency.name:
+        ids = ids.join(Agency, Agency.id == LateFile.agency_id)
+    ids = ids.order_by(order.nulls_last() if key.nullable else order, LateFile.case_code)
     if not whole:
-        statement = statement.limit(per_page).offset((page - 1) * per_page)
-    found = list(session.execute(statement).tuples())
+        ids = ids.limit(per_page).offset((page - 1) * per_page)
+    chosen = list(session.scalars(ids))
+    rows: dict[int, tuple] = {}
+    for start in range(0, len(chosen), CHUNK):
+        statement = (
+            select(LateFile, Agency.code, Agency.name)
+            .join(Agency, Agency.id == LateFile.agency_id)
+            .where(LateFile.id.in_(chosen[start : start + CHUNK]))
+        )
+        rows.update((row[0].id, row) for row in session.execute(statement).tuples())
+    found = [rows[i] for i in chosen]
     return Page(_with_officers(session, found), total, page, per_page)
 
 
@@ -470,10 +478,10 @@ def _with_officers(session: Session, found: list) -> list[LateFileRow]:
     """Rows for the files, each with its officers named as published in the file's month."""
     ids = [f.id for f, _code, _name in found]
     charged: dict[int, list[tuple[str, int]]] = {}
-    for start in range(0, len(ids), 900):
+    for start in range(0, len(ids), CHUNK):
         for file_id, code, days in session.execute(
             select(LateFileOfficer.late_file_id, LateFileOfficer.officer_code, LateFileOfficer.days_late)
-            .where(LateFileOfficer.late_file_id.in_(ids[start : start + 900]))
+            .where(LateFileOfficer.late_file_id.in_(ids[start : start + CHUNK]))
             .order_by(LateFileOfficer.days_late.desc(), LateFileOfficer.officer_code)
         ):
             charged.setdefault(file_id, []).append((code, days))

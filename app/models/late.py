@@ -178,7 +178,7 @@ class LateFile(Base):
     __table_args__ = (
         UniqueConstraint("month", "case_code"),
         Index("ix_late_files_month_agency", "month", "agency_id"),
-        Index("ix_late_files_month_days_late", "month", "days_late"),
+        Index("ix_late_files_month_days_late", "month", "days_late", "case_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
