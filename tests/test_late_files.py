@@ -1,15 +1,19 @@
 """The late-file list (`/late/files`, its CSV and `/api/v1/late/files`) and an officer's page."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+from sqlalchemy import select
 
 from app.audit import Actor
 from app.db import get_session
+from app.feedback import stats
 from app.imports.cases import import_events
 from app.late.rules import Month
 from app.late.store import publish_month
+from app.models import Officer, Rating
 from tests.conftest import make_app, soup
 from tests.late_world import build
 
@@ -153,3 +157,30 @@ def test_the_openapi_document_describes_the_list(world):
     keys = set(item["properties"]["items"]["items"]["properties"])
     assert keys == set(api(world, "month=2023-05")["items"][0])
     assert item["properties"]["items"]["items"]["properties"]["officers"]["type"] == "array"
+
+
+def test_an_officers_page_shows_ratings_only_in_months_with_enough(app, world):
+    with app.app_context():
+        session = get_session()
+        officer = session.scalar(select(Officer).where(Officer.code == "O2"))
+        assert officer is not None and officer.agency_id is not None
+        overall = ["very_satisfied", "satisfied", "satisfied", "unsatisfied"]
+        for month, count in (("2023-05", stats.MIN_OFFICER_RATINGS), ("2023-06", stats.MIN_OFFICER_RATINGS - 1)):
+            for i in range(count):
+                session.add(
+                    Rating(
+                        created_at=dt.datetime(int(month[:4]), int(month[5:]), 10 + i),
+                        month=month,
+                        agency_id=officer.agency_id,
+                        officer_id=officer.id,
+                        overall=overall[i % len(overall)],
+                        criteria_set="test",
+                    )
+                )
+        session.commit()
+    rows = soup(world.get("/late/officers/O2")).select("#officer-ratings tbody tr")
+    # June has one rating too few: it is not shown. May: 5 ratings, 4 of them (very) satisfied.
+    assert [r.th.get_text(strip=True) for r in rows] == ["05/2023"]
+    assert [td.get_text(strip=True) for td in rows[0].select("td")] == ["5", "80,0%", "0,0%"]
+    assert rows[0].select_one("a[href='/satisfaction?month=2023-05']")
+    assert not soup(world.get("/late/officers/O1")).select("#officer-ratings")

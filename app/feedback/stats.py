@@ -218,6 +218,20 @@ def officer_results(session: Session, period: Period, agency_ids: set[int] | Non
     return rows
 
 
+def officer_months(session: Session, officer_code: str) -> list[tuple[str, Figures]]:
+    """The officer's figures in each month they had at least MIN_OFFICER_RATINGS ratings, the
+    latest first (the months the satisfaction table names them)."""
+    query = (
+        select(Rating.month, *_columns())
+        .join(Officer, Officer.id == Rating.officer_id)
+        .where(Officer.code == officer_code)
+        .group_by(Rating.month)
+        .having(func.count(Rating.id) >= MIN_OFFICER_RATINGS)
+        .order_by(Rating.month.desc())
+    )
+    return [(month, _figures(values)) for month, *values in session.execute(query)]
+
+
 def monthly(session: Session, period: Period, agency_id: int | None = None) -> list[tuple[str, Figures]]:
     """The figures of each month of the period (all agencies, or one)."""
     query = select(Rating.month, *_columns()).where(Rating.month.in_(period.months)).group_by(Rating.month)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.codes import N_
 from app.columns import Column, Sort, Table
 from app.late.rules import Month, national_rate, on_time_rate
-from app.late.store import CHUNK, COUNT_FIELDS
+from app.late.store import CHUNK, COUNT_FIELDS, AgencyCounts
 from app.models import Agency, AgencyMonth, LateFile, LateFileOfficer, OfficerMonth, PublishedMonth
 from app.params import BadParameter, Page, int_param
 
@@ -216,6 +216,16 @@ def _subtree(session: Session, code: str, name: str = "parent") -> list[int]:
         seen.update(frontier)
         ids.extend(frontier)
     return ids
+
+
+def over_period(months: list[AgencyCounts]) -> AgencyCounts:
+    """One agency's counts over a period from its months, in order: what is open at the end from
+    the last month, the rest summed (what agency_table computes in SQL)."""
+    total = AgencyCounts()
+    for column in COUNTS:
+        values = [getattr(m, column) for m in months]
+        setattr(total, column, (values[-1] if values else 0) if column in AT_END else sum(values))
+    return total
 
 
 def agency_table(session: Session, period: Period, args=None, sort: Sort | None = None) -> AgencyTable:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.db import get_session
+from app.feedback import stats
 from app.late import charts, method, tables
 from app.late.store import load_calendar
 from app.models import Agency, AgencyMonth
@@ -151,11 +152,18 @@ def files_csv():
 
 @bp.get("/officers/<code>")
 def officer(code):
-    """One officer's published months: late files and days late, with links to the files."""
-    history = tables.officer_history(get_session(), code)
+    """One officer's published months: late files and days late, with links to the files; and
+    their satisfaction figures in the months they had enough ratings to be named."""
+    session = get_session()
+    history = tables.officer_history(session, code)
     if history is None:
         abort(404)
-    return render_template("late/officer.html", officer=history)
+    return render_template(
+        "late/officer.html",
+        officer=history,
+        ratings=stats.officer_months(session, code),
+        minimum=stats.MIN_OFFICER_RATINGS,
+    )
 
 
 @bp.get("/methodology")
