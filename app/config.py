@@ -52,6 +52,19 @@ class Config:
         self.LOGIN_ACCOUNT_LIMIT = os.environ.get("LOGIN_ACCOUNT_LIMIT", "50 per hour")
         # Working days an agency has to answer a feedback (the national index counts answers on time).
         self.FEEDBACK_ANSWER_DAYS = int(os.environ.get("FEEDBACK_ANSWER_DAYS", "10"))
+        # What an import file may hold before it is refused (app/imports/readers.py reads these
+        # from the environment when an import runs). The national corpus is far below each: its
+        # largest file expands to 21 MB, its longest text is 52,000 characters, its deepest record
+        # 9 levels; the demo's steps are 420,801 rows of 9 columns.
+        # Bytes after decompressing a .gz (and of any file), in megabytes.
+        self.IMPORT_MAX_MB = float(os.environ.get("IMPORT_MAX_MB", "256"))
+        # Rows (CSV and XLSX lines, JSON records), fields per row, and cells in all.
+        self.IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "2000000"))
+        self.IMPORT_MAX_FIELDS = int(os.environ.get("IMPORT_MAX_FIELDS", "500"))
+        self.IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "20000000"))
+        # Characters in one cell (or one JSON text), and levels of nesting of a JSON record.
+        self.IMPORT_MAX_FIELD_CHARS = int(os.environ.get("IMPORT_MAX_FIELD_CHARS", "1000000"))
+        self.IMPORT_MAX_JSON_DEPTH = int(os.environ.get("IMPORT_MAX_JSON_DEPTH", "64"))
         # Files uploaded in the back office wait here until confirmed.
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
         # Session cookies (the back office's login, the forms' CSRF token): HttpOnly, SameSite, and

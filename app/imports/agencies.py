@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.imports import rows
 from app.imports.errors import ImportReport, Rejection, RowError
@@ -23,10 +23,17 @@ HEADERS = {
     "aliases": ("aliases", "ten_khac", "tên khác"),
 }
 
+COLUMNS = rows.Columns.of(Agency.__table__) | rows.Columns({"parent_code": Agency.__table__.c.code})
+
 
 def validate(session: Session, data) -> tuple[list[tuple[int, dict]], list[Rejection]]:
     """Check every row, then the parents of the rows accepted; return them and the rejections."""
-    existing = set(session.scalars(select(Agency.code)))
+    parent = aliased(Agency)
+    stored: dict[str, str | None] = dict(
+        session.execute(select(Agency.code, parent.code).outerjoin(parent, Agency.parent_id == parent.id))
+        .tuples()
+        .all()
+    )
 
     def check(values: dict) -> dict:
         code, name = nfc(values["code"]), nfc(values["name"])
@@ -47,27 +54,45 @@ def validate(session: Session, data) -> tuple[list[tuple[int, dict]], list[Rejec
             "aliases": nfc(values["aliases"]) or None,
         }
 
-    accepted, report = rows.validate(data, HEADERS, check, lambda r: r["code"])
+    accepted, report = rows.validate(data, HEADERS, check, lambda r: r["code"], columns=COLUMNS)
     rejected = report.rejected
-    parents = {r["code"]: r["parent_code"] for _n, r in accepted}
-    for number, record in list(accepted):
-        reason = _parent_problem(record["code"], parents, existing)
-        if reason:
-            rejected.append(Rejection(number, reason))
-            accepted.remove((number, record))
+    rejected += _refuse_bad_parents(accepted, stored)
     return accepted, sorted(rejected, key=lambda r: r.row)
 
 
-def _parent_problem(code: str, parents: dict, existing: set) -> str | None:
+def _refuse_bad_parents(accepted: list[tuple[int, dict]], stored: dict[str, str | None]) -> list[Rejection]:
+    """Take out of `accepted` the rows whose parent is unknown or whose chain of parents, in the
+    tree as it will be (the stored agencies with the rows applied), comes back to the row itself.
+
+    Repeated until nothing more goes: a row taken out leaves its agency's stored parent in place,
+    which may close a cycle with another row (imported with --skip-invalid)."""
+    rejected: list[Rejection] = []
+    while True:
+        parents = stored | {r["code"]: r["parent_code"] for _n, r in accepted}
+        found = set()
+        for number, record in accepted:
+            reason = _parent_problem(record["code"], parents)
+            if reason:
+                found.add(number)
+                rejected.append(Rejection(number, reason))
+        if not found:
+            return rejected
+        accepted[:] = [(number, record) for number, record in accepted if number not in found]
+
+
+def _parent_problem(code: str, parents: dict[str, str | None]) -> str | None:
     parent = parents.get(code)
-    if parent and parent not in parents and parent not in existing:
+    if parent and parent not in parents:
         return f"không có cơ quan cấp trên mã {parent}"
-    # `node` is None past a root, but only keys of `parents` (codes) are ever added.
-    chain: set[str | None] = {code}
+    # The walk stops at a root, or at an agency met twice: a cycle already stored that the row
+    # does not belong to is not this row's doing.
+    chain = {code}
     node = parent
-    while node in parents:
+    while node is not None and node in parents:
+        if node == code:
+            return f"cơ quan cấp trên tạo thành vòng lặp ({parent})"
         if node in chain:
-            return f"cơ quan cấp trên tạo thành vòng lặp ({node})"
+            return None
         chain.add(node)
         node = parents[node]
     return None

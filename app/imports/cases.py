@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from app.imports.bulk import upsert
 from app.imports.errors import ImportReport, RowError
 from app.imports.people import OFFICER_HEADERS
-from app.imports.rows import agency_ids, apply_all_or_nothing, records, validate
-from app.imports.values import parse_flag, parse_moment, text
+from app.imports.rows import Columns, agency_ids, apply_all_or_nothing, records, validate
+from app.imports.values import parse_flag, parse_int, parse_moment, text
 from app.late.codes import CaseStatus, EventKind
 from app.late.rules import COMPUTABLE_UNITS
 from app.late.store import processing_times
@@ -54,6 +54,8 @@ EVENT_WORDS = {
     )
     for spelling in (name, name.replace("_", " "))
 }
+# A step's record: the step's columns, and its officer's (created or updated) under `officer_`.
+STEP_COLUMNS = Columns.of(Step.__table__) | Columns.of(Officer.__table__, prefix="officer_")
 # The sources' spellings of a status, compared without diacritics (besides the codes and the labels).
 STATUS_WORDS = {"rut": CaseStatus.WITHDRAWN, "tu choi": CaseStatus.REJECTED, "tu_choi": CaseStatus.REJECTED}
 
@@ -107,7 +109,7 @@ def import_cases(session: Session, data, skip_invalid: bool = False) -> ImportRe
             "officer_code": text(values["officer_code"]) or None,
         }
 
-    checked, report = validate(data, CASE_HEADERS, check, lambda r: r["code"])
+    checked, report = validate(data, CASE_HEADERS, check, lambda r: r["code"], columns=Columns.of(Case.__table__))
     accepted = records(checked)
     if unknown_procedures:
         sample = ", ".join(sorted(unknown_procedures)[:5])
@@ -134,12 +136,9 @@ def import_steps(session: Session, data, skip_invalid: bool = False) -> ImportRe
             raise RowError("thiếu mã hồ sơ (case_code)")
         if case not in cases:
             raise RowError(f"không có hồ sơ mã {case}: nhập hồ sơ (import cases) trước")
-        try:
-            step_no = int(float(text(values["step_no"])))
-        except ValueError:
-            raise RowError(f"bước (step_no) phải là số, không phải {text(values['step_no'])!r}") from None
-        if step_no < 1:
-            raise RowError("bước (step_no) phải từ 1 trở lên")
+        step_no = parse_int(values["step_no"], "bước (step_no)", minimum=1)
+        if step_no is None:
+            raise RowError("thiếu bước (step_no)")
         officer, name = text(values["officer_code"]), text(values["officer_name"])
         if not officer:
             raise RowError("thiếu mã cán bộ (officer_code)")
@@ -165,7 +164,7 @@ def import_steps(session: Session, data, skip_invalid: bool = False) -> ImportRe
             "finished_at": finished[0] if finished else None,
         }
 
-    checked, report = validate(data, STEP_HEADERS, check, lambda r: (r["case_id"], r["step_no"]))
+    checked, report = validate(data, STEP_HEADERS, check, lambda r: (r["case_id"], r["step_no"]), columns=STEP_COLUMNS)
     accepted = records(checked)
 
     def write() -> None:
@@ -240,7 +239,13 @@ def import_events(session: Session, data, skip_invalid: bool = False) -> ImportR
             "new_due_has_time": bool(new_due and new_due[1]),
         }
 
-    checked, report = validate(data, EVENT_HEADERS, check, lambda r: (r["case_id"], r["event"], r["at"]))
+    checked, report = validate(
+        data,
+        EVENT_HEADERS,
+        check,
+        lambda r: (r["case_id"], r["event"], r["at"]),
+        columns=Columns.of(CaseEvent.__table__),
+    )
     accepted = records(checked)
     return apply_all_or_nothing(
         session,

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.imports.bulk import upsert
 from app.imports.errors import ImportReport, RowError
-from app.imports.rows import agency_ids, apply_all_or_nothing, records, validate
+from app.imports.rows import Columns, agency_ids, apply_all_or_nothing, records, validate
 from app.imports.values import parse_date, text
 from app.late.codes import HolidayKind
 from app.models import HolidayOverride, Officer
@@ -47,7 +47,7 @@ def import_officers(session: Session, data, skip_invalid: bool = False) -> Impor
             "agency_id": agencies.get(agency),
         }
 
-    checked, report = validate(data, OFFICER_HEADERS, check, lambda r: r["code"])
+    checked, report = validate(data, OFFICER_HEADERS, check, lambda r: r["code"], columns=Columns.of(Officer.__table__))
     accepted = records(checked)
     return apply_all_or_nothing(
         session, report, skip_invalid, lambda: upsert(session, Officer.__table__, accepted, ("code",), report)
@@ -67,7 +67,9 @@ def import_holidays(session: Session, data, skip_invalid: bool = False) -> Impor
             raise RowError(f"loại phải là off (nghỉ) hoặc work (làm bù), không phải {text(values['kind'])!r}")
         return {"date": day, "name": text(values["name"]) or None, "kind": kind}
 
-    checked, report = validate(data, HOLIDAY_HEADERS, check, lambda r: r["date"])
+    checked, report = validate(
+        data, HOLIDAY_HEADERS, check, lambda r: r["date"], columns=Columns.of(HolidayOverride.__table__)
+    )
     accepted = records(checked)
     return apply_all_or_nothing(
         session, report, skip_invalid, lambda: upsert(session, HolidayOverride.__table__, accepted, ("date",), report)

@@ -15,6 +15,7 @@ from app.catalogue.codes import AgencyRole, ChannelMethod, DecisionAction, Level
 from app.clock import VIETNAM
 from app.imports import flattened
 from app.imports.errors import RowError
+from app.imports.values import in_years
 from app.text import nfc
 
 # The catalogue publishes a few irregular codes (`1.0133611`, `1.014955-Xoa`, ` 1.014325`).
@@ -274,17 +275,22 @@ def _decision(number, date=None) -> dict | None:
 
 def _parse_date(value) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
-        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+        return in_years(value.date() if isinstance(value, dt.datetime) else value).isoformat()
     text = nfc(str(value))
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date().isoformat()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        return in_years(day).isoformat()
     raise RowError(f"ngày không hợp lệ: {text!r} (yyyy-mm-dd hoặc dd/mm/yyyy)")
 
 
 def _epoch_date(millis) -> str | None:
     if not millis:
         return None
-    return dt.datetime.fromtimestamp(millis / 1000, tz=VIETNAM).date().isoformat()
+    try:
+        day = dt.datetime.fromtimestamp(millis / 1000, tz=VIETNAM).date()
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise RowError(f"thời điểm không hợp lệ: {str(millis)[:40]!r}") from None
+    return in_years(day).isoformat()

@@ -35,6 +35,33 @@ STATUS_ACTIONS: dict[ProcedureStatus | None, DecisionAction] = {
 }
 
 
+def _table(model: type[Base]) -> Table:
+    """The model's table: SQLAlchemy types `__table__` as any FromClause, but every model here maps a Table."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+# Where a record's values are written (procedure_values, _replace_parts, _Lookups).
+COLUMNS = rows.Columns.of(
+    _table(Procedure),
+    decision=rows.Columns.of(_table(Decision)),
+    legal_basis=rows.Columns.of(_table(LegalBasis)),
+    documents=rows.Columns.of(_table(Document)),
+    channels=rows.Columns.of(
+        _table(Channel),
+        processing_time=rows.Columns(
+            {
+                "value": _table(Channel).c.processing_value,
+                "unit": _table(Channel).c.processing_unit,
+                "text": _table(Channel).c.processing_text,
+            }
+        ),
+        fees=rows.Columns.of(_table(Fee)),
+    ),
+) | rows.Columns({"field": _table(Field).c.name, "field_code": _table(Field).c.code})
+
+
 def validate(data) -> tuple[list[tuple[int, str, dict]], list[Rejection]]:
     """Parse every row; return the accepted (row, kind, record) and the rejections."""
     # A record seen in two sources is two rows: the natural key is (source kind, code).
@@ -45,6 +72,7 @@ def validate(data) -> tuple[list[tuple[int, str, dict]], list[Rejection]]:
         lambda parsed: (parsed[0], parsed[1]["code"]),
         known=KNOWN_HEADERS,
         code=lambda parsed: parsed[1]["code"],
+        columns=COLUMNS,
     )
     return [(number, kind, record) for number, (kind, record) in accepted], report.rejected
 
@@ -131,13 +159,6 @@ def _store_sources(session: Session, by_code: dict[str, dict[str, dict]]) -> dic
     insert_many(session, ProcedureSource.__table__, new)
     update_by_id(session, ProcedureSource.__table__, changed)
     return {code: {kind: payload for kind, (_id, payload) in stored[code].items()} for code in by_code}
-
-
-def _table(model: type[Base]) -> Table:
-    """The model's table: SQLAlchemy types `__table__` as any FromClause, but every model here maps a Table."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
 
 
 def _chunked(session: Session, keys: list, query) -> list:

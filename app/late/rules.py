@@ -50,6 +50,11 @@ class Deadline:
         return dt.datetime.combine(self.day, self.time) < cutoff
 
 
+# The years a date of this application may fall in: imports refuse dates outside them, and a month
+# outside them names nothing (a page asked for 9999-12 is a bad parameter, not a crash).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
 @dataclass(frozen=True)
 class Month:
     year: int
@@ -61,7 +66,7 @@ class Month:
         if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit():
             raise ValueError(text)
         month = cls(int(text[:4]), int(text[5:]))
-        if not 1 <= month.month <= 12 or month.year < 1900:
+        if not 1 <= month.month <= 12 or not FIRST_YEAR <= month.year <= LAST_YEAR:
             raise ValueError(text)
         return month
 

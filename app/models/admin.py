@@ -46,7 +46,7 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(60), index=True)
     target_type: Mapped[str | None] = mapped_column(String(40))
-    target: Mapped[str | None] = mapped_column(String(120))
+    target: Mapped[str | None] = mapped_column(String(254))  # a code, a case code or an email
     summary: Mapped[str | None] = mapped_column(Text)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
