@@ -33,6 +33,12 @@ def slugify(text: str | None) -> str:
     return _NON_SLUG.sub("-", fold(text)).strip("-")
 
 
+def says_something(text: str | None) -> bool:
+    """Tell whether `text` has a character one can see: a letter, digit, punctuation or symbol,
+    not only spaces, zero-width characters, controls or lone combining marks."""
+    return bool(text) and any(unicodedata.category(c)[0] in "LNPS" for c in str(text))
+
+
 # A spreadsheet program reads a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -170,3 +170,19 @@ def test_the_receipt_qr_code_is_an_svg(client):
     response = client.get("/ratings/qr.svg?case=C1")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     assert b"<svg" in response.data
+
+
+@pytest.mark.parametrize("comment", ["\u200b\u200b\u200b", " \u200c\u200d\ufeff ", "\u0301\u0301", "\u2028\u00a0"])
+def test_a_comment_of_nothing_visible_is_no_comment(app, client, comment):
+    late_world.build(app)
+    assert rate(client, case_code="C3", overall="satisfied", comment=comment, **ALL_TWO).status_code == 303
+    with app.app_context():
+        rating = get_session().scalar(select(Rating))
+        assert rating is not None and rating.comment is None
+
+
+def test_a_short_visible_comment_is_kept(app, client):
+    late_world.build(app)
+    assert rate(client, case_code="C3", overall="satisfied", comment="\u200b👍\u200b", **ALL_TWO).status_code == 303
+    with app.app_context():
+        assert get_session().scalar(select(Rating.comment)) == "\u200b👍\u200b"

@@ -150,6 +150,22 @@ def test_a_lost_index_is_rebuilt_while_the_site_keeps_answering(client, indexed,
     assert names(client, "khai sinh")[0] == "Đăng ký khai sinh"
 
 
+def test_an_index_cut_short_under_an_open_engine_is_an_error_not_a_crash(client, indexed, app):
+    """A memory-mapped file cut short kills the process with SIGBUS at the next read past its end
+    (a worker lost per request): the index's files are read instead, and the damage is an error."""
+    assert names(client, "khai sinh")  # the engine is open, its files too
+    ix = index.open_index(app.config["SEARCH_INDEX_DIR"])
+    assert ix.storage.supports_mmap is False
+    ix.close()
+    for path in Path(app.config["SEARCH_INDEX_DIR"]).iterdir():
+        if path.suffix == ".seg" or path.stat().st_size > 4096:
+            with open(path, "r+b") as handle:
+                handle.truncate(path.stat().st_size // 3)
+    for question in ("kết hôn", "giấy phép xây dựng", "đất đai"):  # terms not read yet
+        assert client.get("/procedures", query_string={"q": question}).status_code == 200
+    _wait_for_rebuild()
+
+
 def test_search_reindex_command(runner, indexed, app):
     result = runner.invoke(args=["search", "reindex"])
     assert result.exit_code == 0 and "indexed 12 procedures" in result.output

@@ -16,7 +16,7 @@ from app.clock import local_now
 from app.feedback.codes import CLOSED, MARKS, FeedbackKind, FeedbackStatus, Overall
 from app.feedback.criteria import CriteriaSet
 from app.models import Account, Agency, Case, Feedback, FeedbackEvent, Officer, Procedure, Rating, Step
-from app.text import fold
+from app.text import fold, says_something
 
 # Crockford's base32 without I, L, O, U: read aloud or copied from paper without confusion.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -256,7 +256,8 @@ def submit_rating(
         scores={str(n): s for n, s in sorted(scores.items())},
         score_total=sum(scores.values()),
         complete=len(scores) == len(numbers),
-        comment=(comment or "").strip() or None,
+        # A comment of nothing visible (spaces, zero-width characters) is no comment.
+        comment=comment.strip() if says_something(comment) and comment else None,
         comment_hidden=False,
         client_hash=client,
     )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.system import pack_uint
 
 from app.search.documents import documents, versions
@@ -80,11 +81,16 @@ def _rebuilding(target: Path, wait: bool):
 
 
 def open_index(directory: str):
-    """Open the index, or raise IndexUnavailable when it is missing or corrupt."""
+    """Open the index, or raise IndexUnavailable when it is missing or corrupt.
+
+    Its files are read, never memory-mapped: a mapped file cut short under a running worker (a
+    full disk, a careless copy) kills the process with SIGBUS at the first read past its new end,
+    where a read gives an error the engine turns into IndexUnavailable (and a rebuild)."""
+    storage = FileStorage(directory, supports_mmap=False)
     try:
-        if not whoosh_index.exists_in(directory, indexname=INDEX_NAME):
+        if not storage.index_exists(indexname=INDEX_NAME):
             raise IndexUnavailable(directory)
-        return whoosh_index.open_dir(directory, indexname=INDEX_NAME)
+        return storage.open_index(indexname=INDEX_NAME)
     except IndexUnavailable:
         raise
     except Exception as exc:  # whoosh raises many kinds for damaged files
