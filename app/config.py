@@ -52,6 +52,9 @@ class Config:
         self.LOGIN_ACCOUNT_LIMIT = os.environ.get("LOGIN_ACCOUNT_LIMIT", "50 per hour")
         # Working days an agency has to answer a feedback (the national index counts answers on time).
         self.FEEDBACK_ANSWER_DAYS = int(os.environ.get("FEEDBACK_ANSWER_DAYS", "10"))
+        # Seconds a request waits for SQLite's write lock while an import writes (app/db.py); a
+        # post still refused then is answered 503 with the citizen's text kept in the form.
+        self.SQLITE_BUSY_SECONDS = float(os.environ.get("SQLITE_BUSY_SECONDS", "25"))
         # What an import file may hold before it is refused (app/imports/readers.py reads these
         # from the environment when an import runs). The national corpus is far below each: its
         # largest file expands to 21 MB, its longest text is 52,000 characters, its deepest record

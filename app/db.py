@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import versioning
@@ -13,10 +17,15 @@ from app import versioning
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def make_engine(url: str, track_writes: bool = True) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout. Its committed writes
-    bump the tables' counters (app/versioning.py), except for migrations, which run before the
-    counters exist."""
+# How long a writer waits for SQLite's write lock (an import may hold it for many seconds): below
+# gunicorn's 30-second worker timeout, so that a post waits rather than fails.
+BUSY_SECONDS = 25.0
+
+
+def make_engine(url: str, track_writes: bool = True, busy_seconds: float = BUSY_SECONDS) -> Engine:
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout of `busy_seconds`. Its
+    committed writes bump the tables' counters (app/versioning.py), except for migrations, which
+    run before the counters exist."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True)
@@ -27,7 +36,7 @@ def make_engine(url: str, track_writes: bool = True) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
             cursor.close()
 
     if track_writes:
@@ -37,7 +46,7 @@ def make_engine(url: str, track_writes: bool = True) -> Engine:
 
 def init_app(app: Flask) -> None:
     """Bind an engine and a session factory to `app`; close the session after each request."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], busy_seconds=float(app.config["SQLITE_BUSY_SECONDS"]))
     app.extensions["engine"] = engine
     app.extensions["sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
 
@@ -53,6 +62,39 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["sessionmaker"]()
     return g.db_session
+
+
+T = TypeVar("T")
+
+
+class Busy(RuntimeError):
+    """Another writer held the database past the time a request may wait."""
+
+
+def _locked(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return "locked" in text or "busy" in text
+
+
+def commit_patiently(session: Session, write: Callable[[], T], seconds: float) -> T:
+    """Run `write` and commit; while SQLite answers that another writer holds the database (after
+    its busy timeout, or at once when this transaction's snapshot went stale), roll back and run
+    it again, for at most `seconds`; then raise Busy, nothing written."""
+    deadline = time.monotonic() + seconds
+    pause = 0.05
+    while True:
+        try:
+            result = write()
+            session.commit()
+            return result
+        except OperationalError as exc:
+            session.rollback()
+            if not _locked(exc):
+                raise
+            if time.monotonic() + pause > deadline:
+                raise Busy(str(exc.orig)) from exc
+        time.sleep(pause)
+        pause = min(pause * 2, 1.0)
 
 
 def alembic_config(url: str):

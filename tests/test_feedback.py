@@ -4,16 +4,20 @@ CSRF, 422 with the typed values kept, rate limits, and nothing acknowledged lost
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from app import create_app
 from app.audit import Actor
-from app.db import get_session
+from app.db import get_session, upgrade
 from app.feedback import service
-from app.models import Feedback
+from app.imports.people import import_officers
+from app.models import Agency, Feedback, Officer
 from tests import late_world
 from tests.conftest import make_app, soup, token
 from tests.fragments import assert_same_as_page
@@ -262,3 +266,100 @@ def test_a_tracking_page_with_unpublished_text_is_never_cached(app, client):
         assert response.headers["Cache-Control"] == "no-store" and "ETag" not in response.headers
     kept = [p.read_bytes() for p in Path(app.config["PAGE_CACHE_DIR"]).rglob("*") if p.is_file()]
     assert not [page for page in kept if "Nội dung riêng".encode() in page], "not in the page cache either"
+
+
+def sqlite_app(tmp_path: Path, **extra):
+    """An app on an SQLite file whatever database the run uses: the write lock is SQLite's."""
+    url = f"sqlite:///{tmp_path}/busy.sqlite3"
+    upgrade(url)
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "DATABASE_URL": url,
+        "SEARCH_BACKEND": "null",
+        "PAGE_CACHE_SECONDS": 0,
+        "FEEDBACK_RATE_LIMIT": "1000 per minute",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+    }
+    return create_app({**config, **extra}), url.removeprefix("sqlite:///")
+
+
+def hold_the_write_lock(path: str, seconds: float, taken: threading.Event) -> None:
+    """What an import's write transaction does to everybody else: hold SQLite's write lock."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")
+    taken.set()
+    time.sleep(seconds)
+    connection.execute("ROLLBACK")
+    connection.close()
+
+
+def locked_for(path: str, seconds: float) -> threading.Thread:
+    taken = threading.Event()
+    holder = threading.Thread(target=hold_the_write_lock, args=(path, seconds, taken))
+    holder.start()
+    assert taken.wait(5)
+    return holder
+
+
+def test_a_post_waits_while_another_writer_holds_the_database(tmp_path):
+    app, path = sqlite_app(tmp_path, SQLITE_BUSY_SECONDS=10)
+    client = app.test_client()
+    form = token(client, FORM)
+    holder = locked_for(path, 1.5)
+    start = time.monotonic()
+    response = client.post("/feedback/new", data={"csrf_token": form, "kind": "phan_anh", "content": "Chờ được."})
+    assert response.status_code == 303 and time.monotonic() - start >= 1.0
+    holder.join()
+    with app.app_context():
+        assert get_session().scalar(select(func.count(Feedback.id))) == 1
+
+
+def test_a_post_refused_by_a_long_write_is_a_503_that_keeps_the_text(tmp_path):
+    app, path = sqlite_app(tmp_path, SQLITE_BUSY_SECONDS=0.3)
+    client = app.test_client()
+    form = token(client, FORM)
+    typed = "Nội dung dài tôi đã gõ <b>cẩn thận</b>."
+    holder = locked_for(path, 2)
+    response = client.post("/feedback/new", data={"csrf_token": form, "kind": "phan_anh", "content": typed})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    page = soup(response)
+    assert page.select_one("#busy") and page.select_one("textarea[name=content]").text == typed
+    holder.join()
+    with app.app_context():
+        assert get_session().scalar(select(func.count(Feedback.id))) == 0
+    again = client.post("/feedback/new", data={"csrf_token": form, "kind": "phan_anh", "content": typed})
+    assert again.status_code == 303
+
+
+def test_citizens_posts_succeed_while_a_large_import_writes(tmp_path):
+    app, _path = sqlite_app(tmp_path)
+    with app.app_context():
+        session = get_session()
+        session.add(Agency(code="A", name="Cơ quan A", name_folded="co quan a"))
+        session.commit()
+    rows = "".join(f"X{i},Cán bộ {i},Chuyên viên,A\n" for i in range(60_000))
+    data = ("officer_code,officer_name,officer_title,agency_code\n" + rows).encode()
+    done = threading.Event()
+
+    def run_import():
+        with app.app_context():
+            session = get_session()
+            assert import_officers(session, data).applied
+            session.commit()
+        done.set()
+
+    importer = threading.Thread(target=run_import)
+    importer.start()
+    client = app.test_client()
+    form = token(client, FORM)
+    answers = []
+    while not done.is_set() and len(answers) < 40:
+        content = f"Phản ánh số {len(answers)} trong lúc nhập."
+        answers.append(client.post("/feedback/new", data={"csrf_token": form, "kind": "phan_anh", "content": content}))
+    importer.join()
+    assert answers and {a.status_code for a in answers} == {303}
+    with app.app_context():
+        session = get_session()
+        assert session.scalar(select(func.count(Feedback.id))) == len(answers)
+        assert session.scalar(select(func.count(Officer.id))) == 60_000

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.catalogue.listing import procedures_named
-from app.db import get_session
+from app.db import Busy, commit_patiently, get_session
 from app.feedback import service
 from app.feedback.codes import FeedbackKind, FeedbackStatus
 from app.feedback.forms import FeedbackForm
@@ -53,7 +53,7 @@ def new():
         form.procedure_code.data = ""
     procedure = by_code(session, Procedure, form.procedure_code.data)
     agency = by_code(session, Agency, form.agency_code.data)
-    status = 200
+    status, busy = 200, False
     if request.method == "POST" and request.form.get("action") not in ("find", "change"):
         valid = form.validate()
         if form.procedure_code.data and procedure is None:
@@ -63,30 +63,39 @@ def new():
             form.agency_code.errors = [*form.agency_code.errors, _("Không có cơ quan mã này.")]
             valid = False
         if valid:
-            feedback = service.submit_feedback(
-                session,
-                kind=form.kind.data,
-                content=form.content.data,
-                procedure=procedure,
-                agency=agency,
-                name=form.name.data,
-                email=form.email.data,
-                phone=form.phone.data,
-                publish_consent=form.publish_consent.data,
-                client=client_key(),
-            )
-            session.commit()
-            return redirect(url_for("feedback.track", code=feedback.tracking_code), 303)
-        status = 422
+            try:
+                feedback = commit_patiently(
+                    session,
+                    lambda: service.submit_feedback(
+                        session,
+                        kind=form.kind.data,
+                        content=form.content.data,
+                        procedure=procedure,
+                        agency=agency,
+                        name=form.name.data,
+                        email=form.email.data,
+                        phone=form.phone.data,
+                        publish_consent=form.publish_consent.data,
+                        client=client_key(),
+                    ),
+                    current_app.config["SQLITE_BUSY_SECONDS"],
+                )
+            except Busy:
+                busy = True
+            else:
+                return redirect(url_for("feedback.track", code=feedback.tracking_code), 303)
+        status = 503 if busy else 422
     choices = procedures_named(session, query, CHOICES) if query else []
-    return render_template(
+    page = render_template(
         "feedback/new.html",
         form=form,
         procedure=procedure,
         agencies=service.selectable_agencies(session),
         choices=choices,
         query=query,
-    ), status
+        busy=busy,
+    )
+    return page, status, ({"Retry-After": "30"} if busy else {})
 
 
 @bp.get("/lookup")

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.db import get_session
+from app.db import Busy, commit_patiently, get_session
 from app.feedback import service, stats
 from app.feedback.criteria import in_force
 from app.feedback.forms import rating_form
@@ -45,7 +45,7 @@ def new():
     agency = facts.agency if facts else by_code(session, Agency, form.agency_code.data)
     procedure = by_code(session, Procedure, form.procedure_code.data)
     officer = by_code(session, Officer, form.officer_code.data)
-    status = 200
+    status, busy = 200, False
     if request.method == "POST":
         valid = form.validate()
         checks = [
@@ -74,26 +74,31 @@ def new():
                 if getattr(form, f"criterion_{n}").data not in (None, "")
             }
             try:
-                rating = service.submit_rating(
+                rating = commit_patiently(
                     session,
-                    criteria,
-                    overall=form.overall.data,
-                    scores=scores,
-                    agency=agency,
-                    procedure=procedure,
-                    officer=officer,
-                    case_code=form.case_code.data,
-                    comment=form.comment.data,
-                    client=client_key(),
+                    lambda: service.submit_rating(
+                        session,
+                        criteria,
+                        overall=form.overall.data,
+                        scores=scores,
+                        agency=agency,
+                        procedure=procedure,
+                        officer=officer,
+                        case_code=form.case_code.data,
+                        comment=form.comment.data,
+                        client=client_key(),
+                    ),
+                    current_app.config["SQLITE_BUSY_SECONDS"],
                 )
             except service.DuplicateRating:
                 form.case_code.errors = [ALREADY_RATED]
+            except Busy:
+                busy = True
             else:
-                session.commit()
                 return redirect(url_for("ratings.thanks", agency=rating.agency.code), 303)
-        status = 422
+        status = 503 if busy else 422
     agencies = service.selectable_agencies(session)
-    return render_template(
+    page = render_template(
         "ratings/new.html",
         form=form,
         criteria=criteria,
@@ -102,7 +107,9 @@ def new():
         agencies=agencies,
         procedure=procedure,
         officer=officer,
-    ), status
+        busy=busy,
+    )
+    return page, status, ({"Retry-After": "30"} if busy else {})
 
 
 @bp.get("/ratings/thanks")
