@@ -570,3 +570,21 @@ def test_a_corrected_time_limit_moves_computed_due_dates(office, client):
     assert "thời hạn không hợp lệ" in client.get(bad.headers["Location"]).get_data(as_text=True)
     history = soup(client.get("/admin/procedures/1.010093")).select("table.data-table tbody tr")
     assert len(history) == 1 and "hour" in history[0].text
+
+
+def test_overdue_feedback_is_found_by_one_day_of_receipt():
+    """The queue filters overdue feedback in SQL by a last day of receipt: exactly the feedback whose
+    deadline, counted in working days over weekends and holidays, is before today."""
+    import datetime as dt
+
+    from app.feedback.queue import last_overdue_day
+    from app.late.calendar import WorkCalendar
+
+    calendar = WorkCalendar()
+    for today in (dt.date(2025, 9, 8), dt.date(2026, 2, 23), dt.date(2026, 5, 4), dt.date(2026, 12, 3)):
+        for days in (1, 10, 15):
+            cutoff = last_overdue_day(calendar, days, today)
+            for offset in range(0, 60):
+                received = today - dt.timedelta(days=offset)
+                overdue = calendar.add_working_days(received, days) < today
+                assert overdue == (received <= cutoff), (today, days, received)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.admin.codes import OFFICE_STAFF, AccountRole
 from app.feedback import service
 from app.feedback.codes import OPEN, FeedbackStatus
-from app.late.calendar import WorkCalendar
+from app.late.calendar import ONE_DAY, WorkCalendar
 from app.late.rules import percent
 from app.late.store import load_calendar
 from app.models import Account, Agency, Feedback
@@ -59,6 +59,35 @@ class QueueItem:
     overdue: bool
 
 
+def last_overdue_day(calendar: WorkCalendar, days: int, today: dt.date) -> dt.date:
+    """The last day of receipt whose deadline has passed by `today`: open feedback received on or
+    before it is overdue (a deadline never comes earlier for a later day of receipt)."""
+    day = today
+    while calendar.add_working_days(day, days) >= today:
+        day -= ONE_DAY
+    return day
+
+
+def _filtered(
+    session: Session,
+    account: Account,
+    days: int,
+    status: str | None,
+    agency: Agency | None,
+    overdue_only: bool,
+    today: dt.date,
+):
+    query = _scoped(select(Feedback), account)
+    if status:
+        query = query.where(Feedback.status == status)
+    if overdue_only:
+        cutoff = dt.datetime.combine(last_overdue_day(load_calendar(session), days, today) + ONE_DAY, dt.time())
+        query = query.where(Feedback.status.in_(OPEN), Feedback.received_at < cutoff)
+    if agency is not None:
+        query = query.where(Feedback.agency_id == agency.id)
+    return query
+
+
 def queue(
     session: Session,
     account: Account,
@@ -67,25 +96,32 @@ def queue(
     agency: Agency | None = None,
     overdue_only: bool = False,
     today: dt.date | None = None,
-) -> list[QueueItem]:
-    """The feedback the account may see, oldest first, with deadlines."""
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[QueueItem], int]:
+    """One page of the feedback the account may see, oldest first, with deadlines; and how many
+    there are in all. Filtered and paged in the database: the queue may hold tens of thousands."""
     today = today or service.local_now().date()
     calendar = load_calendar(session)
-    query = _scoped(select(Feedback).options(selectinload(Feedback.agency), selectinload(Feedback.procedure)), account)
-    if status:
-        query = query.where(Feedback.status == status)
-    if overdue_only:  # only open feedback can be overdue: the rest is not even read
-        query = query.where(Feedback.status.in_(OPEN))
-    if agency is not None:
-        query = query.where(Feedback.agency_id == agency.id)
+    query = _filtered(session, account, days, status, agency, overdue_only, today)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = session.scalars(
+        query.options(selectinload(Feedback.agency), selectinload(Feedback.procedure))
+        .order_by(Feedback.received_at, Feedback.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
     items = []
-    for feedback in session.scalars(query.order_by(Feedback.received_at, Feedback.id)):
+    for feedback in rows:
         due = deadline(calendar, feedback, days)
-        late = feedback.status in OPEN and due < today
-        if overdue_only and not late:
-            continue
-        items.append(QueueItem(feedback, due, late))
-    return items
+        items.append(QueueItem(feedback, due, feedback.status in OPEN and due < today))
+    return items, total
+
+
+def overdue_count(session: Session, account: Account, days: int, today: dt.date | None = None) -> int:
+    """How many open feedback the account may see are past their deadline."""
+    query = _filtered(session, account, days, None, None, True, today or service.local_now().date())
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 @dataclass
@@ -101,11 +137,17 @@ class Timeliness:
 def timeliness(session: Session, days: int, account: Account) -> Timeliness:
     """Answered feedback the account may see, and how many within the deadline."""
     calendar = load_calendar(session)
-    query = _scoped(select(Feedback).where(Feedback.status == FeedbackStatus.ANSWERED), account)
+    query = _scoped(
+        select(Feedback.received_at, Feedback.answered_at).where(Feedback.status == FeedbackStatus.ANSWERED), account
+    )
+    deadlines: dict[dt.date, dt.date] = {}  # by day of receipt: a few hundred days for any number
     answered = on_time = 0
-    for feedback in session.scalars(query):
+    for received, answered_at in session.execute(query):
+        day = received.date()
+        if day not in deadlines:
+            deadlines[day] = calendar.add_working_days(day, days)
         answered += 1
-        on_time += feedback.answered_at.date() <= deadline(calendar, feedback, days)
+        on_time += answered_at.date() <= deadlines[day]
     return Timeliness(answered, on_time)
 
 

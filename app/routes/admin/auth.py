@@ -70,7 +70,7 @@ def dashboard():
     db = get_session()
     account = current_account()
     days = current_app.config["FEEDBACK_ANSWER_DAYS"]
-    overdue = len(feedback_ops.queue(db, account, days, overdue_only=True))
+    overdue = feedback_ops.overdue_count(db, account, days)
     return render_template(
         "admin/dashboard.html",
         counts=feedback_ops.status_counts(db, account),

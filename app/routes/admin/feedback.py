@@ -30,8 +30,10 @@ def feedback_queue():
     agency = by_code(db, Agency, request.args.get("agency"))
     number = int_param(request.args, "page", 1, 1, 100000)
     per_page = current_app.config["PER_PAGE"]
-    items = queue_ops.queue(db, account, _days(), status, agency, request.args.get("overdue") == "1")
-    page = Page(items[(number - 1) * per_page : number * per_page], len(items), number, per_page)
+    items, total = queue_ops.queue(
+        db, account, _days(), status, agency, request.args.get("overdue") == "1", page=number, per_page=per_page
+    )
+    page = Page(items, total, number, per_page)
     timely = queue_ops.timeliness(db, _days(), account)
     return render_page(
         "admin/feedback_queue.html",
