@@ -15,7 +15,7 @@ LOCK    := requirements.lock
 UV_LOCK := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
   --custom-compile-command "make lock" requirements-dev.txt
 
-.PHONY: install lock check run serve test test-fast bench bench-scale screenshots load translations clean
+.PHONY: install lock check run serve test test-fast bench bench-scale screenshots load stack load-stack translations clean
 
 install: $(VENV)/.installed $(VENDOR)/htmx.min.js tests/vendor/axe.min.js $(MO)
 
@@ -91,6 +91,16 @@ test-fast: install
 # (a worker killed, the index deleted, concurrent writes). LOAD_SECONDS per phase, default 15.
 load: install
 	$(PY) -m benchmarks.load
+
+# The production stack of SPEC §8 on loopback (nginx, two gunicorn nodes, PostgreSQL 15, Redis; the
+# Debian packages nginx, redis-server, postgresql-15), the demo loaded once under STACK_DIR.
+stack: install
+	$(PY) -m deploy.stack
+
+# The load mix and its faults against a fresh stack: slow clients, a node killed, Redis and
+# PostgreSQL restarted; fails on an error outside an outage or any acknowledged feedback lost.
+load-stack: install
+	$(PY) -m benchmarks.load --stack
 
 # PNGs of every public page type at 1280 and 360 pixels on the demo data, in screenshots/.
 screenshots: install

@@ -28,7 +28,9 @@ def make_engine(url: str, track_writes: bool = True, busy_seconds: float = BUSY_
     run before the counters exist."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+    # A server's connections are checked before use: after a database restart the pool holds dead
+    # ones, and each would fail a request once the server is back.
+    engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -54,7 +56,10 @@ def init_app(app: Flask) -> None:
     def _close(_exc):
         session = g.pop("db_session", None)
         if session is not None:
-            session.close()
+            try:
+                session.close()
+            except OperationalError as exc:  # the server went away mid-request: the pool drops it
+                current_app.logger.warning("closing a session of a lost connection: %s", exc.orig)
 
 
 def get_session() -> Session:

@@ -135,6 +135,7 @@ def _run(port: int, clients: int, seconds: float, work) -> dict:
     """Run `work(client, rng)` -> kind in `clients` threads for `seconds`; latencies by kind."""
     results: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
+    error_times: list[float] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
@@ -151,6 +152,7 @@ def _run(port: int, clients: int, seconds: float, work) -> dict:
                 results[kind].append(elapsed)
                 if ok is not True:
                     errors.append(str(ok))
+                    error_times.append(time.monotonic())
 
     threads = [threading.Thread(target=loop, args=(n, port)) for n in range(clients)]
     begin = time.monotonic()
@@ -158,7 +160,7 @@ def _run(port: int, clients: int, seconds: float, work) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    return {"latency": results, "errors": errors, "seconds": time.monotonic() - begin}
+    return {"latency": results, "errors": errors, "error_times": error_times, "seconds": time.monotonic() - begin}
 
 
 def _ok(status: int, expected=(200,)) -> bool | str:
@@ -375,5 +377,169 @@ def main() -> int:
     return 1 if failures else 0
 
 
+# Requests may fail while a part is down and until its clients notice it is back: no longer.
+GRACE = 5.0
+
+
+def _retrievable(port: int, codes: list[str]) -> list[str]:
+    """The acknowledged tracking codes whose page does not answer (lost feedback)."""
+    probe = Client(port)
+    return [code for code in codes if probe.request("GET", f"/feedback/{code}")[0] != 200]
+
+
+def _mix_keeping(acknowledged: list[str]):
+    """The mix, its feedback posts' tracking codes kept in `acknowledged`."""
+
+    def work(client: Client, rng: random.Random):
+        if rng.random() < 0.15:
+            return _post_feedback(client, rng, acknowledged)
+        return mix(client, rng)
+
+    return work
+
+
+def _outage(port: int, label: str, stop, start, failures: list[str]) -> None:
+    """Run the mix while a part is stopped for 3 s and started again; errors only meanwhile."""
+    acknowledged: list[str] = []
+    window: list[float] = []
+
+    def cycle() -> None:
+        window.append(time.monotonic())
+        stop()
+        time.sleep(3)
+        start()
+        window.append(time.monotonic())
+
+    timer = threading.Timer(SECONDS / 3, cycle)
+    timer.start()
+    run = _run(port, CLIENTS, SECONDS, _mix_keeping(acknowledged))
+    timer.join()
+    down, up = window
+    outside = [t for t in run["error_times"] if not down <= t <= up + GRACE]
+    lost = _retrievable(port, acknowledged)
+    total = sum(len(v) for v in run["latency"].values())
+    print(
+        f"  {label} restarted under load (down {up - down:.1f} s): {total} requests, {len(run['errors'])} errors,"
+        f" {len(outside)} of them outside the outage; {len(acknowledged)} feedback acknowledged, {len(lost)} lost"
+    )
+    if outside or lost:
+        failures.append(f"{label}: {len(outside)} errors outside the outage, {len(lost)} acknowledged feedback lost")
+
+
+def _slow_socket(port: int) -> socket.socket | None:
+    """A connection that has sent the start of a request's headers and will never finish them."""
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        return s
+    except OSError:
+        return None
+
+
+def _slowloris(port: int, sockets: int, stop: threading.Event) -> int:
+    """Hold `sockets` connections that send a request's headers a few bytes at a time, never ending them."""
+    held = [s for s in (_slow_socket(port) for _ in range(sockets)) if s is not None]
+    while not stop.wait(1.0):
+        for s in list(held):
+            try:
+                s.sendall(b"X-Slow: 1\r\n")
+            except OSError:  # nginx's client_header_timeout closed it: open another
+                held.remove(s)
+                again = _slow_socket(port)
+                if again is not None:
+                    held.append(again)
+    for s in held:
+        s.close()
+    return len(held)
+
+
+def _rate_limit_is_shared(port: int) -> tuple[int, int]:
+    """Post 12 ratings from one client through nginx (which spreads them over both nodes) against
+    a limit of 5 a minute: (accepted, refused) must be (5, 7) when the nodes share the counts."""
+    client = Client(port)
+    _status, _headers, body = client.request("GET", "/api/v1/late/agencies?month=2022-08")
+    agency = re.search(rb'"agency_code":\s*"([^"]+)"', body).group(1).decode()
+    answers = Counter()
+    for _ in range(12):
+        _status, _headers, form = client.request("GET", "/ratings/new")
+        token = re.search(rb'name="csrf_token" value="([^"]+)"', form).group(1).decode()
+        status, _headers, _body = client.request(
+            "POST", "/ratings/new", {"csrf_token": token, "agency_code": agency, "overall": "satisfied"}
+        )
+        answers[status] += 1
+    return answers[303], answers[429]
+
+
+def stack_main() -> int:
+    """`make load-stack`: the mix and the faults against `make stack` (nginx, two nodes, PostgreSQL, Redis)."""
+    from deploy.stack import Stack
+
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)  # PostgreSQL runs as its own user, who must reach its data directory
+        stack = Stack(
+            Path(tmp) / "stack",
+            env_extra={"FEEDBACK_RATE_LIMIT": "1000000 per minute", "RATING_RATE_LIMIT": "5 per minute"},
+        )
+        start = time.perf_counter()
+        try:
+            stack.start()
+            global DEMAND
+            DEMAND = Demand.of(stack.database_url)
+            port = stack.port
+            print(
+                f"== load against the stack: nginx, 2 app nodes of 2 workers, PostgreSQL, Redis; {CLIENTS} clients,"
+                f" {SECONDS:.0f} s a phase (started and loaded in {time.perf_counter() - start:.0f} s) =="
+            )
+            _run(port, CLIENTS, 3, mix)  # every worker opens the index and its caches
+            static_rate = _report("static file (served by nginx)", _run(port, CLIENTS, SECONDS, static))
+            run = _run(port, CLIENTS, SECONDS, mix)
+            page_rate = _report("mixed pages, API and feedback", run)
+            print(f"  pages / nginx static throughput: {page_rate / static_rate:.1%}")
+            if run["errors"]:
+                failures.append(f"stack mix: {len(run['errors'])} errors, e.g. {run['errors'][:3]}")
+
+            accepted, refused = _rate_limit_is_shared(port)
+            print(f"  12 ratings against 5 a minute across both nodes: {accepted} accepted, {refused} refused")
+            if (accepted, refused) != (5, 7):
+                failures.append(f"rate limit not shared by the nodes: {accepted} accepted")
+
+            print("== faults against the stack ==")
+            stop = threading.Event()
+            holder = threading.Thread(target=lambda: print(f"    ({_slowloris(port, 400, stop)} slow sockets held)"))
+            holder.start()
+            time.sleep(2)
+            run = _run(port, CLIENTS, SECONDS, mix)
+            stop.set()
+            holder.join()
+            slow_rate = _report("the mix beside 400 slowloris sockets", run)
+            print(f"  throughput kept beside slow clients: {slow_rate / page_rate:.1%}")
+            if run["errors"] or slow_rate < 0.5 * page_rate:
+                failures.append(f"slowloris: {len(run['errors'])} errors, {slow_rate / page_rate:.0%} of the rate")
+
+            acknowledged: list[str] = []
+            killer = threading.Timer(SECONDS / 3, lambda: stack.kill_node(1))
+            killer.start()
+            run = _run(port, CLIENTS // 2, SECONDS, lambda c, r: _post_feedback(c, r, acknowledged))
+            killer.join()
+            lost = _retrievable(port, acknowledged)
+            print(
+                f"  feedback while app node 1 is killed (SIGKILL, master and workers):"
+                f" {len(acknowledged)} acknowledged,"
+                f" {len(lost)} lost, {len(run['errors'])} failed requests; nginx sent the rest to node 2"
+            )
+            if lost:
+                failures.append(f"node killed: {len(lost)} acknowledged feedback lost")
+            stack.start_node(1)
+
+            _outage(port, "Redis", stack.stop_redis, stack.start_redis, failures)
+            _outage(port, "PostgreSQL", stack.stop_postgres, stack.start_postgres, failures)
+        finally:
+            stack.stop()
+    for failure in failures:
+        print(f"FAILED: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(stack_main() if "--stack" in sys.argv[1:] else main())

@@ -116,3 +116,26 @@ def test_no_stack_trace_reaches_a_visitor(databases, tmp_path):
         response = app.test_client().get(target)
         body = response.get_data(as_text=True)
         assert response.status_code in (400, 500) and "Traceback" not in body and "secret internals" not in body
+
+
+def test_a_database_that_cannot_be_reached_is_a_503_not_a_traceback(tmp_path):
+    """While PostgreSQL restarts the site answers 503 with Retry-After, in the page's language."""
+    from app import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
+            "SEARCH_BACKEND": "null",
+            "PAGE_CACHE_SECONDS": 0,
+            "PAGE_CACHE_DIR": "",
+        }
+    )
+    client = app.test_client()
+    api = client.get("/api/v1/late/agencies?month=2022-08")
+    assert api.status_code == 503 and api.headers["Retry-After"] == "30"
+    assert api.get_json()["error"] == "unavailable"
+    page = client.get("/en/late?month=2022-08")
+    assert page.status_code == 503 and "cannot reach its data" in page.get_data(as_text=True)
+    assert "Traceback" not in page.get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.late.tables import MonthNotPublished
@@ -56,6 +57,17 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return jsonify(error=error.name, message=message), error.code
         return render_template("errors/error.html", code=error.code, message=message), error.code
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError):
+        # The database is restarting, unreachable or locked past the wait: a passing state, not a
+        # defect; one line in the log, and the visitor is asked to come back.
+        app.logger.warning("database unavailable: %s", str(error.orig).splitlines()[0] if error.orig else error)
+        message = _("Hệ thống tạm thời không truy cập được dữ liệu. Vui lòng thử lại sau ít phút.")
+        headers = {"Retry-After": "30"}
+        if _wants_json():
+            return jsonify(error="unavailable", message=message), 503, headers
+        return render_template("errors/error.html", code=503, message=message), 503, headers
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
