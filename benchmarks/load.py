@@ -414,6 +414,9 @@ def _outage(port: int, label: str, stop, start, failures: list[str]) -> None:
     timer.start()
     run = _run(port, CLIENTS, SECONDS, _mix_keeping(acknowledged))
     timer.join()
+    if len(window) != 2:
+        failures.append(f"{label}: could not be stopped and started again")
+        return
     down, up = window
     outside = [t for t in run["error_times"] if not down <= t <= up + GRACE]
     lost = _retrievable(port, acknowledged)

@@ -106,7 +106,8 @@ class Stack:
                 shutil.chown(data, "postgres")
                 shutil.chown(self.directory, "postgres")
             _run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]))
-        options = f"-p {self.pg_port} -k {self.directory} -c listen_addresses=''"
+        # No TCP, and a socket only its owner may use (trust authentication is for loopback tests).
+        options = f"-p {self.pg_port} -k {self.directory} -c listen_addresses='' -c unix_socket_permissions=0700"
         _run(
             _as_postgres(
                 [str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(data / "log"), "-w", "-o", options, "start"]

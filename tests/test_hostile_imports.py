@@ -249,3 +249,28 @@ def test_the_audit_log_holds_any_account_email():
 
     # An account is logged under its email: a 135-character one overflowed a 120-character target.
     assert AuditEntry.__table__.c.target.type.length >= Account.__table__.c.email.type.length
+
+
+@pytest.mark.parametrize("value", [1e20, 1.5, "abc", "1e3", 2**40, float("inf")])
+def test_an_integer_column_takes_only_a_whole_number_in_its_range(value):
+    from app.imports.errors import RowError
+    from app.imports.procedures import COLUMNS
+
+    with pytest.raises(RowError):
+        COLUMNS.check({"code": "1.0001", "documents": [{"name": "Tờ khai", "original_qty": value}]})
+
+
+@pytest.mark.parametrize("value", [2, 2.0, "3", None])
+def test_an_integer_column_takes_what_both_databases_store_alike(value):
+    from app.imports.procedures import COLUMNS
+
+    COLUMNS.check({"code": "1.0001", "documents": [{"name": "Tờ khai", "original_qty": value}]})
+
+
+def test_a_new_agency_may_come_before_its_new_parent_in_the_file(app):
+    data = "code,name,parent_code\nT.NEW.CHILD,Phòng Con,T.NEW\nT.NEW,Sở Mới,T\n".encode()
+    report = run(app, import_agencies, data)
+    assert report.applied and report.imported == 2
+    with app.app_context():
+        child = get_session().scalar(select(Agency).where(Agency.code == "T.NEW.CHILD"))
+        assert child is not None and child.parent is not None and child.parent.code == "T.NEW"

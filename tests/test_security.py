@@ -139,3 +139,31 @@ def test_a_database_that_cannot_be_reached_is_a_503_not_a_traceback(tmp_path):
     page = client.get("/en/late?month=2022-08")
     assert page.status_code == 503 and "cannot reach its data" in page.get_data(as_text=True)
     assert "Traceback" not in page.get_data(as_text=True)
+
+
+def test_a_defect_the_database_reports_is_still_a_500_with_its_traceback_logged(tmp_path, caplog):
+    """SQLite reports a missing table as an OperationalError too: that is a defect, not an outage."""
+    from app import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/never-migrated.sqlite3",
+            "SEARCH_BACKEND": "null",
+            "PAGE_CACHE_SECONDS": 0,
+            "PAGE_CACHE_DIR": "",
+        }
+    )
+    answer = app.test_client().get("/api/v1/late/agencies?month=2022-08")
+    assert answer.status_code == 500 and answer.get_json()["error"] == "internal_error"
+    assert "unhandled error" in caplog.text
+
+
+def test_logins_stay_throttled_while_the_shared_store_is_down():
+    from app.admin.login_guard import LoginGuard
+
+    guard = LoginGuard("redis://127.0.0.1:1", "5 per 15 minutes", "50 per hour")  # nothing listens there
+    assert [guard.admit("a@tinh.gov.vn", "client") for _ in range(7)] == [True] * 5 + [False] * 2
+    guard.succeeded("a@tinh.gov.vn", "client")
+    assert guard.admit("a@tinh.gov.vn", "client")

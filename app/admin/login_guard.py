@@ -10,24 +10,40 @@ wrong passwords count against the stranger's own client first.
 
 from __future__ import annotations
 
+import logging
+
 from limits import parse
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 NAMESPACE = "login-failures"
+log = logging.getLogger(__name__)
 
 
 class LoginGuard:
     def __init__(self, storage_uri: str, per_client: str, per_account: str):
         self.limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+        # While a shared store is unreachable (Redis restarting), this process counts on its own:
+        # logins keep being throttled, never failed, and never let through uncounted.
+        self.fallback = MovingWindowRateLimiter(MemoryStorage())
         self.per_client, self.per_account = parse(per_client), parse(per_account)
+
+    def _counted(self, action):
+        try:
+            return action(self.limiter)
+        except Exception:  # the store's client raises its own connection errors
+            log.warning("login attempts counted in memory: %s unreachable", type(self.limiter.storage).__name__)
+            return action(self.fallback)
 
     def admit(self, email: str, client: str) -> bool:
         """Count an attempt at `email` from `client`; False when either limit is already reached."""
-        return self.limiter.hit(self.per_client, NAMESPACE, email, client) and self.limiter.hit(
-            self.per_account, NAMESPACE, email
+        return self._counted(
+            lambda limiter: (
+                limiter.hit(self.per_client, NAMESPACE, email, client)
+                and limiter.hit(self.per_account, NAMESPACE, email)
+            )
         )
 
     def succeeded(self, email: str, client: str) -> None:
         """The right password: this client starts again from nothing."""
-        self.limiter.clear(self.per_client, NAMESPACE, email, client)
+        self._counted(lambda limiter: limiter.clear(self.per_client, NAMESPACE, email, client))

@@ -69,7 +69,7 @@ def last_overdue_day(calendar: WorkCalendar, days: int, today: dt.date) -> dt.da
 
 
 def _filtered(
-    session: Session,
+    calendar: WorkCalendar,
     account: Account,
     days: int,
     status: str | None,
@@ -81,7 +81,7 @@ def _filtered(
     if status:
         query = query.where(Feedback.status == status)
     if overdue_only:
-        cutoff = dt.datetime.combine(last_overdue_day(load_calendar(session), days, today) + ONE_DAY, dt.time())
+        cutoff = dt.datetime.combine(last_overdue_day(calendar, days, today) + ONE_DAY, dt.time())
         query = query.where(Feedback.status.in_(OPEN), Feedback.received_at < cutoff)
     if agency is not None:
         query = query.where(Feedback.agency_id == agency.id)
@@ -103,7 +103,7 @@ def queue(
     there are in all. Filtered and paged in the database: the queue may hold tens of thousands."""
     today = today or service.local_now().date()
     calendar = load_calendar(session)
-    query = _filtered(session, account, days, status, agency, overdue_only, today)
+    query = _filtered(calendar, account, days, status, agency, overdue_only, today)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = session.scalars(
         query.options(selectinload(Feedback.agency), selectinload(Feedback.procedure))
@@ -120,7 +120,8 @@ def queue(
 
 def overdue_count(session: Session, account: Account, days: int, today: dt.date | None = None) -> int:
     """How many open feedback the account may see are past their deadline."""
-    query = _filtered(session, account, days, None, None, True, today or service.local_now().date())
+    today = today or service.local_now().date()
+    query = _filtered(load_calendar(session), account, days, None, None, True, today)
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 

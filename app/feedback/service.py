@@ -257,7 +257,7 @@ def submit_rating(
         score_total=sum(scores.values()),
         complete=len(scores) == len(numbers),
         # A comment of nothing visible (spaces, zero-width characters) is no comment.
-        comment=comment.strip() if says_something(comment) and comment else None,
+        comment=comment.strip() if comment and says_something(comment) else None,
         comment_hidden=False,
         client_hash=client,
     )

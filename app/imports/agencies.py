@@ -105,15 +105,15 @@ def import_agencies(session: Session, data: bytes, skip_invalid: bool = False) -
 
     def write() -> None:
         agencies = {a.code: a for a in session.scalars(select(Agency))}
-        changed = False
+        # Every agency of the file exists before any parent is linked: a child may come first.
+        new = [record["code"] for _number, record in accepted if record["code"] not in agencies]
+        for code in new:
+            agencies[code] = Agency(code=code)
+            session.add(agencies[code])
+        report.imported += len(new)
+        changed = bool(new)
         for _number, record in accepted:
-            agency = agencies.get(record["code"])
-            if agency is None:
-                agency = Agency(code=record["code"])
-                session.add(agency)
-                agencies[record["code"]] = agency
-                report.imported += 1
-                changed = True
+            agency = agencies[record["code"]]
             before = _state(agency)
             agency.name, agency.name_folded = record["name"], fold(record["name"])
             agency.level = record["level"]

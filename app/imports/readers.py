@@ -1,7 +1,10 @@
 """Read any import file into numbered rows, detecting the format by content, within set bounds.
 
-Every bound is a setting of app/config.py (`IMPORT_MAX_*`): a file past one is refused as a whole
-(ImportRejected, naming the row where there is one), a row past one is refused alone.
+Every bound is a setting of app/config.py (`IMPORT_MAX_*`), read from the environment when an
+import runs: a file past one (size, rows, cells) is refused as a whole (ImportRejected, naming the
+row where there is one); a row past one (fields, nesting, a number no column holds, a long cell of
+an XLSX or JSON file) is rejected alone. A CSV cell past IMPORT_MAX_FIELD_CHARS stops the csv
+reader itself, so that file is refused at that row.
 """
 
 from __future__ import annotations
@@ -236,9 +239,8 @@ def _table(rows: Iterable, known: set[str], limits: Limits) -> Iterator[Row]:
     if not head:
         raise ImportRejected("tệp rỗng")
     header_index = _find_header([[] if isinstance(r, Unreadable) else r for _n, r in head], known)
-    number, header_row = head[header_index]
-    if isinstance(header_row, Unreadable):
-        raise ImportRejected(f"dòng tiêu đề {number}: {header_row.reason}")
+    header_row = head[header_index][1]
+    assert not isinstance(header_row, Unreadable)  # _find_header saw those rows as empty
     header = [nfc(str(c)) if c not in (None, "") else None for c in header_row]
     for number, row in [*head[header_index + 1 :], *numbered]:
         if isinstance(row, Unreadable):

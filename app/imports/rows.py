@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -125,17 +126,16 @@ class Columns:
         if isinstance(value, dict):
             for name, item in value.items():
                 kind = type(item)
-                if kind is str:
+                bits = self.ranges.get(name)
+                if bits is not None and item is not None and kind is not bool:
+                    _whole_within(name, item, bits)
+                elif kind is str:
                     if "\x00" in item:
                         raise RowError(f"{name} chứa ký tự NUL (\\0)")
                     length = self.lengths.get(name)
                     if length is not None and len(item) > length:
                         raise RowError(f"{name} dài {len(item)} ký tự, cột chỉ chứa {length}")
-                elif kind is int:
-                    bits = self.ranges.get(name)
-                    if bits is not None and not -(2**bits) <= item < 2**bits:
-                        raise RowError(f"{name} = {item} vượt quá giới hạn của cột")
-                elif item is not None and kind is not bool:
+                elif item is not None and kind is not bool and kind is not int:
                     self.nested.get(name, _ANY).check(item, name)
         elif isinstance(value, list | tuple):
             for item in value:
@@ -150,5 +150,21 @@ class Columns:
             in_years(value)
 
 
+def _whole_within(name: str, item, bits: int) -> None:
+    """An integer column takes a whole number within its range: an int, a whole float (a
+    spreadsheet's 2.0) or digits; PostgreSQL refuses anything else at write, SQLite would keep it."""
+    whole = (
+        isinstance(item, int)
+        or (isinstance(item, float) and math.isfinite(item) and item.is_integer())
+        or (isinstance(item, str) and _DIGITS.match(item) is not None)
+    )
+    if not whole:
+        raise RowError(f"{name} phải là một số nguyên, không phải {str(item)[:40]!r}")
+    number = int(item)
+    if not -(2**bits) <= number < 2**bits:
+        raise RowError(f"{name} = {number} vượt quá giới hạn của cột")
+
+
+_DIGITS = re.compile(r"^[+-]?\d{1,30}$")
 _INTEGER_BITS = {BigInteger: 63, SmallInteger: 15, Integer: 31}
 _ANY = Columns({})

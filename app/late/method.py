@@ -229,7 +229,7 @@ def _apologies(moment: dt.datetime) -> Apologies:
 
 def _period(month: Month) -> PeriodExample:
     """Two months of one agency, then the period of both."""
-    before = Month(month.year, month.month - 1)
+    before = Month.of(month.start.date() - ONE_DAY)
     months = [
         (before, AgencyCounts(resolved=120, early=30, on_time=70, late=20, pending=25, pending_overdue=6)),
         (month, AgencyCounts(resolved=100, early=40, on_time=50, late=10, pending=20, pending_overdue=4)),

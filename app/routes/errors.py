@@ -20,6 +20,15 @@ def bad_parameter_message(error: BadParameter) -> str:
     return message
 
 
+def unavailable(error: OperationalError) -> bool:
+    """A database that is down, restarting or locked, as opposed to a defect (a missing table,
+    bad SQL) that SQLite also reports as an OperationalError."""
+    text = str(error.orig).lower()
+    return error.connection_invalidated or any(
+        sign in text for sign in ("connection", "server", "shutting down", "starting up", "locked", "busy", "timeout")
+    )
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -60,6 +69,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(error: OperationalError):
+        if not unavailable(error):
+            return _unexpected(error)
         # The database is restarting, unreachable or locked past the wait: a passing state, not a
         # defect; one line in the log, and the visitor is asked to come back.
         app.logger.warning("database unavailable: %s", str(error.orig).splitlines()[0] if error.orig else error)
@@ -67,7 +78,11 @@ def init_app(app: Flask) -> None:
         headers = {"Retry-After": "30"}
         if _wants_json():
             return jsonify(error="unavailable", message=message), 503, headers
-        return render_template("errors/error.html", code=503, message=message), 503, headers
+        try:
+            page = render_template("errors/error.html", code=503, message=message)
+        except OperationalError:  # the page's own lookups (the signed-in account) need the database too
+            page = message
+        return page, 503, headers
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
