@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import versioning
@@ -58,8 +58,8 @@ def init_app(app: Flask) -> None:
         if session is not None:
             try:
                 session.close()
-            except OperationalError as exc:  # the server went away mid-request: the pool drops it
-                current_app.logger.warning("closing a session of a lost connection: %s", exc.orig)
+            except SQLAlchemyError as exc:  # the server went away mid-request: the pool drops it
+                current_app.logger.warning("closing a session of a lost connection: %s", exc)
 
 
 def get_session() -> Session:
