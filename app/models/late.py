@@ -203,7 +203,7 @@ class LateFile(Base):
 # The list's default order (days late, most first, then case code) read straight from an index:
 # within a month, and across the months of a period.
 Index("ix_late_files_month_days_late", LateFile.month, LateFile.days_late.desc(), LateFile.case_code)
-Index("ix_late_files_days_late", LateFile.days_late.desc(), LateFile.case_code)
+Index("ix_late_files_days_late", LateFile.days_late.desc(), LateFile.case_code, LateFile.month)
 
 
 class LateFileOfficer(Base):
