@@ -19,6 +19,7 @@ from app.audit import Actor
 from app.feedback.codes import MARKS
 from app.imports import KINDS
 from app.imports.errors import ImportRejected, ImportReport
+from app.late import status
 
 SEED = Path(__file__).resolve().parent.parent / "seed"
 
@@ -239,6 +240,20 @@ def feedback_status(code, status, note):
     click.echo(f"{feedback.tracking_code}: {status}")
 
 
+@click.command("receipt")
+@with_appcontext
+@click.argument("case_code")
+@click.option("--status", "which", flag_value="status", help="Print the file's status link instead.")
+def receipt_command(case_code, which):
+    """Print a file's receipt link: the rating link carrying its secret token (SITE_URL in front)."""
+    session = _session()
+    case = status.find_case(session, case_code)
+    if case is None or not case.receipt_token:
+        _fail(f"không có hồ sơ mã {case_code}")
+    link = status.status_link if which == "status" else status.rating_link
+    click.echo(link(current_app.config["SITE_URL"], case.code, case.receipt_token))
+
+
 @click.command("create-admin")
 @with_appcontext
 @click.argument("email")
@@ -274,3 +289,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(publish_month_command)
     app.cli.add_command(feedback_group)
     app.cli.add_command(create_admin)
+    app.cli.add_command(receipt_command)

@@ -89,6 +89,15 @@ def load(session: Session, criteria: CriteriaSet, actor: Actor) -> tuple[int, in
     often = set(rng.sample(officers, min(len(officers), 14)))
     pool = [c for c in cases if c.officer_code in often]
     rated_cases = rng.sample(pool, min(len(pool), RATINGS // 3)) if pool else []
+    # Two thirds of the applicants rate from their receipt (verified); the rest at a counter.
+    taken = {c.id for c in rated_cases}
+    finished = [
+        i
+        for i in session.scalars(select(Case.id).where(Case.finished_at.is_not(None)).order_by(Case.id))
+        if i not in taken
+    ]
+    chosen = rng.sample(finished, min(len(finished), RATINGS // 3))
+    rated_cases += list(session.scalars(select(Case).where(Case.id.in_(chosen)).order_by(Case.id)))
     for number in range(RATINGS):
         case = rated_cases[number] if number < len(rated_cases) else None
         agency = case.agency if case else rng.choices(agencies, weights)[0]
@@ -97,19 +106,22 @@ def load(session: Session, criteria: CriteriaSet, actor: Actor) -> tuple[int, in
         odds = [0.5 - harsh / 2, 0.5 - harsh / 2, harsh]
         overall = rng.choices(list(Overall), odds)[0]
         scores = _scores(rng, criteria, overall) if rng.random() < 0.7 else {}
-        service.submit_rating(
+        # A rated file's applicant came from the receipt's link: the rating is verified.
+        rating = service.submit_rating(
             session,
             criteria,
             overall=overall,
             scores=scores,
             agency=agency,
             procedure=None if case else rng.choice(procedures),
-            case_code=case.code if case else None,
+            facts=service.case_facts(session, case.code, case.receipt_token) if case else None,
             comment=rng.choice(
                 [None, None, "Cán bộ hướng dẫn tận tình.", "Phải chờ lâu ở quầy.", "Nên có thêm chỗ ngồi chờ."]
             ),
             now=when,
         )
+        # Most comments the Office has approved; the rest wait in its queue.
+        rating.comment_approved = rating.comment is not None and rng.random() < 0.85
     feedback = 0
     for number in range(36):
         kind, question, answer = QUESTIONS[number % len(QUESTIONS)]

@@ -26,3 +26,18 @@ def build(app, *publish: str) -> None:
         for month in publish:
             publish_month(get_session(), Month.parse(month), Actor("test"))
         get_session().commit()
+
+
+def receipt_token(session, case_code: str) -> str | None:
+    """The receipt token of the file with this code (what its printed receipt carries)."""
+    from sqlalchemy import select
+
+    from app.models import Case
+
+    return session.scalar(select(Case.receipt_token).where(Case.code == case_code))
+
+
+def receipt_link(app, case_code: str) -> str:
+    """The rating link printed on the file's receipt, as a path with its query."""
+    with app.app_context():
+        return f"/ratings/new?case={case_code}&t={receipt_token(get_session(), case_code)}"

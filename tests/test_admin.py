@@ -398,8 +398,15 @@ def test_hiding_an_abusive_comment_keeps_its_scores(office, client):
         )
         rating_id = rating.id
         session.commit()
-    assert "đồ tồi" in client.get("/agencies/T.STP").get_data(as_text=True)
+    assert "đồ tồi" not in client.get("/agencies/T.STP").get_data(as_text=True), "published only once approved"
     login(client, "editor@tinh.gov.vn")
+    queue = soup(client.get("/admin/ratings"))
+    assert "đồ tồi" in queue.select_one("ol.results").text, "the moderation queue opens on the waiting comments"
+    assert post(client, f"/admin/ratings/{rating_id}", "/admin/ratings", action="approve").status_code == 303
+    assert "đồ tồi" in client.get("/agencies/T.STP").get_data(as_text=True)
+    assert "đồ tồi" not in soup(client.get("/admin/ratings")).select_one("ol.results").text
+    assert "đồ tồi" in soup(client.get("/admin/ratings?view=approved")).select_one("ol.results").text
+    assert client.get("/admin/ratings?view=bogus").status_code == 400
     assert post(client, f"/admin/ratings/{rating_id}", "/admin/ratings", action="hide", reason="").status_code == 303
     assert "đồ tồi" in client.get("/agencies/T.STP").get_data(as_text=True), "no reason, no hiding"
     assert (
@@ -409,8 +416,9 @@ def test_hiding_an_abusive_comment_keeps_its_scores(office, client):
         == 303
     )
     assert "đồ tồi" not in client.get("/agencies/T.STP").get_data(as_text=True)
+    assert "đồ tồi" in soup(client.get("/admin/ratings?view=hidden")).select_one("ol.results").text
     body = client.get("/api/v1/satisfaction").get_json()
-    assert body["totals"]["ratings"] == 1 and body["totals"]["unsatisfied"] == 1
+    assert body["totals"]["unverified_ratings"] == 1, "the scores still count"
     with office.app_context():
         entry = get_session().scalar(select(AuditEntry).where(AuditEntry.action == "rating.hide"))
         assert entry.summary == "Lăng mạ cán bộ" and entry.after["comment_hidden"] is True

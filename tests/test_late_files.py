@@ -165,7 +165,9 @@ def test_an_officers_page_shows_ratings_only_in_months_with_enough(app, world):
         officer = session.scalar(select(Officer).where(Officer.code == "O2"))
         assert officer is not None and officer.agency_id is not None
         overall = ["very_satisfied", "satisfied", "satisfied", "unsatisfied"]
-        for month, count in (("2023-05", stats.MIN_OFFICER_RATINGS), ("2023-06", stats.MIN_OFFICER_RATINGS - 1)):
+        # Verified ratings (from the files' receipts); unverified ones never count for an officer.
+        plan = (("2023-05", stats.MIN_RATINGS, True), ("2023-06", stats.MIN_RATINGS - 1, True), ("2023-06", 9, False))
+        for month, count, verified in plan:
             for i in range(count):
                 session.add(
                     Rating(
@@ -175,12 +177,13 @@ def test_an_officers_page_shows_ratings_only_in_months_with_enough(app, world):
                         officer_id=officer.id,
                         overall=overall[i % len(overall)],
                         criteria_set="test",
+                        verified=verified,
                     )
                 )
         session.commit()
     rows = soup(world.get("/late/officers/O2")).select("#officer-ratings tbody tr")
     # June has one rating too few: it is not shown. May: 5 ratings, 4 of them (very) satisfied.
     assert [r.th.get_text(strip=True) for r in rows] == ["05/2023"]
-    assert [td.get_text(strip=True) for td in rows[0].select("td")] == ["5", "80,0%", "0,0%"]
+    assert [td.get_text(strip=True) for td in rows[0].select("td")] == ["5", "80,0%"]
     assert rows[0].select_one("a[href='/satisfaction?month=2023-05']")
     assert not soup(world.get("/late/officers/O1")).select("#officer-ratings")

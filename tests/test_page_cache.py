@@ -16,7 +16,7 @@ from app.db import get_session, make_engine
 from app.web import page_cache
 from tests import late_world
 from tests.test_feedback import send
-from tests.test_ratings import rate
+from tests.test_ratings import rate, receipt
 
 
 def twin(app):
@@ -43,7 +43,7 @@ def test_a_page_is_kept_until_another_worker_writes_a_table_it_read(app, client)
     assert cached(late) == "miss" and cached(client.get("/late?month=2023-05")) == "hit"
 
     other = twin(app).test_client()
-    assert rate(other, case_code="C3", overall="satisfied").status_code == 303
+    assert rate(other, **receipt(app, "C3"), overall="satisfied").status_code == 303
     assert satisfaction_total(client) == ("miss", 1), "the rating committed by the other worker is seen at once"
     assert satisfaction_total(client) == ("hit", 1)
 

@@ -26,7 +26,7 @@ from app.late.store import publish_month
 from app.models import Agency
 from app.params import BadParameter
 from tests.conftest import load, make_app, soup
-from tests.late_world import WORLD
+from tests.late_world import WORLD, receipt_token
 
 # A third agency with files of its own (one still pending), and three more late files for the
 # commune's officer, so that every column holds different values in different rows.
@@ -54,9 +54,10 @@ ALL = {n: 2 for n in range(1, 10)}
 RATINGS = [
     ("T.STP", "C1", "very_satisfied", ALL),
     ("T.STP", "C2", "satisfied", {**ALL, 1: 0, 2: 0}),
-    ("T.STP", None, "unsatisfied", {**ALL, 3: 1}),
+    ("T.STP", "C3", "unsatisfied", {**ALL, 3: 1}),
+    ("T.STP", None, "satisfied", {}),
     ("T.H1.X1", "C9", "satisfied", {**ALL, 9: 0}),
-    ("T.H1.X1", None, "satisfied", ALL),
+    ("T.H1.X1", "C22", "satisfied", ALL),
     ("T.H1", None, "unsatisfied", {1: 1}),
 ]
 
@@ -65,7 +66,9 @@ QUERY = {"/late": "month=2023-05&", "/late/officers": "month=2023-05&", "/satisf
 
 
 def build_world(app) -> None:
-    """The small province with a third agency, May published, and ratings of this month."""
+    """The small province with a third agency, May published, and ratings of this month (shares
+    shown from one verified rating)."""
+    app.config["SATISFACTION_MIN_RATINGS"] = 1
     load(app, *WORLD)
     with app.app_context():
         session = get_session()
@@ -76,7 +79,8 @@ def build_world(app) -> None:
         criteria = criteria_set(app.config["RATING_CRITERIA"])
         for code, case, overall, scores in RATINGS:
             agency = session.scalar(select(Agency).where(Agency.code == code))
-            service.submit_rating(session, criteria, overall=overall, scores=scores, agency=agency, case_code=case)
+            facts = service.case_facts(session, case, receipt_token(session, case)) if case else None
+            service.submit_rating(session, criteria, overall=overall, scores=scores, agency=agency, facts=facts)
         session.commit()
 
 
@@ -96,7 +100,7 @@ def figure(text: str):
 
 def column_values(page, index: int, column: Column) -> list:
     values = []
-    for tr in page.select("#late-view table.data-table tbody tr"):
+    for tr in page.select_one("#late-view table.data-table").select("tbody tr"):
         text = tr.find_all(["th", "td"])[index].get_text(strip=True)
         values.append(text if column.format == "text" else figure(text))
     return values
@@ -115,7 +119,7 @@ def test_every_sort_key_and_direction_shows_the_order_of_the_rows(world, path):
             response = world.get(f"{path}?{QUERY[path]}sort={key}&dir={direction}")
             assert response.status_code == 200, (path, key, direction)
             page = soup(response)
-            headers = page.select("#late-view table.data-table thead th")
+            headers = page.select_one("#late-view table.data-table").select("thead th")
             # The late tables end with a column linking each row to its late files.
             extra = ["Hồ sơ trễ"] if path.startswith("/late") else []
             assert [h.get_text(strip=True).rstrip("▲▼ ") for h in headers] == [
@@ -179,7 +183,7 @@ def test_one_sort_rule_parses_against_the_spec():
     assert spec.parse_sort({"sort": "name", "dir": ""}).descending is False
     assert spec.parse_sort({"sort": "on_time_rate"}).descending is False
     assert spec.parse_sort({"sort": "name", "dir": "desc"}).descending is True
-    assert stats.AGENCY_TABLE.parse_sort({"sort": "verified"}).column == "verified_pct"
+    assert stats.AGENCY_TABLE.parse_sort({"sort": "unverified_ratings"}).column == "unverified_ratings"
     assert tables.OFFICER_TABLE.parse_sort({}).key == "late_files"
     assert stats.AGENCY_TABLE.parse_sort({}).key == "ratings"
     with pytest.raises(BadParameter) as raised:
@@ -206,7 +210,7 @@ def test_the_sort_keys_are_those_of_the_public_contract():
         "national_rate",
     }
     assert set(tables.OFFICER_TABLE.sorts) == {"name", "agency", "late_files", "days_late"}
-    assert set(stats.AGENCY_TABLE.sorts) == {"name", "ratings", "satisfied_pct", "average_score", "verified"}
+    assert set(stats.AGENCY_TABLE.sorts) == {"name", "ratings", "satisfied_pct", "average_score", "unverified_ratings"}
 
 
 CSV_HEADERS = {
@@ -244,8 +248,8 @@ CSV_HEADERS = {
             "satisfied",
             "unsatisfied",
             "scored_all_criteria",
-            "verified",
-            "verified_pct",
+            "unverified_ratings",
+            "unverified_satisfied_pct",
         ],
     ),
 }
@@ -284,8 +288,8 @@ API_KEYS = {
             "satisfied",
             "unsatisfied",
             "scored_all_criteria",
-            "verified",
-            "verified_pct",
+            "unverified_ratings",
+            "unverified_satisfied_pct",
         },
     ),
 }
@@ -353,7 +357,9 @@ def test_every_label_of_the_specs_has_english():
 
 def test_english_pages_translate_the_spec_labels(world):
     page = soup(world.get("/en/satisfaction"))
-    headers = [h.get_text(strip=True).rstrip("▲▼ ") for h in page.select("#late-view table.data-table thead th")]
+    headers = [
+        h.get_text(strip=True).rstrip("▲▼ ") for h in page.select_one("#late-view table.data-table").select("thead th")
+    ]
     assert headers[0] == "Agency" and "Average score (/18)" in headers
     assert page.select_one("#late-view tfoot th").get_text(strip=True) != "Toàn tỉnh"
 
@@ -372,7 +378,13 @@ FIVE = '[sets."thu-2025"]\ntitle = "Bộ thử"\n' + "".join(
 def test_a_criteria_set_of_five_sets_the_maximum_score_everywhere(databases, tmp_path):
     data = tmp_path / "criteria.toml"
     data.write_text(FIVE, encoding="utf-8")
-    app = make_app(databases, tmp_path / "five", RATING_CRITERIA="thu-2025", RATING_CRITERIA_FILE=str(data))
+    app = make_app(
+        databases,
+        tmp_path / "five",
+        RATING_CRITERIA="thu-2025",
+        RATING_CRITERIA_FILE=str(data),
+        SATISFACTION_MIN_RATINGS=1,
+    )
     load(app, *WORLD)
     with app.app_context():
         session = get_session()
@@ -383,6 +395,7 @@ def test_a_criteria_set_of_five_sets_the_maximum_score_everywhere(databases, tmp
             overall="satisfied",
             scores={n: 2 for n in range(1, 6)},
             agency=agency,
+            facts=service.case_facts(session, "C1", receipt_token(session, "C1")),
         )
         session.commit()
     client = app.test_client()

@@ -82,6 +82,8 @@ class RatingForm(FlaskForm):
     procedure_code = StringField(_l("Thủ tục hành chính"), validators=[Optional(), Length(max=64)])
     officer_code = StringField(_l("Mã cán bộ"), validators=[Optional(), Length(max=64)])
     case_code = StringField(_l("Mã hồ sơ"), validators=[Optional(), Length(max=100)])
+    # The receipt token (SPEC §6): with the case code, it makes the rating verified.
+    t = StringField(_l("Mã xác thực"), validators=[Optional(), Length(max=64)])
     overall = Choice(
         _l("Nhìn chung, bạn có hài lòng không?"),
         choices=choices(Overall),

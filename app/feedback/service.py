@@ -16,6 +16,7 @@ from app.clock import local_now
 from app.feedback.codes import CLOSED, MARKS, FeedbackKind, FeedbackStatus, Overall
 from app.feedback.criteria import CriteriaSet
 from app.models import Account, Agency, Case, Feedback, FeedbackEvent, Officer, Procedure, Rating, Step
+from app.models.tokens import UNMATCHABLE, tokens_match
 from app.text import fold, says_something
 
 # Crockford's base32 without I, L, O, U: read aloud or copied from paper without confusion.
@@ -182,13 +183,13 @@ class CaseFacts:
     procedure: Procedure | None
 
 
-def case_facts(session: Session, code: str | None) -> CaseFacts | None:
-    """The imported file with this code, or None."""
+def case_facts(session: Session, code: str | None, token: str | None) -> CaseFacts | None:
+    """The imported file with this code when `token` is its receipt token, else None: without the
+    token nothing tells whether a file has this code."""
     code = (code or "").strip()
-    if not code:
-        return None
-    case = session.scalar(select(Case).where(Case.code == code))
-    if case is None:
+    case = session.scalar(select(Case).where(Case.code == code)) if code and len(code) <= 100 else None
+    # Compared even without a file, so that the answer takes the same time either way.
+    if not tokens_match(case.receipt_token if case else UNMATCHABLE, token) or case is None:
         return None
     officer = None
     if case.officer_code:
@@ -208,9 +209,14 @@ def case_facts(session: Session, code: str | None) -> CaseFacts | None:
     return CaseFacts(case, case.agency, officer, procedure)
 
 
-def already_rated(session: Session, case_code: str | None) -> bool:
-    code = (case_code or "").strip()
-    return bool(code) and session.scalar(select(Rating.id).where(Rating.case_code == code)) is not None
+def already_rated(session: Session, facts: CaseFacts | None) -> bool:
+    """Whether the file (found by its receipt) has its verified rating already."""
+    return facts is not None and session.scalar(select(Rating.id).where(Rating.case_id == facts.case.id)) is not None
+
+
+def officer_of_agency(officer: Officer | None, agency: Agency | None) -> bool:
+    """Whether the officer works in the agency: a rating may name only such an officer."""
+    return officer is None or (agency is not None and officer.agency_id == agency.id)
 
 
 def submit_rating(
@@ -222,25 +228,28 @@ def submit_rating(
     agency: Agency | None,
     procedure: Procedure | None = None,
     officer: Officer | None = None,
-    case_code: str | None = None,
+    facts: CaseFacts | None = None,
     comment: str | None = None,
     client: str | None = None,
     now: dt.datetime | None = None,
 ) -> Rating:
-    """Add a rating (not committed). A case code that matches a file verifies it and names the agency
-    and officer; a case code already rated raises DuplicateRating."""
+    """Add a rating (not committed). With `facts` (the file found by its receipt token) it is
+    verified and takes agency, officer and procedure from the file, and a file rated already
+    raises DuplicateRating; without, it claims no file and names an officer only of `agency`."""
     if not Overall.has(overall):
         raise ValueError(overall)
     numbers = {c.number for c in criteria.criteria}
     if any(n not in numbers or s not in (0, 1, 2) for n, s in scores.items()):
         raise ValueError(scores)
-    case_code = (case_code or "").strip() or None
-    facts = case_facts(session, case_code)
     if facts is not None:
-        agency, officer = facts.agency, facts.officer or officer
+        agency, officer = facts.agency, facts.officer
         procedure = facts.procedure or procedure
+        if already_rated(session, facts):
+            raise DuplicateRating(facts.case.code)
     if agency is None:
         raise ValueError("agency")
+    if facts is None and not officer_of_agency(officer, agency):
+        raise ValueError("officer")
     now = now or local_now()
     rating = Rating(
         created_at=now,
@@ -248,7 +257,7 @@ def submit_rating(
         agency=agency,
         procedure=procedure,
         officer=officer,
-        case_code=case_code,
+        case_code=facts.case.code if facts else None,
         case=facts.case if facts else None,
         verified=facts is not None,
         overall=overall,
@@ -258,6 +267,7 @@ def submit_rating(
         complete=len(scores) == len(numbers),
         # A comment of nothing visible (spaces, zero-width characters) is no comment.
         comment=comment.strip() if comment and says_something(comment) else None,
+        comment_approved=False,
         comment_hidden=False,
         client_hash=client,
     )
@@ -267,27 +277,34 @@ def submit_rating(
     except IntegrityError:
         # Another request rated the same file between the check and this write.
         session.rollback()
-        if case_code and already_rated(session, case_code):
-            raise DuplicateRating(case_code) from None
+        if facts is not None:
+            raise DuplicateRating(facts.case.code) from None
         raise
     return rating
 
 
-def set_comment_hidden(
-    session: Session, actor: Actor | Account, rating: Rating, hide: bool, reason: str | None
-) -> None:
-    """Hide an abusive comment with its reason, or show it again; the scores always count (not committed)."""
-    if hide and not reason:
+COMMENT_ACTIONS = ("approve", "hide")
+
+
+def moderate_comment(session: Session, actor: Actor | Account, rating: Rating, action: str, reason: str | None) -> None:
+    """Publish a rating's comment (approve), or keep it off the public pages with its reason
+    (hide); the scores count either way (not committed)."""
+    if action not in COMMENT_ACTIONS:
+        raise FeedbackError(f"thao tác không hợp lệ: {action}")
+    if action == "hide" and not reason:
         raise FeedbackError("hãy ghi lý do ẩn góp ý")
-    before = {"comment_hidden": rating.comment_hidden, "hidden_reason": rating.hidden_reason}
-    rating.comment_hidden, rating.hidden_reason = hide, reason if hide else None
+    before = comment_state(rating)
+    hide = action == "hide"
+    rating.comment_approved, rating.comment_hidden = not hide, hide
+    rating.hidden_reason = reason if hide else None
     audit.record(
-        session,
-        actor,
-        "rating.hide" if hide else "rating.show",
-        "rating",
-        str(rating.id),
-        reason or None,
-        before,
-        {"comment_hidden": rating.comment_hidden, "hidden_reason": rating.hidden_reason},
+        session, actor, f"rating.{action}", "rating", str(rating.id), reason or None, before, comment_state(rating)
     )
+
+
+def comment_state(rating: Rating) -> dict:
+    return {
+        "comment_approved": rating.comment_approved,
+        "comment_hidden": rating.comment_hidden,
+        "hidden_reason": rating.hidden_reason,
+    }

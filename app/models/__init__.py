@@ -3,7 +3,7 @@
 from app.models.admin import Account, AuditEntry
 from app.models.agency import Agency
 from app.models.base import Base, by_code
-from app.models.feedback import Feedback, FeedbackEvent, Rating
+from app.models.feedback import Feedback, FeedbackEvent, OutboxMail, Rating
 from app.models.late import (
     AgencyMonth,
     Case,
@@ -55,6 +55,7 @@ __all__ = [
     "LegalBasis",
     "MonthRevision",
     "Officer",
+    "OutboxMail",
     "OfficerMonth",
     "Procedure",
     "ProcedureAgency",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.agency import Agency
@@ -45,6 +45,8 @@ class Feedback(Timestamped, Base):
     # Shown in /feedback only when the citizen consented and the Office chose to publish.
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     client_hash: Mapped[str | None] = mapped_column(String(64))
+    # The language the citizen wrote in (the site's language then): their mail is in it.
+    lang: Mapped[str] = mapped_column(String(8), default="vi", server_default="vi")
 
     procedure: Mapped[Procedure | None] = relationship()
     agency: Mapped[Agency | None] = relationship()
@@ -79,7 +81,8 @@ class Rating(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id", ondelete="SET NULL"), index=True)
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), index=True)
-    # One rating per case code; verified when the code matches an imported file.
+    # Set only for a verified rating (the file's receipt token was given): one per file. A rating
+    # without a valid token claims no file.
     case_code: Mapped[str | None] = mapped_column(String(100), unique=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -91,6 +94,8 @@ class Rating(Base):
     # Every criterion of the set scored: only these count in the average score.
     complete: Mapped[bool] = mapped_column(Boolean, default=False)
     comment: Mapped[str | None] = mapped_column(Text)
+    # A comment is public only once the Office approved it; the scores count at once.
+    comment_approved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     comment_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden_reason: Mapped[str | None] = mapped_column(Text)
     client_hash: Mapped[str | None] = mapped_column(String(64))
@@ -99,3 +104,26 @@ class Rating(Base):
     procedure: Mapped[Procedure | None] = relationship()
     officer: Mapped[Officer | None] = relationship()
     case: Mapped[Case | None] = relationship()
+
+
+class OutboxMail(Base):
+    """A mail waiting to be sent (or sent): written in the transaction of the action it tells of,
+    sent afterwards with retries, so a mail server that is down neither fails the action nor loses
+    the mail (app/mail.py)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_waiting", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # What the mail is about, such as "feedback.answered:7K3M-Q9XD-2H4T-8RWC".
+    topic: Mapped[str] = mapped_column(String(100))
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # A sender that took the mail holds it until then: another never sends it meanwhile.
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)

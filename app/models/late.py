@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.agency import Agency
 from app.models.base import Base, Timestamped
+from app.models.tokens import new_receipt_token
 
 
 class Officer(Timestamped, Base):
@@ -45,6 +46,9 @@ class Case(Base):
     status: Mapped[str | None] = mapped_column(String(20))
     apology_sent: Mapped[bool] = mapped_column(Boolean, default=False)
     officer_code: Mapped[str | None] = mapped_column(String(64))
+    # The secret only the file's printed receipt carries (app/receipts.py): random and stored, set
+    # when the file is first imported and kept by every later import of it.
+    receipt_token: Mapped[str | None] = mapped_column(String(32), unique=True, default=new_receipt_token)
 
     agency: Mapped[Agency] = relationship()
     steps: Mapped[list[Step]] = relationship(order_by="Step.step_no", back_populates="case")

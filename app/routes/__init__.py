@@ -4,8 +4,8 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.routes import admin, agencies, api, decisions, errors, feedback, late, main, procedures, ratings
+    from app.routes import admin, agencies, api, cases, decisions, errors, feedback, late, main, procedures, ratings
 
-    for module in (main, procedures, decisions, agencies, late, feedback, ratings, api, admin):
+    for module in (main, procedures, decisions, agencies, late, cases, feedback, ratings, api, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)

@@ -27,7 +27,9 @@ def show(code):
     series = tables.monthly_series(session, agency.id)
     trend = charts.rate_chart([(s["month"], s["on_time_rate"]) for s in series])
     recent = stats.recent_period(stats.rated_months(session, agency.id))
-    satisfaction = [(m, f) for m, f in stats.monthly(session, recent, agency.id) if f.ratings] if recent else []
+    minimum = current_app.config["SATISFACTION_MIN_RATINGS"]
+    months = stats.monthly(session, recent, agency.id, minimum) if recent else []
+    satisfaction = [(m, f) for m, f in months if f.ratings or f.unverified]
     return render_template(
         "agencies/show.html",
         agency=agency,
@@ -38,4 +40,5 @@ def show(code):
         satisfaction=satisfaction,
         criteria=in_force(current_app.config),
         comments=stats.recent_comments(session, agency.id),
+        minimum=minimum,
     )

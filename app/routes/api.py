@@ -97,7 +97,7 @@ def satisfaction():
     sort = spec.parse_sort(request.args)
     if period is None:
         return jsonify(period=None, items=[], totals=None)
-    results = stats.agency_results(session, period, sort=sort)
+    results = stats.agency_results(session, period, sort=sort, minimum=current_app.config["SATISFACTION_MIN_RATINGS"])
     return jsonify(
         period=period.as_dict(),
         items=[spec.api_item(row.as_dict()) for row in results.agencies],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -158,11 +158,9 @@ def officer(code):
     history = tables.officer_history(session, code)
     if history is None:
         abort(404)
+    minimum = current_app.config["SATISFACTION_MIN_RATINGS"]
     return render_template(
-        "late/officer.html",
-        officer=history,
-        ratings=stats.officer_months(session, code),
-        minimum=stats.MIN_OFFICER_RATINGS,
+        "late/officer.html", officer=history, ratings=stats.officer_months(session, code, minimum), minimum=minimum
     )
 
 

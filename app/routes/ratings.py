@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
-import segno
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -18,6 +15,8 @@ from app.late import charts
 from app.models import Agency, Officer, Procedure, by_code
 from app.routes._csv import table_csv
 from app.routes._render import render_page
+from app.web.caching import private_page
+from app.web.qr import qr_svg
 from app.web.security import client_key, limiter
 
 bp = Blueprint("ratings", __name__)
@@ -31,37 +30,51 @@ def _criteria():
 @bp.route("/ratings/new", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATING_RATE_LIMIT"], methods=["POST"])
 def new():
-    """Rate how a file or a service was handled; on success go to the thank-you page."""
+    """Rate how a file or a service was handled; on success go to the thank-you page.
+
+    Reached from a receipt (`?case=CODE&t=TOKEN`, its QR code) the rating is verified: the file
+    names the agency, officer and procedure. Without the file's token the page and the answer are
+    the same whether a file has that code or not, and the rating claims no file.
+    """
     session = get_session()
     criteria = _criteria()
     form = rating_form(criteria, str(get_locale()))
     if request.method == "GET":
         form.case_code.data = request.args.get("case", "")[:100]
+        form.t.data = request.args.get("t", "")[:64]
         form.agency_code.data = request.args.get("agency", "")[:50]
         form.procedure_code.data = request.args.get("procedure", "")[:64]
         form.officer_code.data = request.args.get("officer", "")[:64]
-    facts = service.case_facts(session, form.case_code.data)
-    rated = service.already_rated(session, form.case_code.data)
+    facts = service.case_facts(session, form.case_code.data, form.t.data)
+    if facts is None:
+        form.case_code.data = form.t.data = ""  # echo nothing a guesser could learn from
+    private_page()  # a receipt's token is in the address: no shared cache keeps the page
+    rated = service.already_rated(session, facts)
     agency = facts.agency if facts else by_code(session, Agency, form.agency_code.data)
     procedure = by_code(session, Procedure, form.procedure_code.data)
-    officer = by_code(session, Officer, form.officer_code.data)
+    officer = None if facts else by_code(session, Officer, form.officer_code.data)
     status, busy = 200, False
     if request.method == "POST":
         valid = form.validate()
         checks = [
             (rated, form.case_code, ALREADY_RATED),
-            (
-                facts is None and not form.agency_code.data,
-                form.agency_code,
-                _("Hãy chọn cơ quan giải quyết hồ sơ (hoặc nhập mã hồ sơ)."),
-            ),
+            (facts is None and not form.agency_code.data, form.agency_code, _("Hãy chọn cơ quan giải quyết hồ sơ.")),
             (
                 facts is None and form.agency_code.data and agency is None,
                 form.agency_code,
                 _("Không có cơ quan mã này."),
             ),
             (form.procedure_code.data and procedure is None, form.procedure_code, _("Không có thủ tục mã này.")),
-            (form.officer_code.data and officer is None, form.officer_code, _("Không có cán bộ mã này.")),
+            (
+                facts is None and form.officer_code.data and officer is None,
+                form.officer_code,
+                _("Không có cán bộ mã này."),
+            ),
+            (
+                officer is not None and agency is not None and not service.officer_of_agency(officer, agency),
+                form.officer_code,
+                _("Cán bộ này không thuộc cơ quan đã chọn."),
+            ),
         ]
         for failed, field, message in checks:
             if failed:
@@ -84,7 +97,7 @@ def new():
                         agency=agency,
                         procedure=procedure,
                         officer=officer,
-                        case_code=form.case_code.data,
+                        facts=facts,
                         comment=form.comment.data,
                         client=client_key(),
                     ),
@@ -95,7 +108,8 @@ def new():
             except Busy:
                 busy = True
             else:
-                return redirect(url_for("ratings.thanks", agency=rating.agency.code), 303)
+                verified = {"verified": "1"} if rating.verified else {}
+                return redirect(url_for("ratings.thanks", agency=rating.agency.code, **verified), 303)
         status = 503 if busy else 422
     agencies = service.selectable_agencies(session)
     page = render_template(
@@ -109,23 +123,28 @@ def new():
         officer=officer,
         busy=busy,
     )
-    return page, status, ({"Retry-After": "30"} if busy else {})
+    # The receipt's token may be in the address: it is never sent on to another page.
+    headers = {"Referrer-Policy": "no-referrer", **({"Retry-After": "30"} if busy else {})}
+    return page, status, headers
 
 
 @bp.get("/ratings/thanks")
 def thanks():
     session = get_session()
-    return render_template("ratings/thanks.html", agency=by_code(session, Agency, request.args.get("agency")))
+    return render_template(
+        "ratings/thanks.html",
+        agency=by_code(session, Agency, request.args.get("agency")),
+        verified=request.args.get("verified") == "1",
+    )
 
 
 @bp.get("/ratings/qr.svg")
 def qr():
-    """A QR code of the rating link for one file, to print on its receipt."""
-    case = request.args.get("case", "").strip()[:100]
-    link = url_for("ratings.new", case=case, _external=True) if case else url_for("ratings.new", _external=True)
-    buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="svg", scale=4, title=_("Đánh giá mức độ hài lòng"))
-    return Response(buffer.getvalue(), mimetype="image/svg+xml")
+    """A QR code of the rating form, to print at a counter (a file's own code, with its receipt
+    token, is printed on its receipt by the back office)."""
+    return Response(
+        qr_svg(url_for("ratings.new", _external=True), _("Đánh giá mức độ hài lòng")), mimetype="image/svg+xml"
+    )
 
 
 @bp.get("/satisfaction")
@@ -134,9 +153,10 @@ def satisfaction():
     session = get_session()
     period, months = stats.satisfaction_period(session, request.args)
     sort = stats.AGENCY_TABLE.parse_sort(request.args)
-    results = stats.agency_results(session, period, sort=sort) if period else None
-    officers = stats.officer_results(session, period) if period else []
-    series = stats.monthly(session, stats.recent_period(months)) if months else []
+    minimum = current_app.config["SATISFACTION_MIN_RATINGS"]
+    results = stats.agency_results(session, period, sort=sort, minimum=minimum) if period else None
+    officers = stats.officer_results(session, period, minimum=minimum) if period else []
+    series = stats.monthly(session, stats.recent_period(months), minimum=minimum) if months else []
     trend = charts.rate_chart([(m, f.satisfied_pct) for m, f in series])
     return render_page(
         "ratings/satisfaction.html",
@@ -151,7 +171,7 @@ def satisfaction():
         series=series,
         trend=trend,
         criteria=_criteria(),
-        minimum=stats.MIN_OFFICER_RATINGS,
+        minimum=minimum,
         args=request.args.to_dict(),
     )
 
@@ -162,6 +182,8 @@ def satisfaction_csv():
     session = get_session()
     period, _months = stats.satisfaction_period(session, request.args)
     spec = stats.AGENCY_TABLE
-    results = stats.agency_results(session, period, sort=spec.parse_sort(request.args)) if period else None
+    minimum = current_app.config["SATISFACTION_MIN_RATINGS"]
+    sort = spec.parse_sort(request.args)
+    results = stats.agency_results(session, period, sort=sort, minimum=minimum) if period else None
     name = f"satisfaction-{period.months[0]}-{period.months[-1]}.csv" if period else "satisfaction.csv"
     return table_csv(name, spec, results.agencies if results else [])

@@ -108,6 +108,15 @@ def datetime_label(value) -> str:
     return value.strftime("%H:%M %d/%m/%Y") if value else ""
 
 
+def deadline_label(value) -> str:
+    """A due moment (app/late/rules.Deadline): its day, and its time when the promise names one."""
+    if value is None:
+        return ""
+    if value.time is None:
+        return value.day.strftime("%d/%m/%Y")
+    return f"{value.time.strftime('%H:%M')} {value.day.strftime('%d/%m/%Y')}"
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     _warn_of_missing_catalogues(app)
@@ -115,6 +124,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(switch_language_url=switch_language_url, get_locale=get_locale)
     app.jinja_env.filters.update(
         number=number,
+        deadline_label=deadline_label,
         percent=percent,
         score=score,
         formatted=formatted,

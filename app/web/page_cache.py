@@ -146,6 +146,7 @@ PARAMETERS = frozenset(
         "agency",
         "case",
         "code",
+        "day",
         "dir",
         "field",
         "from",
@@ -167,6 +168,8 @@ PARAMETERS = frozenset(
         "status",
         "t",
         "to",
+        "verified",
+        "view",
     ]
 )
 

@@ -10,7 +10,7 @@ from app.admin.codes import AccountRole
 from app.catalogue.codes import AgencyRole, ChannelMethod, DecisionAction, Level, OnlineLevel, ProcedureStatus, TimeUnit
 from app.codes import CodeList
 from app.feedback.codes import FeedbackKind, FeedbackStatus, Overall
-from app.late.codes import CaseStatus, HolidayKind
+from app.late.codes import CaseStatus, EventKind, HolidayKind
 
 # Templates name the lists (`Level`, `FeedbackStatus`, ...) to iterate them or to label a stored code.
 CODE_LISTS = (
@@ -19,6 +19,7 @@ CODE_LISTS = (
     CaseStatus,
     ChannelMethod,
     DecisionAction,
+    EventKind,
     FeedbackKind,
     FeedbackStatus,
     HolidayKind,

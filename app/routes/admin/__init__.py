@@ -67,4 +67,4 @@ def _account():
     return {"admin_account": current_account() if request.path.startswith("/admin") else None}
 
 
-from app.routes.admin import accounts, audit_log, auth, feedback, imports, months, ratings, records  # noqa: E402,F401
+from app.routes.admin import accounts, audit_log, auth, feedback, imports, months, ratings, receipts, records  # noqa: E402,F401
