@@ -70,7 +70,7 @@ run: install $(SECRET)
 	  && $(FLASK) db upgrade \
 	  && $(FLASK) seed-demo --if-empty \
 	  && $(FLASK) search sync \
-	  && $(FLASK) run --host 127.0.0.1 --port 5000
+	  && OUTBOX_IN_PROCESS=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 # Production serving: gunicorn, WORKERS processes on BIND. Needs SECRET_KEY and, for several
 # processes, RATELIMIT_STORAGE_URI; set TRUSTED_PROXIES behind a load balancer.

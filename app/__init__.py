@@ -36,7 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from app import cli
+    from app import cli, outbox
     from app.routes import register_blueprints
     from app.web import caching, page_cache, security, templating
 
@@ -46,4 +46,5 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     register_blueprints(app)
     cli.init_app(app)
+    outbox.init_app(app)
     return app

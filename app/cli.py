@@ -6,6 +6,7 @@ their own audit entries, naming the person at the command line as `cli:<user>`."
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import NoReturn
 
@@ -13,7 +14,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app import db, imports
+from app import db, imports, outbox
 from app.admin.codes import AccountRole
 from app.audit import Actor
 from app.feedback.codes import MARKS
@@ -240,6 +241,33 @@ def feedback_status(code, status, note):
     click.echo(f"{feedback.tracking_code}: {status}")
 
 
+outbox_group = AppGroup("outbox", help="The mail waiting to be sent (SPEC §6).")
+
+
+@outbox_group.command("send")
+def outbox_send():
+    """Send the mail waiting in the outbox, once; what fails waits for the next round."""
+    report = outbox.send_waiting(current_app._get_current_object())
+    click.echo(report.summary())
+
+
+@outbox_group.command("work")
+@click.option("--once", is_flag=True, help="One round, then stop.")
+def outbox_work(once):
+    """Send the outbox every OUTBOX_INTERVAL seconds until stopped (the production job worker)."""
+    app = current_app._get_current_object()
+    while True:
+        try:
+            report = outbox.send_waiting(app)
+            if report.sent or report.retrying or report.failed:
+                click.echo(report.summary())
+        except Exception as exc:  # noqa: BLE001 - the database away for a moment: next round
+            click.echo(f"outbox round failed: {exc}", err=True)
+        if once:
+            return
+        time.sleep(app.config["OUTBOX_INTERVAL"])
+
+
 @click.command("receipt")
 @with_appcontext
 @click.argument("case_code")
@@ -290,3 +318,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(feedback_group)
     app.cli.add_command(create_admin)
     app.cli.add_command(receipt_command)
+    app.cli.add_command(outbox_group)

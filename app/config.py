@@ -70,6 +70,8 @@ class Config:
         self.MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@localhost")
         self.OUTBOX_INTERVAL = float(os.environ.get("OUTBOX_INTERVAL", "60"))
+        # A mail the server did not take is tried again after this many seconds (at most a minute).
+        self.OUTBOX_RETRY_SECONDS = float(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
         self.OUTBOX_IN_PROCESS = os.environ.get("OUTBOX_IN_PROCESS", "0") == "1"
         # Seconds a request waits for SQLite's write lock while an import writes (app/db.py); a
         # post still refused then is answered 503 with the citizen's text kept in the form.

@@ -2,7 +2,8 @@
 
 nginx (static files, buffering, gzip, timeouts, the request size limit) in front of two app nodes
 (gunicorn, `deploy/gunicorn.conf.py`), each with its own search index and page cache, sharing one
-PostgreSQL 15 server and one Redis (rate limits, login throttling). Everything lives under one
+PostgreSQL 15 server and one Redis (rate limits, login throttling); a job worker sends the mail
+outbox (`flask outbox work`). Everything lives under one
 directory (STACK_DIR, default instance/stack): the database survives a restart, the demo is loaded
 once. `make load-stack` drives the same stack with the load mix and its faults.
 """
@@ -173,6 +174,12 @@ class Stack:
                 os.kill(pid, signal.SIGKILL)
         process.wait()
 
+    def start_worker(self) -> None:
+        """The job worker: sends the mail outbox (SPEC §6) every OUTBOX_INTERVAL seconds."""
+        self.processes["worker"] = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "work"], env=self.node_env(1), cwd=ROOT
+        )
+
     def start_nginx(self) -> None:
         prefix = self.directory / "nginx"
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -199,6 +206,7 @@ class Stack:
         self.prepare()
         for number in range(1, NODES + 1):
             self.start_node(number)
+        self.start_worker()
         self.start_nginx()
 
     def _stop(self, name: str) -> None:
@@ -212,7 +220,7 @@ class Stack:
                 process.wait()
 
     def stop(self) -> None:
-        for name in ["nginx", *(f"node{n}" for n in range(1, NODES + 1)), "redis"]:
+        for name in ["nginx", "worker", *(f"node{n}" for n in range(1, NODES + 1)), "redis"]:
             self._stop(name)
         self.stop_postgres()
 

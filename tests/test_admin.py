@@ -548,14 +548,24 @@ def test_the_queue_is_paged_and_counts_overdue_feedback(office, client):
     login(client, "editor@tinh.gov.vn")
     seen = []
     for number in (1, 2, 3):
-        page = soup(client.get(f"/admin/feedback?page={number}"))
+        page = soup(client.get(f"/admin/feedback?status=all&page={number}"))
         assert "5 phản ánh" in page.select_one(".count").text
         seen += [a.text for a in page.select("#queue tbody a.code")]
-    assert seen == codes, "every feedback once, oldest first, two a page"
+    assert seen == codes[::-1], "every feedback once, newest first, two a page"
     assert client.get("/admin/feedback?page=0").status_code == 400
+    assert client.get("/admin/feedback?status=bogus").status_code == 400
+    # The queue opens on what is still to answer, the newest first.
+    opened = soup(client.get("/admin/feedback"))
+    assert "3 phản ánh" in opened.select_one(".count").text
+    assert [a.text for a in opened.select("#queue tbody a.code")] == [codes[4], codes[3]]
+    assert opened.select_one("select[name=status] option[selected]")["value"] == "open"
     overdue = soup(client.get("/admin/feedback?overdue=1"))
-    assert [a.text for a in overdue.select("#queue tbody a.code")] == [late, codes[3]]
+    assert [a.text for a in overdue.select("#queue tbody a.code")] == [codes[4], codes[3]]
     assert "3 phản ánh" in overdue.select_one(".count").text
+    assert late in [a.text for a in soup(client.get("/admin/feedback?overdue=1&page=2")).select("#queue tbody a.code")]
+    # Two answered on time, three open and overdue: 2 of 5 on time, not 100%.
+    dashboard = soup(client.get("/admin")).select_one(".headline").text
+    assert "3 quá hạn trả lời" in " ".join(dashboard.split()) and "40,0%" in dashboard
 
 
 def test_a_corrected_time_limit_moves_computed_due_dates(office, client):

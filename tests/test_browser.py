@@ -10,17 +10,22 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app.admin.accounts import create_account
 from app.audit import Actor
 from app.db import get_session
+from app.feedback import service
+from app.models import Case
 from tests import late_world
 from tests.conftest import PASSWORD, make_app
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# The receipt tokens of the site's files, by case code (what each file's printed receipt carries).
+TOKENS: dict[str, str] = {}
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 
@@ -45,7 +50,11 @@ def site(databases, tmp_path_factory):
     with app.app_context():
         session = get_session()
         create_account(session, Actor("test"), "editor@tinh.gov.vn", PASSWORD, "editor")
+        for n, question in enumerate(("Hồ sơ khai sinh trả chậm.", "Thủ tục đăng ký kết hôn cần gì?")):
+            item = service.submit_feedback(session, kind="phan_anh", content=question, publish_consent=True)
+            service.answer_feedback(session, Actor("test"), item, f"Câu trả lời số {n}.", publish=True)
         session.commit()
+        TOKENS.update(session.execute(select(Case.code, Case.receipt_token)).tuples().all())
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -136,14 +145,45 @@ def test_a_feedback_from_form_to_tracking_page(site, page):
     page.check("input[name=kind][value=kien_nghi]")
     page.fill("#content", "Đề nghị cho nộp bản sao điện tử.")
     page.fill("#email", "nguoi.gui@example.vn")
-    page.click("button:has-text('Gửi phản ánh, kiến nghị')")
+    page.click(".actions button:has-text('Gửi phản ánh, kiến nghị')")
     page.wait_for_url("**/feedback/*-*-*-*")
     assert "Đã tiếp nhận" in page.locator(".facts").inner_text()
     assert "nguoi.gui@example.vn" not in page.content()
 
 
+@pytest.mark.parametrize("javascript", [True, False])
+def test_enter_in_a_text_field_sends_the_feedback(site, browser, javascript):
+    """Enter in any text field sends the form: it used to press the procedure search's button."""
+    context = browser.new_context(viewport={"width": 360, "height": 800}, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(f"{site}/feedback/new")
+    page.fill("#content", "Gõ xong bấm Enter ở ô thư điện tử.")
+    page.fill("#email", "enter@example.vn")
+    page.locator("#email").press("Enter")
+    page.wait_for_url("**/feedback/*-*-*-*")
+    assert "Gõ xong bấm Enter" in page.locator("main").inner_text()
+    # Enter in the procedure search box before anything is written finds procedures, refusing nothing.
+    page.goto(f"{site}/feedback/new")
+    page.locator("#procedure_q").fill("dang ky")
+    page.locator("#procedure_q").press("Enter")
+    page.wait_for_selector("#procedure-choices input[name=procedure_code]")
+    assert page.locator(".error-summary").count() == 0
+    context.close()
+
+
+def test_the_published_answers_are_searched_in_place(site, page):
+    page.goto(f"{site}/feedback")
+    statuses = []
+    page.on("response", lambda r: statuses.append(r.status) if r.request.headers.get("hx-request") == "true" else None)
+    page.locator("#q").press_sequentially("ket hon", delay=50)
+    page.wait_for_url(lambda url: "q=ket+hon" in url or "q=ket%20hon" in url)
+    page.wait_for_function("document.querySelectorAll('#results .result').length === 1")
+    assert statuses and set(statuses) == {200}, statuses
+    assert "kết hôn" in page.locator("#results").inner_text()
+
+
 def test_a_rating(site, page):
-    page.goto(f"{site}/ratings/new?case=C1")
+    page.goto(f"{site}/ratings/new?case=C1&t={TOKENS['C1']}")
     assert "Hồ sơ C1" in page.locator(".notice").first.inner_text()
     page.check("input[name=overall][value=satisfied]")
     page.check("input[name=criterion_7][value='2']")
@@ -179,6 +219,9 @@ PAGE_TYPES = [
     "/feedback",
     "/feedback/new",
     "/ratings/new",
+    "/ratings/new?case=C3&t={C3}",
+    "/cases/C3?t={C3}",
+    "/cases/C3",
     "/admin/login",
     "/no-such-page",
     "/en/procedures",
@@ -192,7 +235,7 @@ def test_no_serious_accessibility_violation_and_nothing_wider_than_the_screen(si
     page = context.new_page()
     problems = []
     for path in PAGE_TYPES:
-        page.goto(site + path)
+        page.goto(site + path.format(**TOKENS))
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("""async () => {
             const r = await axe.run(document, {runOnly: {type: 'tag',

@@ -3,6 +3,7 @@ CSRF, 422 with the typed values kept, rate limits, and nothing acknowledged lost
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sqlite3
 import threading
@@ -363,3 +364,36 @@ def test_citizens_posts_succeed_while_a_large_import_writes(tmp_path):
         session = get_session()
         assert session.scalar(select(func.count(Feedback.id))) == len(answers)
         assert session.scalar(select(func.count(Officer.id))) == 60_000
+
+
+def test_the_tracking_page_shows_the_answer_deadline_in_working_days(app, client):
+    """15 working days (FEEDBACK_ANSWER_DAYS) from the day it was sent, as SPEC §3 counts a
+    computed due date: sent Friday 28 April 2023, the holidays of 29 April to 3 May and the
+    weekends skipped, the 15th working day after it is Wednesday 24 May."""
+    late_world.build(app)
+    assert app.config["FEEDBACK_ANSWER_DAYS"] == 15
+    with app.app_context():
+        session = get_session()
+        code = service.submit_feedback(
+            session, kind="phan_anh", content="Chậm.", now=dt.datetime(2023, 4, 28, 16, 30)
+        ).tracking_code
+        session.commit()
+    facts = soup(client.get(f"/feedback/{code}")).select_one(".facts").get_text(" ", strip=True)
+    assert "Hạn trả lời 24/05/2023 (15 ngày làm việc) Quá hạn" in " ".join(facts.split())
+
+
+def test_the_agency_a_citizen_chose_is_the_one_assigned(app, client):
+    late_world.build(app)
+    response = send(client, agency_code="T.H1.X1", procedure_code="1.010093")  # the procedure is T.STP's
+    assert response.status_code == 303
+    with app.app_context():
+        feedback = get_session().scalar(select(Feedback))
+        assert feedback.agency.code == "T.H1.X1" and feedback.procedure.code == "1.010093"
+        assert feedback.lang == "vi"
+    english = client.post(
+        "/en/feedback/new",
+        data={"csrf_token": token(client, "/en/feedback/new"), "kind": "kien_nghi", "content": "Please."},
+    )
+    with app.app_context():
+        code = english.headers["Location"].rsplit("/", 1)[1]
+        assert get_session().scalar(select(Feedback.lang).where(Feedback.tracking_code == code)) == "en"

@@ -18,6 +18,9 @@ from app.late.rules import percent
 from app.late.store import load_calendar
 from app.models import Account, Agency, Feedback
 
+# The queue's views beside each status: what is still to answer (its default), and everything.
+OPEN_ITEMS, ALL_ITEMS = "open", "all"
+
 
 class NotAllowed(PermissionError):
     """The account may not act on this feedback."""
@@ -78,7 +81,9 @@ def _filtered(
     today: dt.date,
 ):
     query = _scoped(select(Feedback), account)
-    if status:
+    if status == OPEN_ITEMS:
+        query = query.where(Feedback.status.in_(OPEN))
+    elif status and status != ALL_ITEMS:
         query = query.where(Feedback.status == status)
     if overdue_only:
         cutoff = dt.datetime.combine(last_overdue_day(calendar, days, today) + ONE_DAY, dt.time())
@@ -99,15 +104,17 @@ def queue(
     page: int = 1,
     per_page: int = 50,
 ) -> tuple[list[QueueItem], int]:
-    """One page of the feedback the account may see, oldest first, with deadlines; and how many
-    there are in all. Filtered and paged in the database: the queue may hold tens of thousands."""
+    """One page of the feedback the account may see, the newest first, with deadlines; and how
+    many there are in all. `status` is a FeedbackStatus, OPEN_ITEMS (the default of the back
+    office: still to answer) or ALL_ITEMS. Filtered and paged in the database: the queue may hold
+    tens of thousands."""
     today = today or service.local_now().date()
     calendar = load_calendar(session)
     query = _filtered(calendar, account, days, status, agency, overdue_only, today)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = session.scalars(
         query.options(selectinload(Feedback.agency), selectinload(Feedback.procedure))
-        .order_by(Feedback.received_at, Feedback.id)
+        .order_by(Feedback.received_at.desc(), Feedback.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
@@ -129,14 +136,17 @@ def overdue_count(session: Session, account: Account, days: int, today: dt.date 
 class Timeliness:
     answered: int
     on_time: int
+    overdue: int = 0  # open and past the deadline: already late, however they end
 
     @property
     def share(self) -> float | None:
-        return percent(self.on_time, self.answered)
+        """Answered on time, of all answered and of the open ones already past their deadline."""
+        return percent(self.on_time, self.answered + self.overdue)
 
 
-def timeliness(session: Session, days: int, account: Account) -> Timeliness:
-    """Answered feedback the account may see, and how many within the deadline."""
+def timeliness(session: Session, days: int, account: Account, today: dt.date | None = None) -> Timeliness:
+    """Answered feedback the account may see, how many within the deadline, and how many open
+    ones are past it (they count as late in the share: "5 overdue" never sits beside 100%)."""
     calendar = load_calendar(session)
     query = _scoped(
         select(Feedback.received_at, Feedback.answered_at).where(Feedback.status == FeedbackStatus.ANSWERED), account
@@ -149,7 +159,7 @@ def timeliness(session: Session, days: int, account: Account) -> Timeliness:
             deadlines[day] = calendar.add_working_days(day, days)
         answered += 1
         on_time += answered_at.date() <= deadlines[day]
-    return Timeliness(answered, on_time)
+    return Timeliness(answered, on_time, overdue_count(session, account, days, today))
 
 
 def _check(account: Account, feedback: Feedback) -> None:
@@ -182,6 +192,15 @@ def answer(session: Session, account: Account, feedback: Feedback, text: str, pu
         )
     by = feedback.agency.name if feedback.agency else "Văn phòng UBND tỉnh"
     service.answer_feedback(session, account, feedback, text, by=by, publish=publish)
+
+
+def correct(session: Session, account: Account, feedback: Feedback, text: str) -> None:
+    """Correct an answer already given: the earlier one stays in the history the tracking page
+    shows, and whether it is published does not change."""
+    _check(account, feedback)
+    if feedback.status != FeedbackStatus.ANSWERED:
+        raise service.FeedbackError(f"phản ánh {feedback.tracking_code} chưa được trả lời")
+    service.answer_feedback(session, account, feedback, text, by=feedback.answered_by, publish=feedback.published)
 
 
 def set_published(session: Session, account: Account, feedback: Feedback, publish: bool) -> None:

@@ -15,7 +15,7 @@ from app.audit import Actor
 from app.clock import local_now
 from app.feedback.codes import CLOSED, MARKS, FeedbackKind, FeedbackStatus, Overall
 from app.feedback.criteria import CriteriaSet
-from app.models import Account, Agency, Case, Feedback, FeedbackEvent, Officer, Procedure, Rating, Step
+from app.models import Account, Agency, Case, Feedback, FeedbackEvent, Officer, OutboxMail, Procedure, Rating, Step
 from app.models.tokens import UNMATCHABLE, tokens_match
 from app.text import fold, says_something
 
@@ -59,9 +59,11 @@ def submit_feedback(
     phone: str | None = None,
     publish_consent: bool = False,
     client: str | None = None,
+    lang: str = "vi",
     now: dt.datetime | None = None,
 ) -> Feedback:
-    """Add a feedback with a tracking code no other feedback has, and return it (not committed)."""
+    """Add a feedback with a tracking code no other feedback has, and return it (not committed).
+    `lang` is the language the citizen wrote in: mail to them is in it."""
     if not FeedbackKind.has(kind):
         raise ValueError(kind)
     now = now or local_now()
@@ -83,6 +85,7 @@ def submit_feedback(
         published=False,
         client_hash=client,
         folded=fold(content),
+        lang=lang if lang in ("vi", "en") else "vi",
     )
     feedback.events.append(FeedbackEvent(status=FeedbackStatus.RECEIVED, at=now))
     session.add(feedback)
@@ -143,6 +146,7 @@ def set_status(
     feedback.events.append(FeedbackEvent(status=status, at=now, note=note))
     if status == FeedbackStatus.DECLINED:
         feedback.published = False
+        notify(session, feedback, "declined", now)
     log_action(session, actor, f"feedback.{status}", feedback, note, before)
 
 
@@ -165,12 +169,39 @@ def answer_feedback(
         raise FeedbackError(f"người gửi {feedback.tracking_code} không đồng ý công khai")
     before = feedback_state(feedback)
     now = now or local_now()
+    corrected = feedback.status == FeedbackStatus.ANSWERED
     feedback.answer, feedback.answered_at, feedback.answered_by = answer, now, by
     feedback.status = FeedbackStatus.ANSWERED
     feedback.published = publish
     feedback.folded = fold(f"{feedback.content} {answer}")
-    feedback.events.append(FeedbackEvent(status=FeedbackStatus.ANSWERED, at=now))
-    log_action(session, actor, "feedback.answer", feedback, answer[:200], before)
+    # Each answer given is kept with its event: a corrected answer leaves its history.
+    feedback.events.append(FeedbackEvent(status=FeedbackStatus.ANSWERED, at=now, note=answer))
+    notify(session, feedback, "corrected" if corrected else "answered", now)
+    log_action(session, actor, "feedback.correct" if corrected else "feedback.answer", feedback, answer[:200], before)
+
+
+def notify(session: Session, feedback: Feedback, event: str, now: dt.datetime) -> None:
+    """Tell the citizen by mail, if they left an address, that their feedback was `event`
+    (answered, corrected, declined): a mail in the outbox, in this transaction (app/outbox.py
+    writes and sends it)."""
+    if not feedback.contact_email:
+        return
+    session.add(
+        OutboxMail(
+            created_at=now,
+            topic=f"feedback.{event}:{feedback.tracking_code}",
+            recipient=feedback.contact_email,
+            lang=feedback.lang or "vi",
+            attempts=0,
+            next_attempt_at=now,
+        )
+    )
+
+
+def answer_history(feedback: Feedback) -> list[FeedbackEvent]:
+    """The answers given before the one in force, the latest first (a corrected answer's history)."""
+    given = [e for e in feedback.events if e.status == FeedbackStatus.ANSWERED and e.note]
+    return list(reversed(given[:-1]))
 
 
 @dataclass

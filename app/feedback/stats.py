@@ -315,3 +315,15 @@ def recent_comments(session: Session, agency_id: int, limit: int = 5) -> list[Ra
 def published_comment():
     """The condition of a rating whose comment the public sees: approved, not hidden since."""
     return and_(Rating.comment.is_not(None), Rating.comment_approved.is_(True), Rating.comment_hidden.is_(False))
+
+
+def waiting_comments(session: Session) -> int:
+    """Rating comments the Office has neither approved nor hidden yet."""
+    return (
+        session.scalar(
+            select(func.count(Rating.id)).where(
+                Rating.comment.is_not(None), Rating.comment_approved.is_(False), Rating.comment_hidden.is_(False)
+            )
+        )
+        or 0
+    )

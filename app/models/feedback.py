@@ -109,7 +109,7 @@ class Rating(Base):
 class OutboxMail(Base):
     """A mail waiting to be sent (or sent): written in the transaction of the action it tells of,
     sent afterwards with retries, so a mail server that is down neither fails the action nor loses
-    the mail (app/mail.py)."""
+    the mail (app/outbox.py). Its text is written when it is sent, in its language."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_waiting", "sent_at", "next_attempt_at"),)
@@ -119,11 +119,15 @@ class OutboxMail(Base):
     # What the mail is about, such as "feedback.answered:7K3M-Q9XD-2H4T-8RWC".
     topic: Mapped[str] = mapped_column(String(100))
     recipient: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8), default="vi")
+    # What was sent (empty until then).
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime)
     # A sender that took the mail holds it until then: another never sends it meanwhile.
     claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The server refused the mail for good (an address that does not exist): never retried.
+    failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.catalogue.listing import procedures_named
+from app.clock import local_now
 from app.db import Busy, commit_patiently, get_session
-from app.feedback import service
-from app.feedback.codes import FeedbackKind, FeedbackStatus
+from app.feedback import queue, service
+from app.feedback.codes import OPEN, FeedbackKind, FeedbackStatus
 from app.feedback.forms import FeedbackForm
 from app.models import Agency, Feedback, Procedure, by_code
 from app.params import Page, int_param
@@ -49,12 +51,16 @@ def new():
         form.agency_code.data = request.args.get("agency", "")[:50]
         form.kind.data = form.kind.data or FeedbackKind.PHAN_ANH.value
     query = request.form.get("procedure_q", "")[:200]
-    if request.form.get("action") == "change":
+    action = request.form.get("action")
+    if action == "change":
         form.procedure_code.data = ""
+    if action == "send" and query.strip() and not (form.content.data or "").strip() and not form.procedure_code.data:
+        # Enter pressed in the procedure search box before anything was written: find, do not refuse.
+        action = "find"
     procedure = by_code(session, Procedure, form.procedure_code.data)
     agency = by_code(session, Agency, form.agency_code.data)
     status, busy = 200, False
-    if request.method == "POST" and request.form.get("action") not in ("find", "change"):
+    if request.method == "POST" and action not in ("find", "change"):
         valid = form.validate()
         if form.procedure_code.data and procedure is None:
             form.procedure_code.errors = [*form.procedure_code.errors, _("Không có thủ tục mã này.")]
@@ -77,6 +83,7 @@ def new():
                         phone=form.phone.data,
                         publish_consent=form.publish_consent.data,
                         client=client_key(),
+                        lang=get_locale().language,
                     ),
                     current_app.config["SQLITE_BUSY_SECONDS"],
                 )
@@ -124,7 +131,16 @@ def track(code):
         return redirect(url_for("feedback.track", code=feedback.tracking_code), 301)
     if not feedback.published:
         private_page()  # the citizen's text, not public: no cache keeps it
-    return render_template("feedback/track.html", feedback=feedback)
+    days = current_app.config["FEEDBACK_ANSWER_DAYS"]
+    due = queue.due_date(session, feedback, days)
+    return render_template(
+        "feedback/track.html",
+        feedback=feedback,
+        due=due,
+        days=days,
+        overdue=feedback.status in OPEN and due < local_now().date(),
+        history=service.answer_history(feedback),
+    )
 
 
 @bp.get("")

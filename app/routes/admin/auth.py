@@ -7,10 +7,14 @@ from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from app.admin import accounts
+from app.admin.codes import OFFICE_STAFF
 from app.db import get_session
 from app.feedback import queue as feedback_ops
+from app.feedback import stats
+from app.models import OutboxMail
 from app.routes.admin import bp, current_account
 from app.web.security import client_key, limiter, login_guard
 
@@ -71,12 +75,19 @@ def dashboard():
     account = current_account()
     days = current_app.config["FEEDBACK_ANSWER_DAYS"]
     overdue = feedback_ops.overdue_count(db, account, days)
+    staff = account.role in OFFICE_STAFF
     return render_template(
         "admin/dashboard.html",
         counts=feedback_ops.status_counts(db, account),
         overdue=overdue,
         timely=feedback_ops.timeliness(db, days, account),
         days=days,
+        waiting_comments=stats.waiting_comments(db) if staff else None,
+        waiting_mail=db.scalar(
+            select(func.count(OutboxMail.id)).where(OutboxMail.sent_at.is_(None), OutboxMail.failed_at.is_(None))
+        )
+        if staff
+        else None,
     )
 
 

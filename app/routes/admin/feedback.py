@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app import outbox
 from app.db import get_session
 from app.feedback import queue as queue_ops
 from app.feedback import service
 from app.feedback.codes import MARKS, FeedbackStatus
 from app.models import Agency, by_code
-from app.params import Page, int_param
+from app.params import BadParameter, Page, int_param
 from app.routes._render import render_page
 from app.routes.admin import bp, current_account
 
@@ -24,9 +25,9 @@ def feedback_queue():
     """Feedback the signed-in person may handle, filtered by status, agency and overdue."""
     db = get_session()
     account = current_account()
-    status = request.args.get("status") or None
-    if status and not FeedbackStatus.has(status):
-        abort(400)
+    status = request.args.get("status") or queue_ops.OPEN_ITEMS
+    if status not in (queue_ops.OPEN_ITEMS, queue_ops.ALL_ITEMS) and not FeedbackStatus.has(status):
+        raise BadParameter("status", status, ", ".join([queue_ops.OPEN_ITEMS, queue_ops.ALL_ITEMS, *FeedbackStatus]))
     agency = by_code(db, Agency, request.args.get("agency"))
     number = int_param(request.args, "page", 1, 1, 100000)
     per_page = current_app.config["PER_PAGE"]
@@ -43,6 +44,7 @@ def feedback_queue():
         days=_days(),
         agencies=service.selectable_agencies(db),
         args=request.args.to_dict(),
+        status=status,
     )
 
 
@@ -86,6 +88,8 @@ def feedback_act(code):
             queue_ops.answer(
                 db, account, feedback, request.form.get("answer", "")[:10000], request.form.get("publish") == "1"
             )
+        elif action == "correct":
+            queue_ops.correct(db, account, feedback, request.form.get("answer", "")[:10000])
         elif action in ("publish", "unpublish"):
             queue_ops.set_published(db, account, feedback, action == "publish")
         else:
@@ -104,5 +108,6 @@ def feedback_act(code):
             typed=request.form,
         ), 422
     db.commit()
+    outbox.wake(current_app._get_current_object())
     flash(_("Đã lưu."))
     return redirect(url_for("admin.feedback_item", code=feedback.tracking_code), 303)

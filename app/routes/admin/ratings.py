@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.db import get_session
-from app.feedback import service
+from app.feedback import service, stats
 from app.models import Rating
 from app.params import BadParameter, Page, int_param
 from app.routes.admin import bp, current_account, get_or_404, require
@@ -44,11 +44,7 @@ def ratings():
     rows = db.scalars(
         query.options(selectinload(Rating.agency)).order_by(*order).limit(PER_PAGE).offset((number - 1) * PER_PAGE)
     )
-    waiting = db.scalar(
-        select(func.count(Rating.id)).where(
-            Rating.comment.is_not(None), Rating.comment_approved.is_(False), Rating.comment_hidden.is_(False)
-        )
-    )
+    waiting = stats.waiting_comments(db)
     return render_template(
         "admin/ratings.html",
         page=Page(list(rows), total, number, PER_PAGE),
