@@ -8,15 +8,19 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
 from app.db import get_session, upgrade
-from app.models import OfficerMonth
+from app.admin.accounts import create_account
+from app.audit import Actor
+from app.models import Case, LateFile, OfficerMonth
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
+EDITOR, PASSWORD = "screens@tinh.gov.vn", "chup-man-hinh-demo"
 PAGES = {
     "home": "/",
     "search": "/procedures?q=dang+ky+khai+sinh",
@@ -59,13 +63,25 @@ def main() -> int:
             print(result.output, file=sys.stderr)
             return 1
         with app.app_context():
+            session = get_session()
             # The officer with the most late files in the last published month.
-            code = get_session().scalar(
+            code = session.scalar(
                 select(OfficerMonth.officer_code)
                 .where(OfficerMonth.month == "2022-08")
                 .order_by(OfficerMonth.late_files.desc())
             )
-        pages = {**PAGES, "late-officer": f"/late/officers/{code}"}
+            # A late file of that month, opened by its receipt, and the day its agency received it.
+            late = session.scalar(select(Case).join(LateFile, LateFile.case_code == Case.code).limit(1))
+            receipt = {"case": late.code, "t": late.receipt_token}
+            batch = {"agency": late.agency.code, "day": late.received_at.date().isoformat()}
+            create_account(session, Actor("screens"), EDITOR, PASSWORD, "editor")
+            session.commit()
+        pages = {
+            **PAGES,
+            "late-officer": f"/late/officers/{code}",
+            "case-status": f"/cases/{quote(receipt['case'])}?t={receipt['t']}",
+            "rating-verified": f"/ratings/new?{urlencode(receipt)}",
+        }
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         site = f"http://127.0.0.1:{server.server_port}"
@@ -77,9 +93,21 @@ def main() -> int:
                     page.goto(site + path)
                     page.screenshot(path=str(OUT / f"{name}-{width}.png"), full_page=True)
                 page.close()
+            # The back office's receipts: a counter's daily batch on screen, and one as printed (A6).
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(site + "/admin/login")
+            page.fill("#email", EDITOR)
+            page.fill("#password", PASSWORD)
+            page.click("button:has-text('Đăng nhập')")
+            page.goto(f"{site}/admin/receipts/print?{urlencode(batch)}")
+            page.screenshot(path=str(OUT / "receipts-1280.png"), full_page=True)
+            page.emulate_media(media="print")
+            page.locator("article.receipt").first.screenshot(path=str(OUT / "receipt-print.png"))
+            page.pdf(path=str(OUT / "receipts.pdf"), prefer_css_page_size=True)
+            page.close()
             browser.close()
         server.shutdown()
-    print(f"{len(pages) * 2} screenshots in {OUT}")
+    print(f"{len(pages) * 2 + 2} screenshots and receipts.pdf in {OUT}")
     return 0
 
 

@@ -12,3 +12,8 @@ def qr_svg(link: str, title: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="svg", scale=4, title=title)
     return buffer.getvalue()
+
+
+def qr_svg_inline(link: str, title: str) -> str:
+    """`link` as a QR code in SVG markup to place in a page (no XML declaration)."""
+    return segno.make(link, error="m").svg_inline(scale=4, title=title)

@@ -14,7 +14,7 @@ from app.late import status
 from app.models import Agency, by_code
 from app.params import BadParameter
 from app.routes.admin import bp, current_account, require
-from app.web.qr import qr_svg
+from app.web.qr import qr_svg_inline
 
 
 @bp.get("/receipts")
@@ -55,7 +55,9 @@ def receipts_print():
             "receipt": r,
             "rating": status.rating_link(base, r.code, r.token),
             "status": status.status_link(base, r.code, r.token),
-            "qr": qr_svg(status.rating_link(base, r.code, r.token), _("Mã QR đánh giá hồ sơ %(code)s", code=r.code)),
+            "qr": qr_svg_inline(
+                status.rating_link(base, r.code, r.token), _("Mã QR đánh giá hồ sơ %(code)s", code=r.code)
+            ),
         }
         for r in found
     ]
