@@ -14,9 +14,9 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.db import get_session, upgrade
 from app.admin.accounts import create_account
 from app.audit import Actor
+from app.db import get_session, upgrade
 from app.models import Case, LateFile, OfficerMonth
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"

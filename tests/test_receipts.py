@@ -111,7 +111,9 @@ def test_the_back_office_prints_one_receipt_and_a_days_batch(app, client):
     text = receipt.get_text(" ", strip=True)
     assert "C3" in text and "10/05/2023" in text and tokens["C3"] in text
     assert receipt.select_one(".qr svg"), "the QR code, inline"
-    assert not receipt.select_one(".qr").get_text(strip=True), "the SVG markup itself, nothing around it"
+    qr = receipt.select_one(".qr")
+    assert [child.name for child in qr.children if str(child).strip()] == ["svg"], "the SVG markup, nothing around it"
+    assert qr.get_text(strip=True) == "Mã QR đánh giá hồ sơ C3", "its title, for screen readers"
     assert f"/ratings/new?case=C3&amp;t={tokens['C3']}" in str(receipt) or f"t={tokens['C3']}" in text
     assert f"/cases/C3?t={tokens['C3']}" in text
     # The files the commune received on 10 May 2023... and on 3 May (a withdrawn one counts too).
