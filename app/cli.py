@@ -23,6 +23,7 @@ from app.imports.errors import ImportRejected, ImportReport
 from app.late import status
 
 SEED = Path(__file__).resolve().parent.parent / "seed"
+LOCAL_SITE = "http://127.0.0.1:5000"  # make run's address: links when SITE_URL is not set
 
 
 def _session():
@@ -279,7 +280,7 @@ def receipt_command(case_code, which):
     if case is None or not case.receipt_token:
         _fail(f"không có hồ sơ mã {case_code}")
     link = status.status_link if which == "status" else status.rating_link
-    click.echo(link(current_app.config["SITE_URL"], case.code, case.receipt_token))
+    click.echo(link(current_app.config["SITE_URL"] or LOCAL_SITE, case.code, case.receipt_token))
 
 
 @click.command("create-admin")

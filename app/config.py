@@ -105,7 +105,9 @@ class Config:
         # a period (below it, the count alone).
         self.SATISFACTION_MIN_RATINGS = int(os.environ.get("SATISFACTION_MIN_RATINGS", "5"))
         # The public address of the site, for links written outside a request (receipts, mail).
-        self.SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+        # Printed receipts use the address they were printed from when it is empty; mail and the
+        # command line use http://127.0.0.1:5000 (the address of make run).
+        self.SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -33,6 +33,7 @@ mail = Mail()
 # A sender that took a mail and died holds it this long; then another sends it.
 CLAIM = dt.timedelta(minutes=5)
 BATCH = 100
+LOCAL_SITE = "http://127.0.0.1:5000"  # make run's address: mail links when SITE_URL is not set
 
 
 @dataclass
@@ -102,15 +103,16 @@ def _send_one(app: Flask, session: Session, item: OutboxMail, now: dt.datetime, 
     try:
         item.subject, item.body = compose(app, session, item)
         deliver(app, item)
-    except PERMANENT as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure of the server or the network: retry
+        if not permanent(exc):
+            retry = dt.timedelta(seconds=app.config["OUTBOX_RETRY_SECONDS"])
+            item.next_attempt_at, item.claimed_until, item.last_error = now + retry, None, _error(exc)
+            report.retrying += 1
+            log.warning("mail %s not sent (attempt %s), retrying: %s", item.id, item.attempts, item.last_error)
+            return
         item.failed_at, item.claimed_until, item.last_error = now, None, _error(exc)
         report.failed += 1
         log.warning("mail %s refused for good: %s", item.id, item.last_error)
-    except Exception as exc:  # noqa: BLE001 - any failure of the server or the network: retry
-        retry = dt.timedelta(seconds=app.config["OUTBOX_RETRY_SECONDS"])
-        item.next_attempt_at, item.claimed_until, item.last_error = now + retry, None, _error(exc)
-        report.retrying += 1
-        log.warning("mail %s not sent (attempt %s), retrying: %s", item.id, item.attempts, item.last_error)
     else:
         item.sent_at, item.claimed_until, item.last_error = now, None, None
         report.sent += 1
@@ -120,8 +122,16 @@ class Undeliverable(ValueError):
     """The mail's subject is gone (its feedback deleted): nothing to tell."""
 
 
-# Refusals no retry will change: the recipient or the sender refused by the server.
-PERMANENT: tuple[type[Exception], ...] = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, Undeliverable)
+def permanent(exc: Exception) -> bool:
+    """A refusal no retry will change: a 5xx reply to the sender or to every recipient (a 4xx
+    reply, such as greylisting or throttling, is retried), or a mail about nothing."""
+    if isinstance(exc, Undeliverable):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):  # the sender or the data refused
+        return exc.smtp_code >= 500
+    return False
 
 
 def _error(exc: Exception) -> str:
@@ -136,7 +146,7 @@ def compose(app: Flask, session: Session, item: OutboxMail) -> tuple[str, str]:
         raise Undeliverable(item.topic)
     event = kind.removeprefix("feedback.")
     prefix = "/en" if item.lang == "en" else ""
-    link = f"{app.config['SITE_URL']}{prefix}/feedback/{quote(feedback.tracking_code)}"
+    link = f"{app.config['SITE_URL'] or LOCAL_SITE}{prefix}/feedback/{quote(feedback.tracking_code)}"
     with app.test_request_context(), force_locale(item.lang):
         text = render_template("mail/feedback.txt", feedback=feedback, event=event, link=link)
     subject, _, body = text.strip().partition("\n")
@@ -194,6 +204,8 @@ class Worker:
 
 def init_app(app: Flask) -> None:
     mail.init_app(app)
+    if not app.config["SITE_URL"] and not (app.debug or app.testing):
+        log.warning("SITE_URL is not set: mail to citizens links to %s", LOCAL_SITE)
     if app.config["OUTBOX_IN_PROCESS"] and not app.testing:
         app.extensions["outbox"] = Worker(app).start()
 

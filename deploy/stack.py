@@ -92,6 +92,7 @@ class Stack:
             "UPLOAD_DIR": str(self.directory / "uploads"),
             "GUNICORN_BIND": f"127.0.0.1:{self.node_ports[number - 1]}",
             "TTHC_DEMO": "1",
+            "SITE_URL": self.url,
             # Served over plain HTTP on loopback here; behind TLS in production, drop this.
             "SESSION_COOKIE_SECURE": "0",
             **self.env_extra,

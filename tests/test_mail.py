@@ -15,8 +15,11 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app import outbox
+from app.audit import Actor
+from app.clock import local_now
 from app.db import get_session
-from app.models import Feedback, OutboxMail
+from app.feedback import service
+from app.models import Agency, Feedback, OutboxMail
 from tests import late_world
 from tests.conftest import login, make_app, post, soup
 from tests.test_admin import accounts
@@ -26,12 +29,16 @@ from tests.test_feedback import send
 class Inbox:
     """An SMTP server's mailbox: what it accepted, and the addresses it refuses for good."""
 
-    def __init__(self):
+    def __init__(self, greylist: int = 0):
         self.messages: list[email.message.EmailMessage] = []
+        self.greylist = greylist  # how many times a greylisted@ recipient is put off first
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("nobody@"):
             return "550 5.1.1 no such user"
+        if address.startswith("greylisted@") and self.greylist:
+            self.greylist -= 1
+            return "450 4.2.0 greylisted, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -147,7 +154,7 @@ def test_the_mail_is_in_the_language_the_citizen_wrote_in_and_a_refusal_is_not_r
     try:
         report = outbox.send_waiting(app)
         assert (report.sent, report.failed) == (1, 1)
-        assert outbox.send_waiting(app, now=dt.datetime.now() + dt.timedelta(hours=1)).failed == 0
+        assert outbox.send_waiting(app, now=local_now() + dt.timedelta(hours=1)).failed == 0
     finally:
         server.stop()
     [message] = inbox.messages
@@ -157,17 +164,72 @@ def test_the_mail_is_in_the_language_the_citizen_wrote_in_and_a_refusal_is_not_r
     assert failed[0].failed_at is not None and "550" in failed[0].last_error
 
 
+def test_a_refusal_for_now_is_retried_and_two_senders_never_send_one_mail_twice(app, client, port):
+    code = tracking_code(send(client, email="greylisted@example.vn"))
+    login(client, "editor@tinh.gov.vn")
+    assert act(client, code, action="answer", answer="Đã xử lý.").status_code == 303
+    [mail_id] = [m.id for m in mails(app)]
+    with app.app_context():
+        session = get_session()
+        now = local_now()
+        assert outbox.claim(session, mail_id, now) and not outbox.claim(session, mail_id, now), "one sender wins"
+        assert outbox.waiting(session, now) == [], "taken: no other sender sees it"
+        later = now + outbox.CLAIM + dt.timedelta(seconds=1)
+        assert outbox.waiting(session, later) == [mail_id], "a sender that died gives it back"
+    inbox = Inbox(greylist=1)
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        first = outbox.send_waiting(app, now=later)
+        assert (first.sent, first.retrying, first.failed) == (0, 1, 0), "450: tried again, not given up"
+        again = outbox.send_waiting(app, now=later + dt.timedelta(seconds=61))
+        assert again.sent == 1
+    finally:
+        server.stop()
+    assert len(inbox.messages) == 1
+
+
 def test_a_corrected_answer_is_told_and_kept_in_the_history(app, client, port):
     code = tracking_code(send(client, email="dan@example.vn", publish_consent="1"))
     login(client, "editor@tinh.gov.vn")
-    assert act(client, code, action="answer", answer="Câu trả lời đầu.").status_code == 303
+    assert act(client, code, action="answer", answer="Câu trả lời đầu.", publish="1").status_code == 303
+    with app.app_context():
+        first = get_session().scalar(select(Feedback).where(Feedback.tracking_code == code))
+        answered_at = first.answered_at
+        assert first.published
     assert act(client, code, action="correct", answer="Câu trả lời đã sửa.").status_code == 303
+    with app.app_context():
+        corrected = get_session().scalar(select(Feedback).where(Feedback.tracking_code == code))
+        assert corrected.answered_at == answered_at, "the day it was answered stays"
+        assert corrected.published, "corrected by the Office, it stays published"
     page = soup(client.get(f"/feedback/{code}"))
     assert "Câu trả lời đã sửa." in page.select_one("main").text
     history = page.find("h3", string="Câu trả lời trước khi sửa")
     assert history and "Câu trả lời đầu." in history.find_next("ol").text
     assert [m.topic.split(":")[0] for m in mails(app)] == ["feedback.answered", "feedback.corrected"]
     assert act(client, code, action="correct", answer=" ").status_code == 422
+    inbox = Inbox()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        assert outbox.send_waiting(app).sent == 2
+    finally:
+        server.stop()
+    assert "đã được sửa" in inbox.messages[1]["Subject"]
+
+
+def test_an_answer_a_responder_corrects_waits_for_the_office_to_publish_it_again(app, client):
+    with app.app_context():
+        session = get_session()
+        agency = session.scalar(select(Agency).where(Agency.code == "T.STP"))
+        item = service.submit_feedback(session, kind="phan_anh", content="Hỏi.", agency=agency, publish_consent=True)
+        service.answer_feedback(session, Actor("test"), item, "Trả lời.", publish=True)
+        code = item.tracking_code
+        session.commit()
+    login(client, "stp@tinh.gov.vn")
+    assert act(client, code, action="correct", answer="Trả lời đã sửa.").status_code == 303
+    with app.app_context():
+        assert not get_session().scalar(select(Feedback.published).where(Feedback.tracking_code == code))
 
 
 def test_without_a_mail_server_the_mail_is_written_to_the_log(databases, tmp_path, caplog):

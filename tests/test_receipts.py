@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.db import get_session
 from app.imports.cases import import_events
 from app.late.status import rating_link, status_link
-from app.models import Case
+from app.models import AuditEntry, Case
 from tests import late_world
 from tests.conftest import PASSWORD, login, soup
 from tests.test_admin import accounts
@@ -122,6 +122,10 @@ def test_the_back_office_prints_one_receipt_and_a_days_batch(app, client):
     several = soup(client.get("/admin/receipts/print?case=C1%0AC2%0ANOPE"))
     assert len(several.select("article.receipt")) == 2 and "NOPE" in several.select_one("[role=alert]").text
     assert client.get("/admin/receipts/print?agency=T.STP&day=2023-13-01").status_code == 400
+    assert client.get("/admin/receipts/print?agency=T.STP&day=9999-12-31").status_code == 400
+    with app.app_context():
+        printed = get_session().scalars(select(AuditEntry).where(AuditEntry.action == "receipt.print")).all()
+        assert [e.after["cases"] for e in printed][:2] == [["C3"], ["C7"]], "who printed which receipts"
     assert client.get("/admin/receipts/print").status_code == 400
     # A responder prints only their agency's receipts.
     client.post(

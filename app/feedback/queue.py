@@ -196,11 +196,13 @@ def answer(session: Session, account: Account, feedback: Feedback, text: str, pu
 
 def correct(session: Session, account: Account, feedback: Feedback, text: str) -> None:
     """Correct an answer already given: the earlier one stays in the history the tracking page
-    shows, and whether it is published does not change."""
+    shows. A published answer corrected by the Office stays published; corrected by an agency's
+    responder, it is withdrawn until the Office publishes it again."""
     _check(account, feedback)
     if feedback.status != FeedbackStatus.ANSWERED:
         raise service.FeedbackError(f"phản ánh {feedback.tracking_code} chưa được trả lời")
-    service.answer_feedback(session, account, feedback, text, by=feedback.answered_by, publish=feedback.published)
+    publish = feedback.published and account.role in OFFICE_STAFF
+    service.answer_feedback(session, account, feedback, text, by=feedback.answered_by, publish=publish)
 
 
 def set_published(session: Session, account: Account, feedback: Feedback, publish: bool) -> None:

@@ -170,7 +170,10 @@ def answer_feedback(
     before = feedback_state(feedback)
     now = now or local_now()
     corrected = feedback.status == FeedbackStatus.ANSWERED
-    feedback.answer, feedback.answered_at, feedback.answered_by = answer, now, by
+    # A correction keeps the day it was first answered (the deadline was met or missed then).
+    feedback.answer, feedback.answered_by = answer, by
+    if not corrected:
+        feedback.answered_at = now
     feedback.status = FeedbackStatus.ANSWERED
     feedback.published = publish
     feedback.folded = fold(f"{feedback.content} {answer}")
@@ -273,8 +276,7 @@ def submit_rating(
     if any(n not in numbers or s not in (0, 1, 2) for n, s in scores.items()):
         raise ValueError(scores)
     if facts is not None:
-        agency, officer = facts.agency, facts.officer
-        procedure = facts.procedure or procedure
+        agency, officer, procedure = facts.agency, facts.officer, facts.procedure
         if already_rated(session, facts):
             raise DuplicateRating(facts.case.code)
     if agency is None:

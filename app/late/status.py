@@ -126,7 +126,7 @@ def find_case(session: Session, code: str) -> Case | None:
     code = (code or "").strip()
     if not code or len(code) > 100:
         return None
-    return session.scalar(select(Case).where(Case.code == code).options(selectinload(Case.events)))
+    return session.scalar(select(Case).where(Case.code == code))
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,12 @@ SECRET_ADDRESS = {"Referrer-Policy": "no-referrer"}
 @bp.get("")
 def lookup():
     """Go to the status page of the code and token typed from a receipt."""
+    private_page()
     code = request.args.get("case", "").strip()[:100]
     if not code:
         return _how_to(code), 200, SECRET_ADDRESS
-    return redirect(url_for("cases.show", code=code, t=request.args.get("t", "").strip()[:64] or None), 303)
+    target = url_for("cases.show", code=code, t=request.args.get("t", "").strip()[:64] or None)
+    return redirect(target, 303), SECRET_ADDRESS
 
 
 @bp.get("/<path:code>")

@@ -29,6 +29,13 @@ def _criteria():
 
 @bp.route("/ratings/new", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATING_RATE_LIMIT"], methods=["POST"])
+# A token tried from the address is a lookup, limited as the status page's are.
+@limiter.limit(
+    lambda: current_app.config["CASE_LOOKUP_RATE_LIMIT"],
+    methods=["GET"],
+    exempt_when=lambda: not request.args.get("t"),
+    key_func=lambda: f"lookup:{client_key()}",
+)
 def new():
     """Rate how a file or a service was handled; on success go to the thank-you page.
 
@@ -45,13 +52,13 @@ def new():
         form.agency_code.data = request.args.get("agency", "")[:50]
         form.procedure_code.data = request.args.get("procedure", "")[:64]
         form.officer_code.data = request.args.get("officer", "")[:64]
+    # Without the file's token, the page is the same for any code, of a file or not: it echoes what
+    # was typed, nothing more.
     facts = service.case_facts(session, form.case_code.data, form.t.data)
-    if facts is None:
-        form.case_code.data = form.t.data = ""  # echo nothing a guesser could learn from
     private_page()  # a receipt's token is in the address: no shared cache keeps the page
     rated = service.already_rated(session, facts)
     agency = facts.agency if facts else by_code(session, Agency, form.agency_code.data)
-    procedure = by_code(session, Procedure, form.procedure_code.data)
+    procedure = facts.procedure if facts else by_code(session, Procedure, form.procedure_code.data)
     officer = None if facts else by_code(session, Officer, form.officer_code.data)
     status, busy = 200, False
     if request.method == "POST":
@@ -64,7 +71,11 @@ def new():
                 form.agency_code,
                 _("Không có cơ quan mã này."),
             ),
-            (form.procedure_code.data and procedure is None, form.procedure_code, _("Không có thủ tục mã này.")),
+            (
+                facts is None and form.procedure_code.data and procedure is None,
+                form.procedure_code,
+                _("Không có thủ tục mã này."),
+            ),
             (
                 facts is None and form.officer_code.data and officer is None,
                 form.officer_code,

@@ -5,8 +5,9 @@ Revises: 0009
 Create Date: 2026-12-03 07:00:00
 
 Every case file gets the secret its printed receipt carries (SPEC §6): files already imported
-get one now. Comments already shown stay shown (they were public before moderation). The mail
-outbox holds what is sent after the action it tells of.
+get one now, and ratings given before, which no receipt proves, become unverified and claim no
+file. Comments already shown stay shown (they were public before moderation). Each answer given
+is kept on its event. The mail outbox holds what is sent after the action it tells of.
 """
 
 import secrets
@@ -43,6 +44,38 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("comment_approved", sa.Boolean(), server_default=sa.false(), nullable=False))
     ratings = sa.table("ratings", sa.column("comment_approved", sa.Boolean), sa.column("comment_hidden", sa.Boolean))
     connection.execute(sa.update(ratings).where(ratings.c.comment_hidden.is_(False)).values(comment_approved=True))
+    # A rating used to be "verified" by a case code alone, which anyone could type: none of the
+    # ratings given before receipts proves its file. They stay, unverified, claiming no file (so
+    # that the file's applicant can still rate it from the receipt).
+    claims = sa.table(
+        "ratings",
+        sa.column("verified", sa.Boolean),
+        sa.column("case_code", sa.String),
+        sa.column("case_id", sa.Integer),
+    )
+    connection.execute(sa.update(claims).values(verified=False, case_code=None, case_id=None))
+    # The answer in force is kept on its event too, as every answer is from now on: the history a
+    # corrected answer leaves starts with it.
+    feedback = sa.table("feedback", sa.column("id", sa.Integer), sa.column("answer", sa.Text))
+    events = sa.table(
+        "feedback_events",
+        sa.column("id", sa.Integer),
+        sa.column("feedback_id", sa.Integer),
+        sa.column("status", sa.String),
+        sa.column("note", sa.Text),
+    )
+    last_answer = (
+        sa.select(sa.func.max(events.c.id))
+        .where(events.c.feedback_id == feedback.c.id, events.c.status == "answered")
+        .scalar_subquery()
+    )
+    for event_id, answer in connection.execute(
+        sa.select(last_answer, feedback.c.answer).where(feedback.c.answer.is_not(None))
+    ).all():
+        if event_id is not None:
+            connection.execute(
+                sa.update(events).where(events.c.id == event_id, events.c.note.is_(None)).values(note=answer)
+            )
 
     with op.batch_alter_table("feedback", schema=None) as batch_op:
         batch_op.add_column(sa.Column("lang", sa.String(length=8), server_default="vi", nullable=False))

@@ -3,7 +3,7 @@ scores count at once either way."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -64,6 +64,8 @@ def rating_hide(rating_id):
     action = request.form.get("action")
     if action == "show":  # a hidden comment shown again is an approved one
         action = "approve"
+    if action not in service.COMMENT_ACTIONS:
+        abort(400)
     try:
         service.moderate_comment(
             db, current_account(), rating, action, request.form.get("reason", "").strip()[:500] or None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app import clock
+from app import audit, clock
 from app.db import get_session
 from app.feedback.service import selectable_agencies
 from app.late import status
+from app.late.rules import FIRST_YEAR, LAST_YEAR
 from app.models import Agency, by_code
 from app.params import BadParameter
 from app.routes.admin import bp, current_account, require
@@ -41,6 +42,8 @@ def receipts_print():
             day = dt.date.fromisoformat(request.args["day"])
         except ValueError:
             raise BadParameter("day", request.args["day"], "YYYY-MM-DD") from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise BadParameter("day", request.args["day"], f"a day of {FIRST_YEAR} to {LAST_YEAR}")
     if not codes and (agency is None or day is None):
         raise BadParameter("case", request.args.get("case", ""), "a case code, or an agency and a day")
     agency_id = agency.id if agency else None
@@ -49,7 +52,7 @@ def receipts_print():
             abort(403)
         agency_id = account.agency_id
     found = status.receipts(session, codes=codes or None, agency_id=agency_id, day=day if not codes else None)
-    base = url_for("main.index", _external=True).rstrip("/")
+    base = current_app.config["SITE_URL"] or url_for("main.index", _external=True).rstrip("/")
     cards = [
         {
             "receipt": r,
@@ -62,6 +65,18 @@ def receipts_print():
         for r in found
     ]
     missing = sorted(set(codes) - {r.code for r in found})
+    # Receipts carry the files' secrets: who printed which is on the record.
+    audit.record(
+        session,
+        account,
+        "receipt.print",
+        "receipts",
+        agency.code if agency and not codes else None,
+        f"{len(found)} giấy biên nhận",
+        None,
+        {"day": day.isoformat() if day and not codes else None, "cases": [r.code for r in found]},
+    )
+    session.commit()
     return render_template(
         "admin/receipts_print.html", cards=cards, missing=missing, agency=agency, day=day, limit=status.RECEIPT_BATCH
     )
