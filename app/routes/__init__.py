@@ -4,8 +4,21 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.routes import admin, agencies, api, cases, decisions, errors, feedback, late, main, procedures, ratings
+    from app.routes import (
+        admin,
+        agencies,
+        api,
+        cases,
+        decisions,
+        errors,
+        feedback,
+        feeds,
+        late,
+        main,
+        procedures,
+        ratings,
+    )
 
-    for module in (main, procedures, decisions, agencies, late, cases, feedback, ratings, api, admin):
+    for module in (main, procedures, decisions, agencies, late, cases, feedback, ratings, feeds, api, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)
