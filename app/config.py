@@ -104,6 +104,15 @@ class Config:
         # An officer is named, and an agency's shares shown, only from this many verified ratings in
         # a period (below it, the count alone).
         self.SATISFACTION_MIN_RATINGS = int(os.environ.get("SATISFACTION_MIN_RATINGS", "5"))
+        # Whose site it is (SPEC §2 /about): the province, the Office that runs it, how to reach it.
+        # The demo is Kon Tum's (seed-demo): it says so.
+        self.SITE_OWNER = os.environ.get(
+            "SITE_OWNER", "Ủy ban nhân dân tỉnh Kon Tum" if self.DEMO else "Ủy ban nhân dân tỉnh"
+        )
+        self.SITE_OFFICE = os.environ.get("SITE_OFFICE", "Văn phòng Ủy ban nhân dân tỉnh")
+        self.SITE_ADDRESS = os.environ.get("SITE_ADDRESS", "")
+        self.SITE_PHONE = os.environ.get("SITE_PHONE", "")
+        self.SITE_EMAIL = os.environ.get("SITE_EMAIL", "")
         # The public address of the site, for links written outside a request (receipts, mail).
         # Printed receipts use the address they were printed from when it is empty; mail and the
         # command line use http://127.0.0.1:5000 (the address of make run).

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.clock import VIETNAM
 from app.feedback.codes import FeedbackStatus
 from app.late.rules import on_time_rate
 from app.models import AgencyMonth, Decision, DecisionItem, Feedback, Procedure, PublishedMonth
 
 LIMIT = 50  # entries in a feed, the latest first
-VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
 def aware(moment: dt.datetime | dt.date, zone: dt.timezone = VIETNAM) -> dt.datetime:

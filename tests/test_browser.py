@@ -223,6 +223,9 @@ PAGE_TYPES = [
     "/cases/C3?t={C3}",
     "/cases/C3",
     "/admin/login",
+    "/about",
+    "/privacy",
+    "/accessibility",
     "/no-such-page",
     "/en/procedures",
 ]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import soup
+from tests.conftest import make_app, soup
 from tests.fragments import assert_same_as_page
 
 
@@ -138,3 +138,22 @@ def test_the_language_switch_leaves_a_lang_parameter_behind(client, loaded):
     assert soup(client.get(back)).html["lang"] == "vi"
     english = soup(client.get("/procedures?q=khai+sinh")).select_one("a[hreflang=en]")["href"]
     assert english.endswith("/en/procedures?q=khai+sinh"), english
+
+
+def test_the_site_says_whose_it_is_what_it_keeps_and_how_accessible_it_is(databases, tmp_path):
+    app = make_app(databases, tmp_path, SITE_OWNER="Ủy ban nhân dân tỉnh Kon Tum", SITE_EMAIL="vp@kontum.gov.vn")
+    client = app.test_client()
+    about = soup(client.get("/about"))
+    assert "Ủy ban nhân dân tỉnh Kon Tum" in about.select_one("main").text
+    assert about.select_one("a[href='mailto:vp@kontum.gov.vn']")
+    privacy = soup(client.get("/privacy")).select_one("main").text
+    assert "không bao giờ công khai" in privacy and "Cookie" in privacy and "8 giờ" in privacy
+    accessibility = soup(client.get("/accessibility")).select_one("main").text
+    assert "WCAG 2.1" in accessibility and "Hạn chế đã biết" in accessibility
+    for path in ("/about", "/privacy", "/accessibility"):
+        page = soup(client.get(path))
+        assert [a["href"] for a in page.select(".footer-links a")] == ["/about", "/privacy", "/accessibility"]
+        assert soup(client.get(f"/en{path}")).select_one("html")["lang"] == "en"
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon.headers["Location"].endswith("/static/favicon.svg")
+    assert client.get("/static/favicon.svg").mimetype == "image/svg+xml"

@@ -1,6 +1,6 @@
 """The home page."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from app.catalogue import listing
@@ -25,3 +25,27 @@ def index():
     }
     series = tables.monthly_series(session)
     return render_template("index.html", counts=counts, latest=series[-1] if series else None)
+
+
+@bp.get("/about")
+def about():
+    """Who runs the site, what it publishes and how to reach the Office."""
+    return render_template("about/about.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    """What is kept about visitors and citizens, for how long, and who sees it."""
+    return render_template("about/privacy.html")
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement: the standard, how it is checked, known issues, how to report one."""
+    return render_template("about/accessibility.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says: the site's icon (SVG)."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
