@@ -146,6 +146,8 @@ def compose(app: Flask, session: Session, item: OutboxMail) -> tuple[str, str]:
         raise Undeliverable(item.topic)
     event = kind.removeprefix("feedback.")
     prefix = "/en" if item.lang == "en" else ""
+    if not app.config["SITE_URL"] and not (app.debug or app.testing):
+        log.warning("SITE_URL is not set: mail to citizens links to %s", LOCAL_SITE)
     link = f"{app.config['SITE_URL'] or LOCAL_SITE}{prefix}/feedback/{quote(feedback.tracking_code)}"
     with app.test_request_context(), force_locale(item.lang):
         text = render_template("mail/feedback.txt", feedback=feedback, event=event, link=link)
@@ -204,8 +206,6 @@ class Worker:
 
 def init_app(app: Flask) -> None:
     mail.init_app(app)
-    if not app.config["SITE_URL"] and not (app.debug or app.testing):
-        log.warning("SITE_URL is not set: mail to citizens links to %s", LOCAL_SITE)
     if app.config["OUTBOX_IN_PROCESS"] and not app.testing:
         app.extensions["outbox"] = Worker(app).start()
 

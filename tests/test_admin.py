@@ -606,3 +606,30 @@ def test_overdue_feedback_is_found_by_one_day_of_receipt():
                 received = today - dt.timedelta(days=offset)
                 overdue = calendar.add_working_days(received, days) < today
                 assert overdue == (received <= cutoff), (today, days, received)
+
+
+def test_an_agencys_contacts_are_corrected_in_the_back_office_and_shown_on_its_page(office, client):
+    login(client, "editor@tinh.gov.vn")
+    page = "/admin/agencies/T.STP"
+    assert post(client, page, page, website="javascript:alert(1)").status_code == 422
+    assert post(client, page, page, email="not an address").status_code == 422
+    response = post(
+        client,
+        page,
+        page,
+        address="Số 5 Trần Hưng Đạo",
+        phone="0260 3 862 111",
+        opening_hours="Thứ Hai đến Thứ Sáu, 7:30–17:00",
+        website="https://stp.thunghiem.gov.vn",
+    )
+    assert response.status_code == 303
+    facts = soup(client.get("/agencies/T.STP")).select_one(".facts")
+    assert facts.select_one("a[href='tel:02603862111']").text == "0260 3 862 111"
+    assert facts.select_one("a[href='https://stp.thunghiem.gov.vn']")
+    assert "google.com/maps/search" in facts.select_one("a[href*=maps]")["href"]
+    assert "Thứ Hai đến Thứ Sáu" in facts.text
+    with office.app_context():
+        entry = get_session().scalar(
+            select(AuditEntry).where(AuditEntry.action == "agency.edit", AuditEntry.target == "T.STP")
+        )
+        assert entry.after["phone"] == "0260 3 862 111" and entry.before["phone"] is None

@@ -47,3 +47,44 @@ def test_procedures_link_to_agencies_by_name_and_alias(session):
     import_procedures(session, fixture_bytes("procedures-table.csv"))
     links = session.execute(select(Agency.code, func.count()).join(ProcedureAgency).group_by(Agency.code)).all()
     assert dict(links) == {"T.H1.X1": 2, "T.STP": 1}
+
+
+CONTACTS = """code,name,parent_code,level,address,phone,email,opening_hours,website
+T,UBND tỉnh Thử Nghiệm,,tỉnh,"Số 1 Lê Lợi, phường Trung Tâm",0260 3862 000,vp@thunghiem.gov.vn,"Thứ Hai đến Thứ Sáu, 7:30–17:00",https://thunghiem.gov.vn
+T.STP,Sở Tư pháp,T,sở,,,,,
+""".encode()
+
+
+def test_agencies_carry_their_contacts_and_a_file_without_them_keeps_them(session):
+    assert import_agencies(session, CONTACTS).applied
+    agency = session.scalar(select(Agency).where(Agency.code == "T"))
+    assert (agency.address, agency.phone, agency.email) == (
+        "Số 1 Lê Lợi, phường Trung Tâm",
+        "0260 3862 000",
+        "vp@thunghiem.gov.vn",
+    )
+    assert agency.opening_hours == "Thứ Hai đến Thứ Sáu, 7:30–17:00" and agency.website == "https://thunghiem.gov.vn"
+    # The same tree without the contact columns, with Vietnamese headers: nothing lost, nothing changed.
+    plain = "mã cơ quan,tên cơ quan,mã cơ quan cấp trên,cấp\nT,UBND tỉnh Thử Nghiệm,,tỉnh\n".encode()
+    report = import_agencies(session, plain)
+    assert report.summary() == "imported 0, updated 0, rejected 0"
+    assert session.scalar(select(Agency.phone).where(Agency.code == "T")) == "0260 3862 000"
+    # Vietnamese headers for the contacts too.
+    vietnamese = "mã cơ quan,tên cơ quan,điện thoại,giờ làm việc\nT.STP,Sở Tư pháp,0260 3 111 222,Sáng 7:30–11:30\n"
+    assert import_agencies(session, vietnamese.encode()).applied
+    assert session.scalar(select(Agency.phone).where(Agency.code == "T.STP")) == "0260 3 111 222"
+
+
+def test_a_contact_a_citizen_could_not_use_is_refused_with_its_row(session):
+    bad = (
+        CONTACTS.decode()
+        .replace("vp@thunghiem.gov.vn", "vp at thunghiem")
+        .replace("T.STP,Sở Tư pháp,T,sở,,,,,", "T.STP,Sở Tư pháp,T,sở,,,,,javascript:alert(1)")
+    )
+    report = import_agencies(session, bad.encode())
+    assert not report.applied
+    assert [(r.row, r.reason.split(":")[0]) for r in report.rejected] == [
+        (2, "thư điện tử không đúng dạng"),
+        (3, "trang web phải bắt đầu bằng https"),
+    ]
+    assert session.scalar(select(func.count(Agency.id))) == 0

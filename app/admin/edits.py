@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.catalogue.codes import ChannelMethod, ProcedureStatus, TimeUnit
-from app.imports.errors import ImportReport
+from app.imports.agencies import CONTACTS, contact_values
+from app.imports.errors import ImportReport, RowError
 from app.imports.linking import link_procedures
 from app.imports.merge import OFFICE
 from app.imports.procedures import apply_records
@@ -157,6 +158,7 @@ def agency_values(agency: Agency) -> dict:
         "parent_code": agency.parent.code if agency.parent else None,
         "valid_from": agency.valid_from,
         "valid_to": agency.valid_to,
+        **{key: getattr(agency, key) for key in CONTACTS},
     }
 
 
@@ -196,7 +198,13 @@ def edit_agency(session: Session, account: Account, agency: Agency, values: dict
     valid_to = changes.get("valid_to", before["valid_to"])
     if valid_from and valid_to and valid_to < valid_from:
         raise EditError("ngày kết thúc trước ngày bắt đầu")
-    for key in ("name", "level", "aliases", "valid_from", "valid_to"):
+    if set(CONTACTS) & set(changes):
+        try:
+            checked = contact_values({key: changes.get(key, before[key]) for key in CONTACTS})
+        except RowError as exc:
+            raise EditError(str(exc)) from None
+        changes.update({key: checked[key] for key in CONTACTS if key in changes})
+    for key in ("name", "level", "aliases", "valid_from", "valid_to", *CONTACTS):
         if key in changes:
             setattr(agency, key, changes[key])
     if "name" in changes:

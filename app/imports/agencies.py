@@ -1,6 +1,9 @@
-"""`import agencies`: the agencies tree, `code,name,parent_code,level[,valid_from,valid_to,aliases]`."""
+"""`import agencies`: the agencies tree, `code,name,parent_code,level[,valid_from,valid_to,aliases]`
+and the optional contact columns `address,phone,email,opening_hours,website`."""
 
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -21,7 +24,14 @@ HEADERS = {
     "valid_from": ("valid_from", "hieu_luc_tu", "hiệu lực từ"),
     "valid_to": ("valid_to", "hieu_luc_den", "hiệu lực đến"),
     "aliases": ("aliases", "ten_khac", "tên khác"),
+    "address": ("address", "dia_chi", "địa chỉ"),
+    "phone": ("phone", "dien_thoai", "so_dien_thoai", "điện thoại", "số điện thoại"),
+    "email": ("email", "thu_dien_tu", "thư điện tử"),
+    "opening_hours": ("opening_hours", "gio_lam_viec", "giờ làm việc", "thời gian làm việc"),
+    "website": ("website", "trang_web", "trang thông tin điện tử"),
 }
+CONTACTS = ("address", "phone", "email", "opening_hours", "website")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 COLUMNS = rows.Columns.of(Agency.__table__) | rows.Columns({"parent_code": Agency.__table__.c.code})
 
@@ -44,6 +54,7 @@ def validate(session: Session, data) -> tuple[list[tuple[int, dict]], list[Rejec
         start, end = parse_date(values["valid_from"]), parse_date(values["valid_to"])
         if start and end and end < start:
             raise RowError("hiệu lực đến trước hiệu lực từ")
+        contacts = contact_values(values)
         return {
             "code": code,
             "name": name,
@@ -52,12 +63,24 @@ def validate(session: Session, data) -> tuple[list[tuple[int, dict]], list[Rejec
             "valid_from": start,
             "valid_to": end,
             "aliases": nfc(values["aliases"]) or None,
+            **contacts,
         }
 
     accepted, report = rows.validate(data, HEADERS, check, lambda r: r["code"], columns=COLUMNS)
     rejected = report.rejected
     rejected += _refuse_bad_parents(accepted, stored)
     return accepted, sorted(rejected, key=lambda r: r.row)
+
+
+def contact_values(values: dict) -> dict:
+    """The contact columns of a row (or a back-office form), checked: an email address and a
+    website a citizen can use; RowError otherwise."""
+    found = {key: " ".join(nfc(values.get(key)).split()) or None for key in CONTACTS}
+    if found["email"] and not EMAIL.match(found["email"]):
+        raise RowError(f"thư điện tử không đúng dạng: {found['email']!r}")
+    if found["website"] and not found["website"].lower().startswith(("https://", "http://")):
+        raise RowError(f"trang web phải bắt đầu bằng https:// hoặc http://: {found['website']!r}")
+    return found
 
 
 def _refuse_bad_parents(accepted: list[tuple[int, dict]], stored: dict[str, str | None]) -> list[Rejection]:
@@ -119,6 +142,11 @@ def import_agencies(session: Session, data: bytes, skip_invalid: bool = False) -
             agency.level = record["level"]
             agency.valid_from, agency.valid_to = record["valid_from"], record["valid_to"]
             agency.aliases = record["aliases"]
+            # A contact left empty (or a file without the column) keeps what is stored: the back
+            # office may have filled it in.
+            for key in CONTACTS:
+                if record[key] is not None:
+                    setattr(agency, key, record[key])
             agency.parent = agencies.get(record["parent_code"]) if record["parent_code"] else None
             if before is not None and before != _state(agency):
                 report.updated += 1
@@ -142,4 +170,5 @@ def _state(agency: Agency):
         agency.valid_to,
         agency.aliases,
         agency.parent.code if agency.parent else None,
+        *(getattr(agency, key) for key in CONTACTS),
     )

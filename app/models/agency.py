@@ -24,6 +24,12 @@ class Agency(Timestamped, Base):
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     # Other names the national records use for this agency, "|"-separated.
     aliases: Mapped[str | None] = mapped_column(Text)
+    # Where and when a citizen reaches it (SPEC §1 `import agencies`, optional).
+    address: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    opening_hours: Mapped[str | None] = mapped_column(String(500))
+    website: Mapped[str | None] = mapped_column(String(500))
 
     parent: Mapped[Agency | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Agency]] = relationship(back_populates="parent", order_by="Agency.name")

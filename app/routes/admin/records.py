@@ -32,6 +32,11 @@ LABELS = {
     "valid_to": _l("Hoạt động đến (YYYY-MM-DD)"),
     "title": _l("Chức vụ"),
     "agency_code": _l("Mã cơ quan"),
+    "address": _l("Địa chỉ"),
+    "phone": _l("Điện thoại"),
+    "email": _l("Thư điện tử"),
+    "opening_hours": _l("Giờ làm việc"),
+    "website": _l("Trang thông tin điện tử (https://...)"),
 }
 LONG = {"subjects", "conditions", "receiving_address"}
 
