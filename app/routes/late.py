@@ -15,6 +15,8 @@ from app.late.store import load_calendar
 from app.models import Agency, AgencyMonth
 from app.routes._csv import csv_response, table_csv
 from app.routes._render import described_by_method, render_page
+from app.routes._xlsx import table_xlsx
+from app.web.i18n import month_label
 
 bp = Blueprint("late", __name__, url_prefix="/late")
 
@@ -106,6 +108,68 @@ def agencies_csv():
     spec = tables.AGENCY_TABLE
     table = tables.agency_table(session, period, request.args, spec.parse_sort(request.args))
     return table_csv(f"tre-han-co-quan-{_suffix(period)}.csv", spec, table.rows, totals=table.totals)
+
+
+def _period_text(period: tables.Period) -> str:
+    if period.single:
+        return _("Tháng %(month)s", month=month_label(str(period.first)))
+    return _(
+        "Từ tháng %(first)s đến tháng %(last)s",
+        first=month_label(str(period.first)),
+        last=month_label(str(period.last)),
+    )
+
+
+@bp.get("/agencies.xlsx")
+def agencies_xlsx():
+    """The agency table as a spreadsheet, with the same parameters as the page."""
+    session = get_session()
+    period = _period_or_404(session)
+    spec = tables.AGENCY_TABLE
+    table = tables.agency_table(session, period, request.args, spec.parse_sort(request.args))
+    return table_xlsx(
+        f"tre-han-co-quan-{_suffix(period)}.xlsx",
+        _("Hồ sơ trễ hạn theo cơ quan"),
+        _period_text(period),
+        spec,
+        [row.as_dict() for row in table.rows],
+        totals=table.totals.as_dict(),
+    )
+
+
+@bp.get("/officers.xlsx")
+def officers_xlsx():
+    """The officer table as a spreadsheet, with the same parameters as the page."""
+    session = get_session()
+    period = _period_or_404(session)
+    spec = tables.OFFICER_TABLE
+    rows = tables.officer_table(session, period, request.args, spec.parse_sort(request.args))
+    return table_xlsx(
+        f"tre-han-can-bo-{_suffix(period)}.xlsx",
+        _("Cán bộ giải quyết hồ sơ trễ hạn"),
+        _period_text(period),
+        spec,
+        [row.as_dict() for row in rows],
+    )
+
+
+@bp.get("/files.xlsx")
+def files_xlsx():
+    """Every late file of the list as a spreadsheet, with the same parameters as the page."""
+    session = get_session()
+    period = _period_or_404(session)
+    spec = tables.LATE_FILE_TABLE
+    page = tables.late_files(session, period, request.args, spec.parse_sort(request.args), whole=True)
+    return table_xlsx(
+        f"ho-so-tre-han-{_suffix(period)}.xlsx",
+        _("Hồ sơ giải quyết trễ hạn"),
+        _period_text(period),
+        spec,
+        [
+            {**record, "apology": _("Có") if record["apology"] else _("Không")}
+            for record in (r.as_dict() for r in page.items)
+        ],
+    )
 
 
 @bp.get("/officers.csv")

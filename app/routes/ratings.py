@@ -15,7 +15,9 @@ from app.late import charts
 from app.models import Agency, Officer, Procedure, by_code
 from app.routes._csv import table_csv
 from app.routes._render import render_page
+from app.routes._xlsx import table_xlsx
 from app.web.caching import private_page
+from app.web.i18n import month_label
 from app.web.qr import qr_svg
 from app.web.security import client_key, limiter
 
@@ -198,3 +200,34 @@ def satisfaction_csv():
     results = stats.agency_results(session, period, sort=sort, minimum=minimum) if period else None
     name = f"satisfaction-{period.months[0]}-{period.months[-1]}.csv" if period else "satisfaction.csv"
     return table_csv(name, spec, results.agencies if results else [])
+
+
+@bp.get("/satisfaction.xlsx")
+def satisfaction_xlsx():
+    """The agency results as a spreadsheet, with the same parameters as the page."""
+    session = get_session()
+    period, _months = stats.satisfaction_period(session, request.args)
+    spec = stats.AGENCY_TABLE
+    minimum = current_app.config["SATISFACTION_MIN_RATINGS"]
+    sort = spec.parse_sort(request.args)
+    results = stats.agency_results(session, period, sort=sort, minimum=minimum) if period else None
+    if period is None or results is None:
+        name, title = "satisfaction.xlsx", _("Chưa có đánh giá nào.")
+        return table_xlsx(name, _("Mức độ hài lòng"), title, spec, [], label_args={"max": _criteria().max_score})
+    if period.single:
+        text = _("Tháng %(month)s", month=month_label(str(period.first)))
+    else:
+        text = _(
+            "Từ tháng %(first)s đến tháng %(last)s",
+            first=month_label(str(period.first)),
+            last=month_label(str(period.last)),
+        )
+    return table_xlsx(
+        f"satisfaction-{period.months[0]}-{period.months[-1]}.xlsx",
+        _("Mức độ hài lòng"),
+        text,
+        spec,
+        [row.as_dict() for row in results.agencies],
+        totals=results.totals.as_dict(),
+        label_args={"max": _criteria().max_score},
+    )
