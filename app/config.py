@@ -113,6 +113,10 @@ class Config:
         self.SITE_ADDRESS = os.environ.get("SITE_ADDRESS", "")
         self.SITE_PHONE = os.environ.get("SITE_PHONE", "")
         self.SITE_EMAIL = os.environ.get("SITE_EMAIL", "")
+        # The licence of the open data (/data/): CC BY 4.0, or the province's open-data licence.
+        self.DATA_LICENSE = os.environ.get("DATA_LICENSE", "CC-BY-4.0")
+        self.DATA_LICENSE_URL = os.environ.get("DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/")
+        self.DATA_LICENSE_TITLE = os.environ.get("DATA_LICENSE_TITLE", "Creative Commons Attribution 4.0")
         # The public address of the site, for links written outside a request (receipts, mail).
         # Printed receipts use the address they were printed from when it is empty; mail and the
         # command line use http://127.0.0.1:5000 (the address of make run).

@@ -152,7 +152,7 @@ def test_the_site_says_whose_it_is_what_it_keeps_and_how_accessible_it_is(databa
     assert "WCAG 2.1" in accessibility and "Hạn chế đã biết" in accessibility
     for path in ("/about", "/privacy", "/accessibility"):
         page = soup(client.get(path))
-        assert [a["href"] for a in page.select(".footer-links a")] == ["/about", "/privacy", "/accessibility"]
+        assert [a["href"] for a in page.select(".footer-links a")] == ["/about", "/data/", "/privacy", "/accessibility"]
         assert soup(client.get(f"/en{path}")).select_one("html")["lang"] == "en"
     icon = client.get("/favicon.ico")
     assert icon.status_code == 301 and icon.headers["Location"].endswith("/static/favicon.svg")

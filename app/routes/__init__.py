@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
         agencies,
         api,
         cases,
+        data,
         decisions,
         errors,
         feedback,
@@ -19,6 +20,6 @@ def register_blueprints(app: Flask) -> None:
         ratings,
     )
 
-    for module in (main, procedures, decisions, agencies, late, cases, feedback, ratings, feeds, api, admin):
+    for module in (main, procedures, decisions, agencies, late, cases, feedback, ratings, feeds, data, api, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)
