@@ -47,8 +47,17 @@ class Dataset:
     about_vi: str
     about_en: str
     columns: tuple[Column, ...]
-    rows: Callable[[Session, str | None], Iterator[dict]]
+    rows: Callable[..., Iterator[dict]]
     monthly: bool = True  # downloadable a month at a time
+    # Its months are the published months of the late tables, or (satisfaction) the rated ones.
+    rated: bool = False
+
+    def months(self, session: Session) -> list[str]:
+        if not self.monthly:
+            return []
+        if self.rated:
+            return sorted(stats.rated_months(session))
+        return list(session.scalars(select(PublishedMonth.month).order_by(PublishedMonth.month)))
 
 
 MONTH = Column("month", "yearmonth", "Tháng", "Month")
@@ -167,13 +176,14 @@ def late_files(session: Session, month: str | None) -> Iterator[dict]:
             "procedure_name": row.procedure_name,
             "agency_code": agency,
             "received_at": row.received_at,
-            "due_at": row.due_at,
+            # As the API writes them: a promise of a day only is a date, not that day's midnight.
+            "due_at": tables.moment_text(row.due_at, row.due_has_time),
             "finished_at": row.finished_at,
             "days_late": row.days_late,
             "officers": " ".join(officers.get(row.id, [])),
             "apology": row.apology,
             "reason": row.reason,
-            "rescheduled_to": row.rescheduled_to,
+            "rescheduled_to": tables.moment_text(row.rescheduled_to, row.rescheduled_has_time),
             "supplements": row.supplements,
         }
 
@@ -240,7 +250,13 @@ SATISFACTION = (
         Column(o.value, "integer", o.label, o.value.replace("_", " ").capitalize(), "đánh giá / ratings")
         for o in Overall
     ),
-    Column("satisfied_pct", "number", "Tỷ lệ hài lòng", "Share very satisfied or satisfied (from 5 ratings)", PERCENT),
+    Column(
+        "satisfied_pct",
+        "number",
+        "Tỷ lệ hài lòng",
+        "Share very satisfied or satisfied (only from the minimum of verified ratings)",
+        PERCENT,
+    ),
     Column(
         "average_score",
         "number",
@@ -313,7 +329,12 @@ DATASETS = (
             Column("procedure_name", "string", "Tên thủ tục", "Procedure name"),
             AGENCY,
             Column("received_at", "datetime", "Ngày tiếp nhận", "Received at (Vietnam time)"),
-            Column("due_at", "datetime", "Hạn giải quyết (sau thời gian chờ bổ sung)", "Effective due moment"),
+            Column(
+                "due_at",
+                "string",
+                "Hạn giải quyết (sau thời gian chờ bổ sung)",
+                "Effective due moment: an ISO date-time, or a date when the promise names only a day",
+            ),
             Column("finished_at", "datetime", "Ngày trả kết quả", "Finished at"),
             Column("days_late", "integer", "Số ngày trễ", "Days late", "ngày làm việc / working days"),
             Column(
@@ -321,7 +342,7 @@ DATASETS = (
             ),
             Column("apology", "boolean", "Đã gửi văn bản xin lỗi", "Apology sent"),
             Column("reason", "string", "Lý do (giải trình)", "The agency's latest explanation"),
-            Column("rescheduled_to", "datetime", "Ngày hẹn lại", "The latest new appointment"),
+            Column("rescheduled_to", "string", "Ngày hẹn lại", "The latest new appointment (ISO date or date-time)"),
             Column("supplements", "integer", "Số lần yêu cầu bổ sung", "Supplement requests", "lần / times"),
         ),
         late_files,
@@ -330,10 +351,11 @@ DATASETS = (
         "satisfaction",
         "Mức độ hài lòng theo cơ quan, theo tháng",
         "Satisfaction by agency and month",
-        "Đánh giá đã đối chiếu với hồ sơ; tỷ lệ chỉ nêu từ 5 đánh giá; đánh giá chưa đối chiếu đếm riêng.",
-        "Ratings verified against a file; shares only from 5 ratings; unverified ratings counted apart.",
+        "Đánh giá đã đối chiếu với hồ sơ; tỷ lệ chỉ nêu từ số đánh giá tối thiểu; đánh giá chưa đối chiếu đếm riêng.",
+        "Ratings verified against a file; shares only from the minimum of ratings; unverified ratings counted apart.",
         SATISFACTION,
         satisfaction,
+        rated=True,
     ),
     Dataset(
         "revisions",
@@ -396,7 +418,7 @@ def cell(value, column: Column) -> str:
     return str(value)
 
 
-def descriptor(base: str, license_name: str, license_path: str, license_title: str, months: list[str]) -> dict:
+def descriptor(session: Session, base: str, license_name: str, license_path: str, license_title: str) -> dict:
     """The datapackage.json of the site: every dataset, its schema in both languages, its
     licence, the months it can be downloaded by."""
     return {
@@ -405,6 +427,10 @@ def descriptor(base: str, license_name: str, license_path: str, license_title: s
         "licenses": [{"name": license_name, "path": license_path, "title": license_title}],
         "homepage": f"{base}/data/",
         "sources": [{"title": "Cách tính số liệu · How the figures are counted", "path": f"{base}/late/methodology"}],
+        "description": (
+            "Một văn bản bắt đầu bằng = + - @ được thêm dấu ' phía trước để bảng tính không chạy nó như công thức."
+            " · A text beginning with = + - @ is written with a leading ' so that no spreadsheet runs it as a formula."
+        ),
         "resources": [
             {
                 "name": d.name,
@@ -427,7 +453,7 @@ def descriptor(base: str, license_name: str, license_path: str, license_title: s
                         for c in d.columns
                     ]
                 },
-                **({"months": {m: f"{d.name}-{m}.csv" for m in months}} if d.monthly else {}),
+                **({"months": {m: f"{d.name}-{m}.csv" for m in d.months(session)}} if d.monthly else {}),
             }
             for d in DATASETS
         ],

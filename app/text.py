@@ -49,3 +49,13 @@ def spreadsheet_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+# Characters XML 1.0 forbids (C0 controls but tab, newline and return; U+FFFE, U+FFFF): a text that
+# came in with one must still make a well-formed feed or workbook.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text):
+    """`text` without the characters XML 1.0 forbids; anything not a text as it is."""
+    return _NOT_XML.sub("", text) if isinstance(text, str) else text

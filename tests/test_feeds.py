@@ -120,3 +120,20 @@ def test_pages_point_feed_readers_at_their_feed(app, client, world):
     ):
         link = soup(client.get(page)).select_one("link[rel=alternate][type='application/atom+xml']")
         assert link is not None and link["href"] == feed, page
+
+
+def test_a_control_character_never_makes_a_feed_unreadable_and_feeds_are_cached(app, client, world):
+    with app.app_context():
+        session = get_session()
+        item = service.submit_feedback(session, kind="phan_anh", content="Hỏi\x01 <b>&", publish_consent=True)
+        service.answer_feedback(session, Actor("test"), item, "Trả lời\x0b có ký tự lạ & <i>", publish=True)
+        session.commit()
+    parsed, text = read(client, "/feeds/feedback.atom")
+    assert "Trả lời có ký tự lạ & <i>" in [e.summary.split("Trả lời: ")[-1] for e in parsed.entries]
+    assert "\x0b" not in text and "&lt;i&gt;" in text
+    response = client.get("/feeds/late.atom")
+    assert response.headers.get("ETag") and "no-store" not in response.headers.get("Cache-Control", "")
+    assert client.get("/feeds/late.atom", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    app.config["SITE_URL"] = "https://congkhai.kontum.gov.vn"
+    other, _text = read(client, "/feeds/decisions.atom")
+    assert other.feed.id == "tag:congkhai.kontum.gov.vn,2026:decisions", "ids follow the site, not the Host header"

@@ -88,3 +88,9 @@ def test_a_contact_a_citizen_could_not_use_is_refused_with_its_row(session):
         (3, "trang web phải bắt đầu bằng https"),
     ]
     assert session.scalar(select(func.count(Agency.id))) == 0
+
+
+def test_a_contact_longer_than_its_column_is_refused_with_its_row(session):
+    long = f"code,name,phone\nT,UBND tỉnh,{'0' * 101}\n".encode()
+    report = import_agencies(session, long)
+    assert not report.applied and "phone" in report.rejected[0].reason

@@ -12,6 +12,7 @@ import pytest
 
 from app.audit import Actor
 from app.db import get_session
+from app.feedback import service
 from app.imports.cases import import_cases
 from app.late.rules import Month
 from app.late.store import publish_month
@@ -71,10 +72,23 @@ def test_every_resource_says_what_the_api_says(app, client):
     [totals] = table(client, "/data/late-totals-2023-05.csv")
     assert int(totals["late"]) == api["totals"]["late"] and int(totals["resolved"]) == api["totals"]["resolved"]
     assert all(r["agency_code"] for r in rows)
-    files = client.get("/api/v1/late/files?month=2023-05&per_page=500").get_json()
-    assert sorted(r["case_code"] for r in table(client, "/data/late-files-2023-05.csv")) == sorted(
-        i["case_code"] for i in files["items"]
-    )
+    files = client.get("/api/v1/late/files?month=2023-05&per_page=500").get_json()["items"]
+    rows_by_code = {r["case_code"]: r for r in table(client, "/data/late-files-2023-05.csv")}
+    assert set(rows_by_code) == {i["case_code"] for i in files}
+    for item in files:
+        row = rows_by_code[item["case_code"]]
+        for key in (
+            "procedure_code",
+            "agency_code",
+            "received_at",
+            "due_at",
+            "finished_at",
+            "reason",
+            "rescheduled_to",
+        ):
+            assert (row[key] or None) == item[key], (item["case_code"], key)
+        assert int(row["days_late"]) == item["days_late"] and row["officers"].split() == item["officers"]
+        assert row["apology"] == ("true" if item["apology"] else "false")
     officers = client.get("/api/v1/late/officers?month=2023-05").get_json()["items"]
     assert sorted(
         (r["officer_code"], int(r["late_files"])) for r in table(client, "/data/late-officers-2023-05.csv")
@@ -91,3 +105,31 @@ def test_unknown_files_and_months_are_not_found_and_the_page_lists_it_all(app, c
     links = {a["href"] for a in page.select("main a")}
     assert {"/data/datapackage.json", "/data/late-agencies.csv", "/data/late-agencies-2023-05.csv"} <= links
     assert page.select_one("a[rel=license]")
+
+
+def test_the_satisfaction_dataset_follows_the_pages_minimum_and_rated_months(app, client):
+    from sqlalchemy import select
+
+    from app.feedback.criteria import criteria_set
+    from app.models import Agency
+
+    with app.app_context():
+        session = get_session()
+        agency = session.scalar(select(Agency).where(Agency.code == "T.STP"))
+        criteria = criteria_set(app.config["RATING_CRITERIA"])
+        for code in ("C1", "C2"):
+            facts = service.case_facts(session, code, late_world.receipt_token(session, code))
+            service.submit_rating(session, criteria, overall="satisfied", scores={}, agency=agency, facts=facts)
+        session.commit()
+    month = client.get("/api/v1/satisfaction").get_json()["period"]["from"]
+    [row] = table(client, f"/data/satisfaction-{month}.csv")
+    assert (row["ratings"], row["satisfied_pct"]) == ("2", ""), "below the minimum: the count alone"
+    app.config["SATISFACTION_MIN_RATINGS"] = 2
+    # (an address with a parameter no page reads is never kept by the page cache: served fresh)
+    [row] = table(client, f"/data/satisfaction-{month}.csv?fresh=1")
+    api = client.get("/api/v1/satisfaction?fresh=1").get_json()["items"][0]
+    assert float(row["satisfied_pct"]) == api["satisfied_pct"] == 100.0
+    assert client.get("/data/satisfaction-2023-05.csv").status_code == 404, "a month without ratings"
+    descriptor = client.get("/data/datapackage.json").get_json()
+    resource = next(r for r in descriptor["resources"] if r["name"] == "satisfaction")
+    assert list(resource["months"]) == [month]

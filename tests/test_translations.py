@@ -6,7 +6,12 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-METHODS = [("app/templates/**.html", "jinja2"), ("app/templates/**.txt", "jinja2"), ("app/**.py", "python")]
+METHODS = [
+    ("app/templates/**.html", "jinja2"),
+    ("app/templates/**.txt", "jinja2"),
+    ("app/templates/**.xml", "jinja2"),
+    ("app/**.py", "python"),
+]
 KEYWORDS = {"_": None, "gettext": None, "_l": None, "N_": None}
 
 

@@ -89,3 +89,16 @@ def test_officers_and_satisfaction_download_as_spreadsheets(app, client):
     assert satisfaction["A1"].value == "Mức độ hài lòng"
     assert "Điểm trung bình (/18)" in [c.value for c in satisfaction[HEADER_ROW]]
     assert client.get("/late/agencies.xlsx?month=2023-13").status_code == 400
+
+
+def test_a_control_character_in_a_name_is_dropped_not_a_500(app, client):
+    with app.app_context():
+        session = get_session()
+        from sqlalchemy import update
+
+        from app.models import Agency
+
+        session.execute(update(Agency).where(Agency.code == "T.STP").values(name="Sở Tư pháp\x01 (thử)"))
+        session.commit()
+    sheet = sheet_of(client, "/late/agencies.xlsx?month=2023-05")
+    assert "Sở Tư pháp (thử)" in [row[1] for row in rows(sheet)]

@@ -76,6 +76,10 @@ def contact_values(values: dict) -> dict:
     """The contact columns of a row (or a back-office form), checked: an email address and a
     website a citizen can use; RowError otherwise."""
     found = {key: " ".join(nfc(values.get(key)).split()) or None for key in CONTACTS}
+    for key, value in found.items():
+        limit = getattr(Agency.__table__.c[key].type, "length", None) or 0
+        if value and limit and len(value) > limit:
+            raise RowError(f"{key} dài quá {limit} ký tự")
     if found["email"] and not EMAIL.match(found["email"]):
         raise RowError(f"thư điện tử không đúng dạng: {found['email']!r}")
     if found["website"] and not found["website"].lower().startswith(("https://", "http://")):

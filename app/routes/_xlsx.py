@@ -15,6 +15,7 @@ from openpyxl.styles import Font, PatternFill
 
 from app.clock import local_now
 from app.columns import Table
+from app.text import xml_safe
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"number": "#,##0", "percent": '0.0"%"', "score": "0.0"}
@@ -48,6 +49,7 @@ def table_xlsx(
     sheet = book.active
     sheet.title = title[:31]
     columns = table.csv_columns()
+    title, period = xml_safe(title), xml_safe(period)
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([period])
@@ -89,5 +91,5 @@ def _row(sheet, values: list, columns) -> None:
 def _plain(value):
     """A cell's value: lists (officer codes) joined, everything else as it is."""
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return value
+        value = ", ".join(str(v) for v in value)
+    return xml_safe(value)  # a workbook is XML: a control character would make it unwritable

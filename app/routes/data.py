@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 
 from app import opendata
 from app.db import get_session
-from app.late import tables
 from app.routes._csv import data_csv
 
 bp = Blueprint("data", __name__, url_prefix="/data")
@@ -20,14 +19,12 @@ def _base() -> str:
     return current_app.config["SITE_URL"] or request.host_url.rstrip("/")
 
 
-def _months() -> list[str]:
-    return sorted(m.month for m in tables.published_months(get_session()))
-
-
 @bp.get("/")
 def index():
     """Every dataset, its columns, and its downloads."""
-    return render_template("data/index.html", datasets=opendata.DATASETS, months=_months(), license=_license())
+    session = get_session()
+    months = {d.name: d.months(session) for d in opendata.DATASETS}
+    return render_template("data/index.html", datasets=opendata.DATASETS, months=months, license=_license())
 
 
 def _license() -> dict:
@@ -39,7 +36,7 @@ def _license() -> dict:
 def package():
     """The Frictionless Data Package describing every dataset (Table Schemas in both languages)."""
     licence = _license()
-    return jsonify(opendata.descriptor(_base(), licence["name"], licence["path"], licence["title"], _months()))
+    return jsonify(opendata.descriptor(get_session(), _base(), licence["name"], licence["path"], licence["title"]))
 
 
 @bp.get("/<filename>")
@@ -50,9 +47,13 @@ def download(filename):
     if dataset is None:
         abort(404)
     month = found["month"]
-    if month is not None and (not dataset.monthly or month not in _months()):
+    session = get_session()
+    if month is not None and month not in dataset.months(session):
         abort(404)
-    rows = dataset.rows(get_session(), month)
+    if dataset.rated:
+        rows = dataset.rows(session, month, minimum=current_app.config["SATISFACTION_MIN_RATINGS"])
+    else:
+        rows = dataset.rows(session, month)
     return data_csv(
         filename,
         [c.name for c in dataset.columns],

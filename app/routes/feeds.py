@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app import feeds
 from app.db import get_session
 from app.models import Agency, by_code
+from app.text import xml_safe
 from app.web.i18n import number, percent
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -20,15 +21,19 @@ EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _tag(path: str) -> str:
-    """A permanent entry id (RFC 4151 tag URI): the site's host, and what the entry is about."""
-    return f"tag:{urlsplit(request.host_url).hostname},2026:{path}"
+    """A permanent entry id (RFC 4151 tag URI): the site's host (SITE_URL's, else the request's),
+    and what the entry is about."""
+    host = urlsplit(current_app.config["SITE_URL"] or request.host_url).hostname
+    return f"tag:{host},2026:{path}"
 
 
 def _atom(title: str, alternate: str, entries: list[dict], feed_id: str):
     updated = max((e["updated"] for e in entries), default=EPOCH)
+    # A text that came in with a character XML forbids must not make the whole feed unreadable.
+    entries = [{k: xml_safe(v) for k, v in e.items()} for e in entries]
     body = render_template(
         "feeds/atom.xml",
-        title=title,
+        title=xml_safe(title),
         feed_id=_tag(feed_id),
         self_url=request.url,
         alternate=alternate,

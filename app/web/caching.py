@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.web import page_cache
 
-CACHEABLE = ("text/html", "application/json", "text/csv", "image/svg+xml")
+CACHEABLE = ("text/html", "application/json", "text/csv", "image/svg+xml", "application/atom+xml")
 
 
 def private_page() -> None:
