@@ -34,6 +34,7 @@ mail = Mail()
 CLAIM = dt.timedelta(minutes=5)
 BATCH = 100
 LOCAL_SITE = "http://127.0.0.1:5000"  # make run's address: mail links when SITE_URL is not set
+_warned: list[bool] = []  # SITE_URL's warning is given once per process
 
 
 @dataclass
@@ -146,7 +147,8 @@ def compose(app: Flask, session: Session, item: OutboxMail) -> tuple[str, str]:
         raise Undeliverable(item.topic)
     event = kind.removeprefix("feedback.")
     prefix = "/en" if item.lang == "en" else ""
-    if not app.config["SITE_URL"] and not (app.debug or app.testing):
+    if not app.config["SITE_URL"] and not (app.debug or app.testing) and not _warned:
+        _warned.append(True)
         log.warning("SITE_URL is not set: mail to citizens links to %s", LOCAL_SITE)
     link = f"{app.config['SITE_URL'] or LOCAL_SITE}{prefix}/feedback/{quote(feedback.tracking_code)}"
     with app.test_request_context(), force_locale(item.lang):
@@ -206,6 +208,10 @@ class Worker:
 
 def init_app(app: Flask) -> None:
     mail.init_app(app)
+    # Without MAIL_SERVER the mail is written to the log: at INFO, so that it is seen, through the
+    # app's logger (this logger is its child; asking for it gives it Flask's handler).
+    log.setLevel(logging.INFO)
+    app.logger.debug("outbox ready")
     if app.config["OUTBOX_IN_PROCESS"] and not app.testing:
         app.extensions["outbox"] = Worker(app).start()
 
