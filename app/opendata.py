@@ -52,12 +52,12 @@ class Dataset:
     # Its months are the published months of the late tables, or (satisfaction) the rated ones.
     rated: bool = False
 
-    def months(self, session: Session) -> list[str]:
-        if not self.monthly:
-            return []
-        if self.rated:
-            return sorted(stats.rated_months(session))
-        return list(session.scalars(select(PublishedMonth.month).order_by(PublishedMonth.month)))
+
+def months_by_dataset(session: Session) -> dict[str, list[str]]:
+    """The months each dataset can be downloaded by (none for the catalogue's), oldest first."""
+    published = list(session.scalars(select(PublishedMonth.month).order_by(PublishedMonth.month)))
+    rated = sorted(stats.rated_months(session))
+    return {d.name: (rated if d.rated else published) if d.monthly else [] for d in DATASETS}
 
 
 MONTH = Column("month", "yearmonth", "Tháng", "Month")
@@ -419,6 +419,7 @@ def cell(value, column: Column) -> str:
 
 
 def descriptor(session: Session, base: str, license_name: str, license_path: str, license_title: str) -> dict:
+    months = months_by_dataset(session)
     """The datapackage.json of the site: every dataset, its schema in both languages, its
     licence, the months it can be downloaded by."""
     return {
@@ -453,7 +454,7 @@ def descriptor(session: Session, base: str, license_name: str, license_path: str
                         for c in d.columns
                     ]
                 },
-                **({"months": {m: f"{d.name}-{m}.csv" for m in d.months(session)}} if d.monthly else {}),
+                **({"months": {m: f"{d.name}-{m}.csv" for m in months[d.name]}} if d.monthly else {}),
             }
             for d in DATASETS
         ],

@@ -15,8 +15,8 @@ from app.audit import Actor
 from app.clock import local_now
 from app.feedback.codes import CLOSED, MARKS, FeedbackKind, FeedbackStatus, Overall
 from app.feedback.criteria import CriteriaSet
+from app.late.status import case_by_receipt
 from app.models import Account, Agency, Case, Feedback, FeedbackEvent, Officer, OutboxMail, Procedure, Rating, Step
-from app.models.tokens import UNMATCHABLE, tokens_match
 from app.text import fold, says_something
 
 # Crockford's base32 without I, L, O, U: read aloud or copied from paper without confusion.
@@ -220,10 +220,8 @@ class CaseFacts:
 def case_facts(session: Session, code: str | None, token: str | None) -> CaseFacts | None:
     """The imported file with this code when `token` is its receipt token, else None: without the
     token nothing tells whether a file has this code."""
-    code = (code or "").strip()
-    case = session.scalar(select(Case).where(Case.code == code)) if code and len(code) <= 100 else None
-    # Compared even without a file, so that the answer takes the same time either way.
-    if not tokens_match(case.receipt_token if case else UNMATCHABLE, token) or case is None:
+    case = case_by_receipt(session, code, token)
+    if case is None:
         return None
     officer = None
     if case.officer_code:

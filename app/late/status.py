@@ -15,6 +15,7 @@ from app.late.codes import CaseStatus, EventKind
 from app.late.rules import Deadline
 from app.late.store import load_calendar, processing_times
 from app.models import Agency, Case, Procedure, Step
+from app.models.tokens import UNMATCHABLE, tokens_match
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ def file_status(session: Session, case: Case, now: dt.datetime) -> FileStatus:
     if case.due_at is not None:
         deadline = Deadline.of(case.due_at, case.due_has_time)
     else:
-        value, unit = processing_times(session).get(case.procedure_code or "", (None, None))
+        code = case.procedure_code or ""
+        value, unit = processing_times(session, [code]).get(code, (None, None))
         deadline = rules.computed_deadline(calendar, case.received_at, value, unit)
     events = [
         rules.Event(e.event, e.at, e.reason, Deadline.of(e.new_due_at, e.new_due_has_time) if e.new_due_at else None)
@@ -122,11 +124,21 @@ def file_status(session: Session, case: Case, now: dt.datetime) -> FileStatus:
     )
 
 
-def find_case(session: Session, code: str) -> Case | None:
+def find_case(session: Session, code: str | None) -> Case | None:
     code = (code or "").strip()
     if not code or len(code) > 100:
         return None
     return session.scalar(select(Case).where(Case.code == code))
+
+
+def case_by_receipt(session: Session, code: str | None, token: str | None) -> Case | None:
+    """The file with this code when `token` is its receipt token, else None: without the token
+    nothing tells whether a file has this code (the comparison is made, in constant time, even
+    when none has)."""
+    case = find_case(session, code)
+    if not tokens_match(case.receipt_token if case else UNMATCHABLE, token):
+        return None
+    return case
 
 
 @dataclass(frozen=True)
@@ -165,7 +177,9 @@ def receipts(
         query = query.where(Case.received_at >= start, Case.received_at < start + dt.timedelta(days=1))
     cases = list(session.scalars(query))
     calendar = load_calendar(session) if any(c.due_at is None for c in cases) else None
-    times = processing_times(session) if calendar is not None else {}
+    times = (
+        processing_times(session, {c.procedure_code for c in cases if c.procedure_code}) if calendar is not None else {}
+    )
     wanted = {c.procedure_code for c in cases if c.procedure_code}
     names = dict(
         session.execute(select(Procedure.code, Procedure.name).where(Procedure.code.in_(wanted))).tuples().all()

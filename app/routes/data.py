@@ -23,7 +23,7 @@ def _base() -> str:
 def index():
     """Every dataset, its columns, and its downloads."""
     session = get_session()
-    months = {d.name: d.months(session) for d in opendata.DATASETS}
+    months = opendata.months_by_dataset(session)
     return render_template("data/index.html", datasets=opendata.DATASETS, months=months, license=_license())
 
 
@@ -48,7 +48,7 @@ def download(filename):
         abort(404)
     month = found["month"]
     session = get_session()
-    if month is not None and month not in dataset.months(session):
+    if month is not None and month not in opendata.months_by_dataset(session)[dataset.name]:
         abort(404)
     if dataset.rated:
         rows = dataset.rows(session, month, minimum=current_app.config["SATISFACTION_MIN_RATINGS"])

@@ -14,7 +14,7 @@ from app import feeds
 from app.db import get_session
 from app.models import Agency, by_code
 from app.text import xml_safe
-from app.web.i18n import number, percent
+from app.web.i18n import month_label, number, percent
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -48,16 +48,16 @@ def _atom(title: str, alternate: str, entries: list[dict], feed_id: str):
 def _month_entries(months: list[feeds.MonthEntry], prefix: str, agency: Agency | None) -> list[dict]:
     entries = []
     for m in months:
-        label = f"{m.month[5:7]}/{m.month[:4]}"
-        page = url_for("late.agencies", month=m.month, _external=True)
-        if agency is not None:
+        if agency is None:
+            page = url_for("late.agencies", month=m.month, _external=True)
+        else:
             page = url_for("agencies.show", code=agency.code, _external=True)
         entries.append(
             {
                 "id": _tag(f"{prefix}/{m.month}"),
                 "title": _(
                     "Tháng %(month)s: %(late)s hồ sơ trễ hạn trên %(resolved)s, đúng hạn %(rate)s",
-                    month=label,
+                    month=month_label(m.month),
                     late=number(m.late),
                     resolved=number(m.resolved),
                     rate=percent(m.on_time_rate),

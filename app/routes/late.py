@@ -16,7 +16,7 @@ from app.models import Agency, AgencyMonth
 from app.routes._csv import csv_response, table_csv
 from app.routes._render import described_by_method, render_page
 from app.routes._xlsx import table_xlsx
-from app.web.i18n import month_label
+from app.web.i18n import period_label
 
 bp = Blueprint("late", __name__, url_prefix="/late")
 
@@ -100,86 +100,60 @@ def _suffix(period: tables.Period) -> str:
     return str(period.first) if period.single else f"{period.first}_{period.last}"
 
 
+def _agency_download():
+    """The agency table a download asks for: its period and rows, with the page's parameters."""
+    session = get_session()
+    period = _period_or_404(session)
+    table = tables.agency_table(session, period, request.args, tables.AGENCY_TABLE.parse_sort(request.args))
+    return period, table
+
+
+def _officer_download():
+    session = get_session()
+    period = _period_or_404(session)
+    return period, tables.officer_table(session, period, request.args, tables.OFFICER_TABLE.parse_sort(request.args))
+
+
 @bp.get("/agencies.csv")
 def agencies_csv():
     """Download the agency table with the same parameters as the page."""
-    session = get_session()
-    period = _period_or_404(session)
+    period, table = _agency_download()
     spec = tables.AGENCY_TABLE
-    table = tables.agency_table(session, period, request.args, spec.parse_sort(request.args))
     return table_csv(f"tre-han-co-quan-{_suffix(period)}.csv", spec, table.rows, totals=table.totals)
-
-
-def _period_text(period: tables.Period) -> str:
-    if period.single:
-        return _("Tháng %(month)s", month=month_label(str(period.first)))
-    return _(
-        "Từ tháng %(first)s đến tháng %(last)s",
-        first=month_label(str(period.first)),
-        last=month_label(str(period.last)),
-    )
 
 
 @bp.get("/agencies.xlsx")
 def agencies_xlsx():
     """The agency table as a spreadsheet, with the same parameters as the page."""
-    session = get_session()
-    period = _period_or_404(session)
-    spec = tables.AGENCY_TABLE
-    table = tables.agency_table(session, period, request.args, spec.parse_sort(request.args))
+    period, table = _agency_download()
     return table_xlsx(
         f"tre-han-co-quan-{_suffix(period)}.xlsx",
         _("Hồ sơ trễ hạn theo cơ quan"),
-        _period_text(period),
-        spec,
+        period_label(period.first, period.last),
+        tables.AGENCY_TABLE,
         [row.as_dict() for row in table.rows],
         totals=table.totals.as_dict(),
-    )
-
-
-@bp.get("/officers.xlsx")
-def officers_xlsx():
-    """The officer table as a spreadsheet, with the same parameters as the page."""
-    session = get_session()
-    period = _period_or_404(session)
-    spec = tables.OFFICER_TABLE
-    rows = tables.officer_table(session, period, request.args, spec.parse_sort(request.args))
-    return table_xlsx(
-        f"tre-han-can-bo-{_suffix(period)}.xlsx",
-        _("Cán bộ giải quyết hồ sơ trễ hạn"),
-        _period_text(period),
-        spec,
-        [row.as_dict() for row in rows],
-    )
-
-
-@bp.get("/files.xlsx")
-def files_xlsx():
-    """Every late file of the list as a spreadsheet, with the same parameters as the page."""
-    session = get_session()
-    period = _period_or_404(session)
-    spec = tables.LATE_FILE_TABLE
-    page = tables.late_files(session, period, request.args, spec.parse_sort(request.args), whole=True)
-    return table_xlsx(
-        f"ho-so-tre-han-{_suffix(period)}.xlsx",
-        _("Hồ sơ giải quyết trễ hạn"),
-        _period_text(period),
-        spec,
-        [
-            {**record, "apology": _("Có") if record["apology"] else _("Không")}
-            for record in (r.as_dict() for r in page.items)
-        ],
     )
 
 
 @bp.get("/officers.csv")
 def officers_csv():
     """Download the officer table with the same parameters as the page."""
-    session = get_session()
-    period = _period_or_404(session)
-    spec = tables.OFFICER_TABLE
-    rows = tables.officer_table(session, period, request.args, spec.parse_sort(request.args))
-    return table_csv(f"tre-han-can-bo-{_suffix(period)}.csv", spec, rows)
+    period, rows = _officer_download()
+    return table_csv(f"tre-han-can-bo-{_suffix(period)}.csv", tables.OFFICER_TABLE, rows)
+
+
+@bp.get("/officers.xlsx")
+def officers_xlsx():
+    """The officer table as a spreadsheet, with the same parameters as the page."""
+    period, rows = _officer_download()
+    return table_xlsx(
+        f"tre-han-can-bo-{_suffix(period)}.xlsx",
+        _("Cán bộ giải quyết hồ sơ trễ hạn"),
+        period_label(period.first, period.last),
+        tables.OFFICER_TABLE,
+        [row.as_dict() for row in rows],
+    )
 
 
 @bp.get("/files")
@@ -202,15 +176,34 @@ def files():
     )
 
 
+def _files_download():
+    """Every late file of the list a download asks for, with the page's parameters (not paged)."""
+    session = get_session()
+    period = _period_or_404(session)
+    sort = tables.LATE_FILE_TABLE.parse_sort(request.args)
+    return period, tables.late_files(session, period, request.args, sort, whole=True).items
+
+
 @bp.get("/files.csv")
 def files_csv():
     """Download every late file of the list, with the same parameters as the page."""
-    session = get_session()
-    period = _period_or_404(session)
+    period, rows = _files_download()
     spec = tables.LATE_FILE_TABLE
-    page = tables.late_files(session, period, request.args, spec.parse_sort(request.args), whole=True)
     return csv_response(
-        f"ho-so-tre-han-{_suffix(period)}.csv", spec.csv_header(), [spec.csv_row(r.csv_dict()) for r in page.items]
+        f"ho-so-tre-han-{_suffix(period)}.csv", spec.csv_header(), [spec.csv_row(r.csv_dict()) for r in rows]
+    )
+
+
+@bp.get("/files.xlsx")
+def files_xlsx():
+    """Every late file of the list as a spreadsheet, with the same parameters as the page."""
+    period, rows = _files_download()
+    return table_xlsx(
+        f"ho-so-tre-han-{_suffix(period)}.xlsx",
+        _("Hồ sơ giải quyết trễ hạn"),
+        period_label(period.first, period.last),
+        tables.LATE_FILE_TABLE,
+        [{**record, "apology": _("Có") if record["apology"] else _("Không")} for record in (r.as_dict() for r in rows)],
     )
 
 

@@ -16,8 +16,8 @@ from app.models import Agency, Officer, Procedure, by_code
 from app.routes._csv import table_csv
 from app.routes._render import render_page
 from app.routes._xlsx import table_xlsx
-from app.web.caching import private_page
-from app.web.i18n import month_label
+from app.web.caching import secret_address
+from app.web.i18n import period_label
 from app.web.qr import qr_svg
 from app.web.security import client_key, limiter
 
@@ -57,7 +57,7 @@ def new():
     # Without the file's token, the page is the same for any code, of a file or not: it echoes what
     # was typed, nothing more.
     facts = service.case_facts(session, form.case_code.data, form.t.data)
-    private_page()  # a receipt's token is in the address: no shared cache keeps the page
+    secret_address()  # a receipt's token may be in the address
     rated = service.already_rated(session, facts)
     agency = facts.agency if facts else by_code(session, Agency, form.agency_code.data)
     procedure = facts.procedure if facts else by_code(session, Procedure, form.procedure_code.data)
@@ -136,9 +136,7 @@ def new():
         officer=officer,
         busy=busy,
     )
-    # The receipt's token may be in the address: it is never sent on to another page.
-    headers = {"Referrer-Policy": "no-referrer", **({"Retry-After": "30"} if busy else {})}
-    return page, status, headers
+    return page, status, ({"Retry-After": "30"} if busy else {})
 
 
 @bp.get("/ratings/thanks")
@@ -189,45 +187,33 @@ def satisfaction():
     )
 
 
+def _satisfaction_download():
+    """The agency results a download asks for, with the page's parameters (None without ratings)."""
+    session = get_session()
+    period, _months = stats.satisfaction_period(session, request.args)
+    sort = stats.AGENCY_TABLE.parse_sort(request.args)
+    minimum = current_app.config["SATISFACTION_MIN_RATINGS"]
+    return period, stats.agency_results(session, period, sort=sort, minimum=minimum) if period else None
+
+
 @bp.get("/satisfaction.csv")
 def satisfaction_csv():
     """Download the agency results with the same parameters as the page."""
-    session = get_session()
-    period, _months = stats.satisfaction_period(session, request.args)
-    spec = stats.AGENCY_TABLE
-    minimum = current_app.config["SATISFACTION_MIN_RATINGS"]
-    sort = spec.parse_sort(request.args)
-    results = stats.agency_results(session, period, sort=sort, minimum=minimum) if period else None
+    period, results = _satisfaction_download()
     name = f"satisfaction-{period.months[0]}-{period.months[-1]}.csv" if period else "satisfaction.csv"
-    return table_csv(name, spec, results.agencies if results else [])
+    return table_csv(name, stats.AGENCY_TABLE, results.agencies if results else [])
 
 
 @bp.get("/satisfaction.xlsx")
 def satisfaction_xlsx():
     """The agency results as a spreadsheet, with the same parameters as the page."""
-    session = get_session()
-    period, _months = stats.satisfaction_period(session, request.args)
-    spec = stats.AGENCY_TABLE
-    minimum = current_app.config["SATISFACTION_MIN_RATINGS"]
-    sort = spec.parse_sort(request.args)
-    results = stats.agency_results(session, period, sort=sort, minimum=minimum) if period else None
-    if period is None or results is None:
-        name, title = "satisfaction.xlsx", _("Chưa có đánh giá nào.")
-        return table_xlsx(name, _("Mức độ hài lòng"), title, spec, [], label_args={"max": _criteria().max_score})
-    if period.single:
-        text = _("Tháng %(month)s", month=month_label(str(period.first)))
-    else:
-        text = _(
-            "Từ tháng %(first)s đến tháng %(last)s",
-            first=month_label(str(period.first)),
-            last=month_label(str(period.last)),
-        )
+    period, results = _satisfaction_download()
     return table_xlsx(
-        f"satisfaction-{period.months[0]}-{period.months[-1]}.xlsx",
+        f"satisfaction-{period.months[0]}-{period.months[-1]}.xlsx" if period else "satisfaction.xlsx",
         _("Mức độ hài lòng"),
-        text,
-        spec,
-        [row.as_dict() for row in results.agencies],
-        totals=results.totals.as_dict(),
+        period_label(period.first, period.last) if period else _("Chưa có đánh giá nào."),
+        stats.AGENCY_TABLE,
+        [row.as_dict() for row in results.agencies] if results else [],
+        totals=results.totals.as_dict() if results else None,
         label_args={"max": _criteria().max_score},
     )

@@ -18,6 +18,13 @@ def private_page() -> None:
     g.private_page = True
 
 
+def secret_address() -> None:
+    """Mark the page being built as one whose address holds a secret (a receipt's token): private,
+    and sent with no referrer, so that the next page it links to never learns the token."""
+    private_page()
+    g.secret_address = True
+
+
 def init_app(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
@@ -28,6 +35,8 @@ def init_app(app: Flask) -> None:
     def _cache_headers(response):
         if request.endpoint == "static":
             return response
+        if g.get("secret_address", False):
+            response.headers["Referrer-Policy"] = "no-referrer"
         # A page holding a CSRF token belongs to one visitor's session.
         private = (
             request.path == "/admin"

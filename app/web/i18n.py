@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, current_app, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 
 ENV_KEY = "tthc.lang"
 
@@ -98,6 +98,13 @@ def month_label(value) -> str:
     return f"{text[5:7]}/{text[:4]}" if len(text) == 7 else text
 
 
+def period_label(first, last) -> str:
+    """A period of months as a title: "Tháng 08/2022", or "Từ tháng 01/2022 đến tháng 08/2022"."""
+    if str(first) == str(last):
+        return gettext("Tháng %(month)s", month=month_label(first))
+    return gettext("Từ tháng %(first)s đến tháng %(last)s", first=month_label(first), last=month_label(last))
+
+
 def date_label(value) -> str:
     """A date as Vietnamese write it: `23/11/2026`."""
     return value.strftime("%d/%m/%Y") if value else ""
@@ -121,7 +128,9 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     _warn_of_missing_catalogues(app)
     app.wsgi_app = LanguagePrefix(app.wsgi_app, app.config["LANGUAGES"])  # type: ignore[method-assign]
-    app.jinja_env.globals.update(switch_language_url=switch_language_url, get_locale=get_locale)
+    app.jinja_env.globals.update(
+        switch_language_url=switch_language_url, get_locale=get_locale, period_label=period_label
+    )
     app.jinja_env.filters.update(
         number=number,
         deadline_label=deadline_label,
