@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from app.params import BadParameter
 
-FORMATS = ("text", "number", "percent", "score")
+# change: a signed count against another period; points: a signed difference of two percentages.
+FORMATS = ("text", "number", "percent", "score", "change", "points")
 DIRECTIONS = ("asc", "desc")
 _SAME = "\0same-as-key"
 
@@ -19,7 +20,7 @@ class Column:
     label: str | None = None  # the page's header, marked with N_ (the template translates it); None: hidden
     sort: str | None = None  # the `sort=` value that orders rows by this column; None: not sortable
     descending: bool = True  # the direction an empty `dir` means for this column
-    format: str = "text"  # text, number, percent or score
+    format: str = "text"  # one of FORMATS
     csv: str | None = _SAME  # the CSV header (default: the key); None: not in the CSV
     api: str | None = _SAME  # the API key (default: the key); None: not in the API
     total: bool = False  # has a value in the totals row

@@ -121,6 +121,16 @@ class Config:
         # Printed receipts use the address they were printed from when it is empty; mail and the
         # command line use http://127.0.0.1:5000 (the address of make run).
         self.SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+        # Who may frame the /embed/ pages (a CSP frame-ancestors source list): any site by default, or
+        # e.g. "https://baokontum.com.vn https://*.gov.vn". Every other page may never be framed.
+        self.EMBED_FRAME_ANCESTORS = (
+            " ".join(
+                source
+                for source in os.environ.get("EMBED_FRAME_ANCESTORS", "*").split()
+                if ";" not in source and "," not in source
+            )
+            or "'none'"
+        )
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

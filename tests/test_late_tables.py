@@ -257,7 +257,7 @@ def test_agency_page_and_home_show_the_published_months(client, app):
     build(app, "2023-05")
     agency = soup(client.get("/agencies/T.STP"))
     cells = [td.get_text(strip=True) for td in agency.select("#late-title ~ div table tbody td")]
-    assert cells == ["4", "2", "50,0%", "0", "0", "50,0%"]
+    assert cells == ["4", "2", "50,0%", "60,0%", "0", "0", "50,0%"]
     assert agency.select_one("svg[role=img] title").get_text()
     home = client.get("/").get_data(as_text=True)
     assert "Giải quyết hồ sơ tháng 05/2023" in home and "60,0%" in home

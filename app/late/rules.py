@@ -91,7 +91,12 @@ class Month:
         return dt.datetime.combine(self.last_day + ONE_DAY, dt.time())
 
     def next(self) -> Month:
-        return Month(self.year + self.month // 12, self.month % 12 + 1)
+        return self.plus(1)
+
+    def plus(self, months: int) -> Month:
+        """The month `months` later (earlier when negative)."""
+        index = self.year * 12 + self.month - 1 + months
+        return Month(index // 12, index % 12 + 1)
 
     def through(self, last: Month) -> list[Month]:
         """Return the months from this one to `last`, both included."""

@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
         cases,
         data,
         decisions,
+        embed,
         errors,
         feedback,
         feeds,
@@ -20,6 +21,20 @@ def register_blueprints(app: Flask) -> None:
         ratings,
     )
 
-    for module in (main, procedures, decisions, agencies, late, cases, feedback, ratings, feeds, data, api, admin):
+    for module in (
+        main,
+        procedures,
+        decisions,
+        agencies,
+        late,
+        cases,
+        feedback,
+        ratings,
+        feeds,
+        data,
+        embed,
+        api,
+        admin,
+    ):
         app.register_blueprint(module.bp)
     errors.init_app(app)

@@ -18,7 +18,13 @@ from app.columns import Table
 from app.text import xml_safe
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = {"number": "#,##0", "percent": '0.0"%"', "score": "0.0"}
+FORMATS = {
+    "number": "#,##0",
+    "percent": '0.0"%"',
+    "score": "0.0",
+    "change": "+#,##0;-#,##0;0",
+    "points": "+0.0;-0.0;0.0",
+}
 TOTALS_FILL = PatternFill("solid", fgColor="E8EEF4")
 TITLE_ROWS = 4  # title, period, source, a blank row: the header is the 5th row
 

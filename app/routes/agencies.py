@@ -25,7 +25,11 @@ def show(code):
     filters.agency = agency.code
     page = listing.browse(session, filters)
     series = tables.monthly_series(session, agency.id)
-    trend = charts.rate_chart([(s["month"], s["on_time_rate"]) for s in series])
+    province = {s["month"]: s for s in tables.monthly_series(session)}
+    trend = charts.rate_chart(
+        [(s["month"], s["on_time_rate"]) for s in series],
+        reference=[(month, s["on_time_rate"]) for month, s in province.items()],
+    )
     recent = stats.recent_period(stats.rated_months(session, agency.id))
     minimum = current_app.config["SATISFACTION_MIN_RATINGS"]
     months = stats.monthly(session, recent, agency.id, minimum) if recent else []
@@ -36,6 +40,7 @@ def show(code):
         page=page,
         filters=filters,
         series=series,
+        province=province,
         trend=trend,
         satisfaction=satisfaction,
         criteria=in_force(current_app.config),

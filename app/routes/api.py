@@ -6,7 +6,7 @@ from app.catalogue import listing, records
 from app.db import get_session
 from app.feedback import stats
 from app.feedback.criteria import in_force
-from app.late import tables
+from app.late import changes, tables
 from app.routes._render import described_by_method
 from app.routes._search import search_options
 from app.routes.api_schema import openapi_document
@@ -50,6 +50,22 @@ def late_agencies():
     table = tables.agency_table(session, period, request.args, spec.parse_sort(request.args))
     return jsonify(
         period=period.as_dict(),
+        items=[spec.api_item(row.as_dict()) for row in table.rows],
+        totals=spec.api_totals(table.totals.as_dict()),
+    )
+
+
+@bp.get("/late/changes")
+def late_changes():
+    """Return each agency's figures in a published period against the comparison period `compare`."""
+    session = get_session()
+    period = _published_period(session)
+    spec = changes.CHANGE_TABLE
+    how = changes.read_compare(request.args) or "previous"
+    table = changes.change_table(session, period, how, request.args, spec.parse_sort(request.args))
+    return jsonify(
+        period=period.as_dict(),
+        compare=table.as_dict(),
         items=[spec.api_item(row.as_dict()) for row in table.rows],
         totals=spec.api_totals(table.totals.as_dict()),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.columns import Table
 from app.feedback import stats
 from app.feedback.criteria import CriteriaSet
-from app.late import tables
+from app.late import changes, tables
 
 
 def _param(name: str, kind: str = "string", description: str = "") -> dict:
@@ -30,9 +30,25 @@ PERIOD = [
     _param("to", description="YYYY-MM, last month of a period"),
 ]
 PERIOD_SCHEMA = {"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"}}}
+COMPARE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "from": {"type": "string"},
+        "to": {"type": "string"},
+        "compare": {"type": "string", "enum": list(changes.COMPARISONS)},
+        "published": {"type": "boolean"},
+    },
+}
 NOT_PUBLISHED = {"description": "A month of the period is not published (listed in `months`)"}
 BAD = {"description": "A bad parameter, named in the answer"}
-JSON_TYPES = {"text": "string", "number": "integer", "percent": "number", "score": "number"}
+JSON_TYPES = {
+    "text": "string",
+    "number": "integer",
+    "percent": "number",
+    "score": "number",
+    "change": "integer",
+    "points": "number",
+}
 
 
 def _sort_params(table: Table) -> list:
@@ -50,7 +66,7 @@ def _row(table: Table, criteria: CriteriaSet, totals: bool = False) -> dict:
         if not column.api or (totals and not column.total):
             continue
         kind = column.json or JSON_TYPES[column.format]
-        nullable = column.nullable or column.format in ("percent", "score")
+        nullable = column.nullable or column.format in ("percent", "score", "change", "points")
         described: dict = {"type": [kind, "null"] if nullable else kind}
         if kind == "array":
             described["items"] = {"type": "string"}
@@ -63,9 +79,17 @@ def _row(table: Table, criteria: CriteriaSet, totals: bool = False) -> dict:
 
 
 def _table_path(
-    summary: str, parameters: list, table: Table, criteria: CriteriaSet, extra: dict, paged: bool = False
+    summary: str,
+    parameters: list,
+    table: Table,
+    criteria: CriteriaSet,
+    extra: dict,
+    paged: bool = False,
+    compared: bool = False,
 ) -> dict:
     properties = {"period": PERIOD_SCHEMA, "items": {"type": "array", "items": _row(table, criteria)}}
+    if compared:
+        properties["compare"] = COMPARE_SCHEMA
     if paged:
         properties.update({"total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}})
     if table.totals_label:
@@ -150,6 +174,21 @@ def openapi_document(criteria: CriteriaSet) -> dict:
                 tables.AGENCY_TABLE,
                 criteria,
                 {"404": NOT_PUBLISHED},
+            ),
+            "/api/v1/late/changes": _table_path(
+                "Each agency's late files, on-time rate and rank in a period against a comparison period "
+                "(`compare`: the period as long just before it, or the same months a year earlier); "
+                "`compare` in the answer gives that period and whether it is published (else nothing is compared)",
+                PERIOD
+                + [
+                    _param("compare", description="previous (default) or year"),
+                    _param("level", description="Agency level, as in the agencies file"),
+                    _param("parent", description="Agency code: it and every agency under it"),
+                ],
+                changes.CHANGE_TABLE,
+                criteria,
+                {"404": NOT_PUBLISHED},
+                compared=True,
             ),
             "/api/v1/late/officers": _table_path(
                 "Published table of officers responsible for files resolved late",

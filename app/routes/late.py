@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,9 +12,10 @@ from sqlalchemy import select
 from app import clock
 from app.db import get_session
 from app.feedback import stats
-from app.late import charts, method, tables
+from app.late import changes, charts, method, tables
 from app.late.store import load_calendar
 from app.models import Agency, AgencyMonth
+from app.params import BadParameter
 from app.routes._csv import csv_response, table_csv
 from app.routes._render import described_by_method, render_page
 from app.routes._xlsx import table_xlsx
@@ -30,13 +33,31 @@ def _choices(session) -> dict:
     return {"levels": sorted({a.level for a in agencies if a.level}), "parents": parents, "agencies": agencies}
 
 
+def _page_args() -> dict:
+    """The agency page's parameters; a sort known only to the other table (the comparison was just
+    switched on or off in the form, which kept its sort) is dropped for the default."""
+    args = request.args.to_dict()
+    spec = changes.CHANGE_TABLE if changes.read_compare(args) else tables.AGENCY_TABLE
+    if args.get("sort") and args["sort"] not in spec.sorts:
+        other = tables.AGENCY_TABLE if spec is changes.CHANGE_TABLE else changes.CHANGE_TABLE
+        if args["sort"] in other.sorts:
+            args.pop("sort")
+            args.pop("dir", None)
+    return args
+
+
 @bp.get("")
 def agencies():
-    """Show the agency table of a month or period, the province's trend and the late shares."""
+    """Show the agency table of a month or period (or its changes against an earlier period), the
+    province's trend and the late shares."""
     session = get_session()
-    period = tables.parse_period(session, request.args)
-    sort = tables.AGENCY_TABLE.parse_sort(request.args)
-    table = tables.agency_table(session, period, request.args, sort) if period else None
+    args = _page_args()
+    period = tables.parse_period(session, args)
+    compare = changes.read_compare(args)
+    spec = changes.CHANGE_TABLE if compare else tables.AGENCY_TABLE
+    sort = spec.parse_sort(args)
+    table = tables.agency_table(session, period, args, None if compare else sort) if period else None
+    changed = changes.change_table(session, period, compare, args, sort) if period and compare else None
     series = tables.monthly_series(session)
     share = table and charts.share_chart(
         [(r.agency_name, r.late) for r in table.rows], table.totals.late, others=_("Các cơ quan khác")
@@ -47,14 +68,17 @@ def agencies():
         "view",
         period=period,
         table=table,
-        spec=tables.AGENCY_TABLE,
+        changed=changed,
+        compare=compare,
+        comparisons=changes.COMPARISONS,
+        spec=spec,
         sort=sort,
         months=tables.published_months(session),
         choices=_choices(session),
         series=series,
         share=share,
         trend=trend,
-        args=request.args.to_dict(),
+        args=args,
     )
 
 
@@ -101,11 +125,15 @@ def _suffix(period: tables.Period) -> str:
 
 
 def _agency_download():
-    """The agency table a download asks for: its period and rows, with the page's parameters."""
+    """The agency table a download asks for (its changes with `compare`): its period, spec and table."""
     session = get_session()
     period = _period_or_404(session)
-    table = tables.agency_table(session, period, request.args, tables.AGENCY_TABLE.parse_sort(request.args))
-    return period, table
+    compare = changes.read_compare(request.args)
+    if compare:
+        spec = changes.CHANGE_TABLE
+        return period, spec, changes.change_table(session, period, compare, request.args, spec.parse_sort(request.args))
+    spec = tables.AGENCY_TABLE
+    return period, spec, tables.agency_table(session, period, request.args, spec.parse_sort(request.args))
 
 
 def _officer_download():
@@ -117,23 +145,66 @@ def _officer_download():
 @bp.get("/agencies.csv")
 def agencies_csv():
     """Download the agency table with the same parameters as the page."""
-    period, table = _agency_download()
-    spec = tables.AGENCY_TABLE
-    return table_csv(f"tre-han-co-quan-{_suffix(period)}.csv", spec, table.rows, totals=table.totals)
+    period, spec, table = _agency_download()
+    name = "thay-doi-tre-han-co-quan" if spec is changes.CHANGE_TABLE else "tre-han-co-quan"
+    return table_csv(f"{name}-{_suffix(period)}.csv", spec, table.rows, totals=table.totals)
 
 
 @bp.get("/agencies.xlsx")
 def agencies_xlsx():
     """The agency table as a spreadsheet, with the same parameters as the page."""
-    period, table = _agency_download()
+    period, spec, table = _agency_download()
+    label = period_label(period.first, period.last)
+    if isinstance(table, changes.ChangeTable):
+        name, title = "thay-doi-tre-han-co-quan", _("Thay đổi hồ sơ trễ hạn theo cơ quan")
+        label = _(
+            "%(period)s so với %(before)s", period=label, before=period_label(table.before.first, table.before.last)
+        )
+    else:
+        name, title = "tre-han-co-quan", _("Hồ sơ trễ hạn theo cơ quan")
     return table_xlsx(
-        f"tre-han-co-quan-{_suffix(period)}.xlsx",
-        _("Hồ sơ trễ hạn theo cơ quan"),
-        period_label(period.first, period.last),
-        tables.AGENCY_TABLE,
+        f"{name}-{_suffix(period)}.xlsx",
+        title,
+        label,
+        spec,
         [row.as_dict() for row in table.rows],
         totals=table.totals.as_dict(),
     )
+
+
+TREND_COLUMNS = (
+    "month",
+    "resolved",
+    "early",
+    "on_time",
+    "late",
+    "on_time_rate",
+    "pending_overdue",
+    "waiting_applicant",
+    "pending",
+    "national_rate",
+)
+
+
+@bp.get("/trend.csv")
+def trend_csv():
+    """The figures of every published month, the province's or an agency's (`agency`, with the
+    province's on-time rate beside it): the data of the trend charts."""
+    session = get_session()
+    code = request.args.get("agency")
+    agency = session.scalar(select(Agency).where(Agency.code == code)) if code else None
+    if code and agency is None:
+        raise BadParameter("agency", code)
+    province = tables.monthly_series(session)
+    series = tables.monthly_series(session, agency.id) if agency else province
+    header = list(TREND_COLUMNS)
+    rows = [[s[c] for c in TREND_COLUMNS] for s in series]
+    if agency:
+        rates = {s["month"]: s["on_time_rate"] for s in province}
+        header.append("province_on_time_rate")
+        rows = [row + [rates.get(row[0])] for row in rows]
+    name = re.sub(r"[^A-Za-z0-9._-]", "-", agency.code) if agency else "toan-tinh"
+    return csv_response(f"xu-huong-{name}.csv", header, rows)
 
 
 @bp.get("/officers.csv")

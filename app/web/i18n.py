@@ -82,14 +82,25 @@ def score(value) -> str:
 
 
 def formatted(value, kind: str):
-    """A table cell's value in its column's format (app/columns.py): number, percent, score or text."""
+    """A table cell's value in its column's format (app/columns.py FORMATS)."""
     if kind == "number":
         return number(value)
     if kind == "percent":
         return percent(value)
     if kind == "score":
         return score(value)
+    if kind in ("change", "points"):
+        return signed(value, 1 if kind == "points" else 0)
     return "" if value is None else value
+
+
+def signed(value, digits: int = 0) -> str:
+    """A change with its sign: `+12`, `−3,5` (a true minus), `0`; a dash when there is none."""
+    if value is None:
+        return "–"
+    if not value:
+        return number(0, digits)
+    return ("+" if value > 0 else "−") + number(abs(value), digits)
 
 
 def month_label(value) -> str:
@@ -136,6 +147,7 @@ def init_app(app: Flask) -> None:
         deadline_label=deadline_label,
         percent=percent,
         score=score,
+        signed=signed,
         formatted=formatted,
         month_label=month_label,
         date_label=date_label,

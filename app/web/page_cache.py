@@ -146,6 +146,7 @@ PARAMETERS = frozenset(
         "agency",
         "case",
         "code",
+        "compare",
         "day",
         "dir",
         "field",

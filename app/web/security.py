@@ -69,7 +69,9 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
+        if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
+            # The /embed/ pages relax frame-ancestors; every other page may never be framed.
+            headers.setdefault("X-Frame-Options", "DENY")
         if not app.debug and not app.testing:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
