@@ -50,6 +50,7 @@ class Config:
         self.RATING_RATE_LIMIT = os.environ.get("RATING_RATE_LIMIT", "10 per minute; 100 per day")
         self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
         # Looking files up by receipt (`/cases/...`): a person checks a few files, a guesser many.
+        self.SUBSCRIBE_RATE_LIMIT = os.environ.get("SUBSCRIBE_RATE_LIMIT", "5 per minute; 20 per day")
         self.CASE_LOOKUP_RATE_LIMIT = os.environ.get("CASE_LOOKUP_RATE_LIMIT", "30 per minute; 1000 per day")
         # Login attempts at one account from one client, and at one account from anywhere.
         self.LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 15 minutes")
@@ -57,6 +58,10 @@ class Config:
         # Working days an agency has to answer a feedback (the national index counts answers on time)
         # (15, as the national portal counts), from the day it was sent as SPEC §3 counts a due date.
         self.FEEDBACK_ANSWER_DAYS = int(os.environ.get("FEEDBACK_ANSWER_DAYS", "15"))
+        # Subscriptions to the monthly publication: an address never confirmed is deleted after so
+        # many days; a waiting one is sent its confirm mail again at most once in so many minutes.
+        self.SUBSCRIPTION_CONFIRM_DAYS = int(os.environ.get("SUBSCRIPTION_CONFIRM_DAYS", "7"))
+        self.SUBSCRIPTION_RESEND_MINUTES = int(os.environ.get("SUBSCRIPTION_RESEND_MINUTES", "60"))
         # Mail to citizens (SPEC §6) goes through this SMTP server; with no MAIL_SERVER it is
         # written to the log. It waits in the outbox and is sent outside the request: every
         # OUTBOX_INTERVAL seconds by a thread of the process when OUTBOX_IN_PROCESS=1 (make run),

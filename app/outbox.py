@@ -24,6 +24,7 @@ from flask_mailman import EmailMessage, Mail
 from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
+from app import subscriptions
 from app.clock import local_now
 from app.feedback.service import find_feedback
 from app.models import OutboxMail
@@ -102,8 +103,9 @@ def send_waiting(app: Flask, now: dt.datetime | None = None) -> SendReport:
 def _send_one(app: Flask, session: Session, item: OutboxMail, now: dt.datetime, report: SendReport) -> None:
     item.attempts += 1
     try:
-        item.subject, item.body = compose(app, session, item)
-        deliver(app, item)
+        composed = compose(app, session, item)
+        item.subject, item.body = composed.subject, composed.body
+        deliver(app, item, composed.headers)
     except Exception as exc:  # noqa: BLE001 - any failure of the server or the network: retry
         if not permanent(exc):
             retry = dt.timedelta(seconds=app.config["OUTBOX_RETRY_SECONDS"])
@@ -126,7 +128,7 @@ class Undeliverable(ValueError):
 def permanent(exc: Exception) -> bool:
     """A refusal no retry will change: a 5xx reply to the sender or to every recipient (a 4xx
     reply, such as greylisting or throttling, is retried), or a mail about nothing."""
-    if isinstance(exc, Undeliverable):
+    if isinstance(exc, Undeliverable | subscriptions.Gone):
         return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return bool(exc.recipients) and all(code >= 500 for code, _ in exc.recipients.values())
@@ -139,26 +141,32 @@ def _error(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:1000]
 
 
-def compose(app: Flask, session: Session, item: OutboxMail) -> tuple[str, str]:
-    """The mail's subject and text, in its language, from the feedback as it stands now."""
+def _site(app: Flask) -> str:
+    if not app.config["SITE_URL"] and not (app.debug or app.testing) and not _warned:
+        _warned.append(True)
+        log.warning("SITE_URL is not set: mail to citizens links to %s", LOCAL_SITE)
+    return app.config["SITE_URL"] or LOCAL_SITE
+
+
+def compose(app: Flask, session: Session, item: OutboxMail) -> subscriptions.Composed:
+    """The mail's subject and text, in its language, from what it tells of as it stands now."""
+    if item.topic.startswith("subscription."):
+        return subscriptions.compose(app, session, item, _site(app))
     kind, _, code = item.topic.partition(":")
     feedback = find_feedback(session, code) if kind.startswith("feedback.") else None
     if feedback is None:
         raise Undeliverable(item.topic)
     event = kind.removeprefix("feedback.")
     prefix = "/en" if item.lang == "en" else ""
-    if not app.config["SITE_URL"] and not (app.debug or app.testing) and not _warned:
-        _warned.append(True)
-        log.warning("SITE_URL is not set: mail to citizens links to %s", LOCAL_SITE)
-    link = f"{app.config['SITE_URL'] or LOCAL_SITE}{prefix}/feedback/{quote(feedback.tracking_code)}"
+    link = f"{_site(app)}{prefix}/feedback/{quote(feedback.tracking_code)}"
     with app.test_request_context(), force_locale(item.lang):
         text = render_template("mail/feedback.txt", feedback=feedback, event=event, link=link)
     subject, _, body = text.strip().partition("\n")
-    return subject.strip()[:300], body.strip() + "\n"
+    return subscriptions.Composed(subject.strip()[:300], body.strip() + "\n")
 
 
-def deliver(app: Flask, item: OutboxMail) -> None:
-    """Send through MAIL_SERVER, or write to the log when there is none."""
+def deliver(app: Flask, item: OutboxMail, headers: dict[str, str] | None = None) -> None:
+    """Send through MAIL_SERVER (with the extra `headers`), or write to the log when there is none."""
     config = app.config
     if not config["MAIL_SERVER"]:
         log.info("mail (no MAIL_SERVER) to %s: %s\n%s", item.recipient, item.subject, item.body)
@@ -177,6 +185,7 @@ def deliver(app: Flask, item: OutboxMail) -> None:
         item.subject, item.body, config["MAIL_DEFAULT_SENDER"], [item.recipient], connection=connection
     )
     message.extra_headers["Auto-Submitted"] = "auto-generated"
+    message.extra_headers.update(headers or {})
     message.send(fail_silently=False)
 
 

@@ -206,6 +206,22 @@ def test_a_login_and_a_publish(site, page):
     assert "05/2023" in page.locator("#table-title").inner_text()
 
 
+def test_the_embed_code_is_copied_where_javascript_runs(site, page):
+    page.goto(f"{site}/late?month=2023-04")
+    code = page.locator("#embed-trend")
+    page.locator("details.embed-code:has(#embed-trend) summary").click()
+    assert "<iframe" in code.input_value() and "/embed/late/trend" in code.input_value()
+    button = page.locator("button[data-copy='embed-trend']")
+    assert button.is_visible()
+    button.click()
+    page.wait_for_function("document.querySelector('#embed-trend ~ .copy-status').textContent.length > 0")
+    # A piece htmx swaps in (another month) has its copy button wired too.
+    page.click("nav.months a:has-text('04/2023')")
+    page.wait_for_load_state("networkidle")
+    page.locator("details.embed-code:has(#embed-table) summary").click()
+    assert page.locator("button[data-copy='embed-table']").is_visible()
+
+
 PAGE_TYPES = [
     "/",
     "/procedures?q=dang+ky",
@@ -213,8 +229,13 @@ PAGE_TYPES = [
     "/decisions",
     "/agencies/T.STP",
     "/late?month=2023-04",
+    "/late?month=2023-04&compare=previous",
     "/late/officers?month=2023-04",
     "/late/months",
+    "/embed/late/trend?agency=T.STP",
+    "/embed/late/share?month=2023-04",
+    "/embed/late/agencies?month=2023-04",
+    "/subscriptions/new?agency=T.STP",
     "/satisfaction",
     "/feedback",
     "/feedback/new",

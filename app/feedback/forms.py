@@ -112,3 +112,18 @@ def rating_form(criteria: CriteriaSet, locale: str, **kwargs) -> RatingForm:
         names.append(name)
     Form.criteria_fields = names
     return Form(**kwargs)
+
+
+class SubscriptionForm(FlaskForm):
+    """Subscribing an address to the monthly publication (the province's, or one agency's)."""
+
+    email = StringField(
+        _l("Thư điện tử"),
+        validators=[
+            DataRequired(_l("Hãy nhập địa chỉ thư điện tử.")),
+            Length(max=254, message=_l("Địa chỉ thư điện tử dài quá %(max)d ký tự.", max=254)),
+            Regexp(EMAIL, message=_l("Địa chỉ thư điện tử không đúng dạng.")),
+        ],
+    )
+    agency_code = StringField(_l("Cơ quan"), validators=[Optional(), Length(max=50)])
+    website = StringField(_l("Để trống ô này"), validators=[_empty])

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, fields
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from app import audit, clock
+from app import audit, clock, subscriptions
 from app.audit import Actor
 from app.catalogue.codes import ChannelMethod
 from app.late import rules
@@ -362,6 +362,7 @@ def publish_month(
     audit.record(
         session, actor, "month.publish", "month", str(month), note, None, {"revision": published.revision}, now=now
     )
+    subscriptions.notify_publication(session, month, published.revision, now)
     return PublishResult(month, published.revision, True, figures)
 
 

@@ -3,7 +3,7 @@
 from app.models.admin import Account, AuditEntry
 from app.models.agency import Agency
 from app.models.base import Base, by_code
-from app.models.feedback import Feedback, FeedbackEvent, OutboxMail, Rating
+from app.models.feedback import Feedback, FeedbackEvent, OutboxMail, Rating, Subscription
 from app.models.late import (
     AgencyMonth,
     Case,
@@ -63,4 +63,5 @@ __all__ = [
     "PublishedMonth",
     "Rating",
     "Step",
+    "Subscription",
 ]

@@ -131,3 +131,25 @@ class OutboxMail(Base):
     # The server refused the mail for good (an address that does not exist): never retried.
     failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Subscription(Base):
+    """An address told by mail when a month of the late tables is published or corrected, for the
+    province or for one agency (app/subscriptions.py). It counts only once its owner confirms from
+    the mail it was sent (double opt-in); unconfirmed it is deleted after SUBSCRIPTION_CONFIRM_DAYS,
+    and it is deleted the moment its owner unsubscribes. Never shown on any page."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    # None: the whole province's publication.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(8), default="vi")
+    # The secret of its confirm and unsubscribe links.
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    confirm_sent_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    agency: Mapped[Agency | None] = relationship()

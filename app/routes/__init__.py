@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
         main,
         procedures,
         ratings,
+        subscriptions,
     )
 
     for module in (
@@ -30,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
         cases,
         feedback,
         ratings,
+        subscriptions,
         feeds,
         data,
         embed,

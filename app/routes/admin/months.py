@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app import outbox
 from app.audit import Actor
 from app.db import get_session
 from app.late import review, store, tables
@@ -63,6 +64,7 @@ def month_publish(month):
         return redirect(url_for("admin.month_preview", month=month), 303)
     if result.changed:
         db.commit()
+        outbox.wake(current_app._get_current_object())  # the subscribers' mails
         flash(_("Đã công bố tháng %(month)s (lần %(n)s).", month=month, n=result.revision))
     else:
         flash(_("Số liệu không thay đổi; không công bố lại."))
