@@ -28,6 +28,8 @@ class Column:
     nullable: bool = False  # the API may answer null for it (percentages and scores always may)
     doc: str = ""  # the API's description; `{max_score}` and `{criteria}` are filled in
     json: str | None = None  # the API's JSON type where the format does not give it: boolean, array
+    moment: bool = False  # an ISO date or date-time text: a date cell in spreadsheets
+    heading: str | None = None  # the spreadsheet's header of a column the page hides (marked with N_)
 
     def __post_init__(self):
         if self.format not in FORMATS:

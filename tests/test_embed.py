@@ -147,3 +147,31 @@ def test_the_trend_data_download_equals_the_tables(world, client):
         ("2023-05", "2", "60.0"),
     ]
     assert client.get("/late/trend.csv?agency=NOPE").status_code == 400
+
+
+def test_a_phone_gets_charts_drawn_for_its_width():
+    from app.late import charts
+
+    months = [(f"2022-{m:02d}", 80.0 + m) for m in range(1, 13)]
+    chart = charts.rate_chart(months, reference=[(m, 85.0) for m, _v in months])
+    assert chart.width == 640 and all(p.labelled for p in chart.points)
+    phone = chart.narrow
+    assert phone.width == charts.NARROW and phone.narrow is None
+    labelled = [p.label for p in phone.points if p.labelled]
+    assert len(labelled) <= charts.MONTH_LABELS and labelled[-1] == "2022-12"
+    assert len(phone.reference) == 12 and phone.points[0].x == phone.reference[0].x
+    long_name = "Sở Lao động - Thương binh và Xã hội tỉnh Kon Tum"
+    share = charts.share_chart([(long_name, 3), ("Sở Y tế", 1)], 4)
+    assert share.bars[0].lines == [long_name], "one line on a wide screen"
+    wrapped = share.narrow.bars[0].lines
+    assert len(wrapped) == 2 and " ".join(wrapped) == long_name
+    assert share.narrow.bars[1].y > share.bars[1].y, "the rows under a wrapped label move down"
+
+
+def test_both_drawings_are_on_the_page_with_their_own_names(world, client):
+    page = soup(client.get("/late?month=2023-05"))
+    for figure in page.select("figure.chart"):
+        wide, narrow = figure.select("svg.wide"), figure.select("svg.narrow")
+        assert len(wide) == len(narrow) == 1
+        titles = [svg["aria-labelledby"].split()[0] for svg in (wide[0], narrow[0])]
+        assert titles[0] != titles[1] and all(page.select_one(f"#{t}") for t in titles)

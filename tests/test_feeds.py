@@ -102,6 +102,16 @@ def test_the_answers_feed_shows_published_answers_and_nobody_who_asked(app, clie
     assert len(parsed.entries) == 1 and "Đã xin lỗi và trả kết quả." in parsed.entries[0].summary
     for secret in (world["shown"], world["hidden"], "dan@example.vn", "Chuyện riêng", "Trả lời riêng"):
         assert secret not in text
+    # Each entry links to its answer's own page, wherever the list has moved it.
+    answer = client.get(parsed.entries[0].link.replace("http://localhost", ""))
+    assert answer.status_code == 200
+    page = soup(answer).get_text()
+    assert "Khai sinh quá hạn." in page and "Đã xin lỗi và trả kết quả." in page and "dan@example.vn" not in page
+    with app.app_context():
+        from app.models import Feedback
+
+        hidden = get_session().scalar(select(Feedback.id).where(Feedback.tracking_code == world["hidden"]))
+    assert client.get(f"/feedback/answers/{hidden}").status_code == 404, "an answer not published has no page"
 
 
 def test_the_decisions_feed_lists_each_decision(app, client, world):

@@ -202,7 +202,7 @@ def test_downloads_of_the_changes_equal_the_api(client, app):
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     header = next(i for i, row in enumerate(values) if "Thay đổi số trễ hạn" in row)
-    assert values[header] == [c.label or c.csv for c in CHANGE_TABLE.csv_columns()]
+    assert values[header] == [c.label or c.heading for c in CHANGE_TABLE.csv_columns()]
     change = values[header].index("Thay đổi số trễ hạn")
     got = [row[change] for row in values[header + 1 : header + 1 + len(body["items"])]]
     assert got == [i["late_change"] for i in body["items"]]

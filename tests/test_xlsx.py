@@ -4,6 +4,7 @@ ever stored as a formula."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -54,9 +55,9 @@ def test_the_agency_table_opens_with_its_figures_as_numbers(app, client):
     found = rows(sheet)
     body, totals = found[:-1], found[-1]
     assert len(body) == len(api["items"])
-    column = {name: header.index(name) for name in ("agency_code", "Đã giải quyết", "Trễ hạn", "Tỷ lệ đúng hạn")}
+    column = {name: header.index(name) for name in ("Mã cơ quan", "Đã giải quyết", "Trễ hạn", "Tỷ lệ đúng hạn")}
     for row, item in zip(body, api["items"], strict=True):
-        assert row[column["agency_code"]] == item["agency_code"]
+        assert row[column["Mã cơ quan"]] == item["agency_code"]
         assert row[column["Đã giải quyết"]] == item["resolved"] and isinstance(row[column["Đã giải quyết"]], int)
         assert row[column["Trễ hạn"]] == item["late"]
         assert row[column["Tỷ lệ đúng hạn"]] == item["on_time_rate"]
@@ -77,6 +78,16 @@ def test_the_late_files_keep_a_formula_as_text(app, client):
     assert len(rows(sheet)) == api["total"]
     days = header.index("Số ngày trễ")
     assert sorted(r[days] for r in rows(sheet)) == sorted(i["days_late"] for i in api["items"])
+    # Dates are date cells a spreadsheet sorts and computes with, at the moments the API gives.
+    received, due = header.index("Ngày tiếp nhận"), header.index("Hạn giải quyết")
+    by_code = {r[header.index("Mã hồ sơ")]: r for r in rows(sheet)}
+    for item in api["items"]:
+        row = by_code[item["case_code"]]
+        assert row[received] == dt.datetime.fromisoformat(item["received_at"]).replace(tzinfo=None)
+        assert row[due] == dt.datetime.fromisoformat(item["due_at"]).replace(tzinfo=None)
+    cell = next(sheet.iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 1))[received]
+    assert cell.is_date and cell.number_format == "dd/mm/yyyy hh:mm"
+    assert "Mã thủ tục" in header and "procedure_code" not in header
 
 
 def test_officers_and_satisfaction_download_as_spreadsheets(app, client):

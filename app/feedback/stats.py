@@ -20,7 +20,7 @@ MIN_RATINGS = 5
 
 AGENCY_TABLE = Table(
     columns=(
-        Column("agency_code"),
+        Column("agency_code", heading=N_("Mã cơ quan")),
         Column("agency_name", N_("Cơ quan"), sort="name", descending=False, link="agency_code"),
         Column("ratings", N_("Số đánh giá"), sort="ratings", format="number", total=True),
         *(Column(overall.value, overall.label, format="number", total=True) for overall in Overall),

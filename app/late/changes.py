@@ -25,7 +25,7 @@ COMPARISONS = {"previous": N_("Kỳ liền trước"), "year": N_("Cùng kỳ n�
 
 CHANGE_TABLE = Table(
     columns=(
-        Column("agency_code"),
+        Column("agency_code", heading=N_("Mã cơ quan")),
         Column("agency_name", N_("Cơ quan"), sort="name", descending=False, link="agency_code"),
         Column("late", N_("Trễ hạn"), sort="late", format="number", total=True),
         Column("late_before", N_("Trễ hạn kỳ so sánh"), sort="late_before", format="number", total=True, nullable=True),

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
+
+
+# A phone's chart: drawn for its width, so that its text stays as large as the page's.
+NARROW = 360
+MONTH_LABELS = 5  # at most so many months labelled on a phone's chart (the table lists every month)
 
 
 @dataclass
@@ -12,6 +18,7 @@ class Point:
     y: float
     label: str
     value: float
+    labelled: bool = True  # its month and value are written beside it
 
 
 @dataclass
@@ -23,6 +30,7 @@ class LineChart:
     left: int
     bottom: int
     reference: list[Point] = field(default_factory=list)  # a second line to compare with (the province's)
+    narrow: LineChart | None = None  # the same chart drawn for a phone
 
     @property
     def path(self) -> str:
@@ -41,10 +49,11 @@ Series = list[tuple[str, float | None]]
 
 
 def rate_chart(
-    series: Series, width: int = 640, height: int = 240, reference: Series | None = None
+    series: Series, width: int = 640, height: int = 240, reference: Series | None = None, narrow: bool = True
 ) -> LineChart | None:
     """A line of on-time rates by month, and the `reference` line for the same months when given; the
-    scale starts at a round ten below the lowest rate."""
+    scale starts at a round ten below the lowest rate. With `narrow`, also the chart for a phone,
+    which labels at most MONTH_LABELS months (the last always)."""
     known = [(label, value) for label, value in series if value is not None]
     if not known:
         return None
@@ -61,10 +70,17 @@ def rate_chart(
     def y_of(value: float) -> float:
         return top + inner_h * (100 - value) / span
 
-    points = [Point(x_of[label], y_of(v), label, v) for label, v in known]
+    every = 1 if width > NARROW else math.ceil(len(labels) / MONTH_LABELS)
+    last = len(known) - 1
+    points = [
+        Point(x_of[label], y_of(v), label, v, (last - i) % every == 0) for i, (label, v) in enumerate(known)
+    ]
     ticks = [(y_of(t), t) for t in range(int(low), 101, 10)]
     others = [Point(x_of[label], y_of(v), label, v) for label, v in compared]
-    return LineChart(width, height, points, ticks, left, height - bottom, others)
+    chart = LineChart(width, height, points, ticks, left, height - bottom, others)
+    if narrow:
+        chart.narrow = rate_chart(series, NARROW, 260, reference, narrow=False)
+    return chart
 
 
 @dataclass
@@ -74,6 +90,12 @@ class Bar:
     label: str
     value: float
     count: int
+    lines: list[str] = field(default_factory=list)  # the label, wrapped to the chart's width
+
+    @property
+    def bar_y(self) -> float:
+        """The bar's top: under the label's last line."""
+        return self.y + 18 * len(self.lines)
 
 
 @dataclass
@@ -82,10 +104,11 @@ class BarChart:
     height: int
     bars: list[Bar]
     bar_height: int
+    narrow: BarChart | None = None  # the same chart drawn for a phone
 
 
 def share_chart(
-    items: list[tuple[str, int]], total: int, keep: int = 8, others: str = "", width: int = 640
+    items: list[tuple[str, int]], total: int, keep: int = 8, others: str = "", width: int = 640, narrow: bool = True
 ) -> BarChart | None:
     """Horizontal bars of each item's share of `total`; beyond `keep` items, one bar for the rest."""
     items = [(label, count) for label, count in sorted(items, key=lambda i: -i[1]) if count]
@@ -95,10 +118,13 @@ def share_chart(
     rest = sum(count for _label, count in items[keep:])
     if rest:
         shown.append((others, rest))
-    # Each row: the label on one line, the bar under it, the share at the bar's end.
-    row, scale = 42, width - 72
-    bars = [
-        Bar(i * row, max(scale * count / total, 1), label, count * 100 / total, count)
-        for i, (label, count) in enumerate(shown)
-    ]
-    return BarChart(width, len(bars) * row, bars, 14)
+    # Each row: the label (wrapped, some 9 pixels a letter), the bar under it, the share at the bar's end.
+    scale, bars, y = width - 72, [], 0.0
+    for label, count in shown:
+        lines = textwrap.wrap(label, width // 9) or [""]
+        bars.append(Bar(y, max(scale * count / total, 1), label, count * 100 / total, count, lines))
+        y += 24 + 18 * len(lines)
+    chart = BarChart(width, int(y), bars, 14)
+    if narrow:
+        chart.narrow = share_chart(items, total, keep, others, NARROW, narrow=False)
+    return chart

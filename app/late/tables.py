@@ -16,6 +16,7 @@ from app.models import Agency, AgencyMonth, LateFile, LateFileOfficer, OfficerMo
 from app.params import BadParameter, Page, int_param
 
 MAX_MONTHS = 120
+CODE = N_("Mã cơ quan")  # the spreadsheets' header of the agency codes
 # A month's counts, as publishing stores them.
 COUNTS = COUNT_FIELDS
 # Counts of the files open at a month's end: a period takes them from its last month.
@@ -23,7 +24,7 @@ AT_END = frozenset({"pending_overdue", "waiting_applicant", "pending"})
 
 AGENCY_TABLE = Table(
     columns=(
-        Column("agency_code"),
+        Column("agency_code", heading=CODE),
         Column("agency_name", N_("Cơ quan"), sort="name", descending=False, link="agency_code"),
         Column("resolved", N_("Đã giải quyết"), sort="resolved", format="number", total=True),
         Column("early", N_("Trước hạn"), sort="early", format="number", total=True),
@@ -57,7 +58,14 @@ AGENCY_TABLE = Table(
             total=True,
             doc="files resolved in the period whose agency asked for documents more than once (all counted late)",
         ),
-        Column("pending", None, format="number", total=True, doc="files received and not finished at the period's end"),
+        Column(
+            "pending",
+            None,
+            heading=N_("Chưa giải quyết cuối kỳ"),
+            format="number",
+            total=True,
+            doc="files received and not finished at the period's end",
+        ),
         Column(
             "national_rate",
             N_("Chỉ số 2.1 (QĐ 766)"),
@@ -76,10 +84,10 @@ AGENCY_TABLE = Table(
 
 OFFICER_TABLE = Table(
     columns=(
-        Column("officer_code", nullable=True),
+        Column("officer_code", nullable=True, heading=N_("Mã cán bộ")),
         Column("officer_name", N_("Họ và tên"), sort="name", descending=False, nullable=True),
         Column("officer_title", N_("Chức vụ"), nullable=True),
-        Column("agency_code", nullable=True),
+        Column("agency_code", nullable=True, heading=CODE),
         Column("agency_name", N_("Cơ quan"), sort="agency", descending=False, link="agency_code", api=None),
         Column("late_files", N_("Số hồ sơ trễ hạn"), sort="late_files", format="number"),
         Column("days_late", N_("Tổng số ngày trễ"), sort="days_late", format="number"),
@@ -361,18 +369,20 @@ def monthly_series(session: Session, agency_id: int | None = None) -> list[dict]
 LATE_FILE_TABLE = Table(
     columns=(
         Column("case_code", N_("Mã hồ sơ"), sort="case", descending=False),
-        Column("procedure_code", nullable=True),
+        Column("procedure_code", nullable=True, heading=N_("Mã thủ tục")),
         Column("procedure_name", N_("Thủ tục"), sort="procedure", descending=False, nullable=True),
-        Column("agency_code"),
+        Column("agency_code", heading=CODE),
         Column("agency_name", N_("Cơ quan"), sort="agency", descending=False, link="agency_code", api=None),
-        Column("received_at", N_("Ngày tiếp nhận"), sort="received", descending=False),
-        Column("due_at", N_("Hạn giải quyết"), sort="due", doc="the effective due moment, after the pauses"),
-        Column("finished_at", N_("Ngày trả kết quả"), sort="finished"),
+        Column("received_at", N_("Ngày tiếp nhận"), sort="received", descending=False, moment=True),
+        Column(
+            "due_at", N_("Hạn giải quyết"), sort="due", doc="the effective due moment, after the pauses", moment=True
+        ),
+        Column("finished_at", N_("Ngày trả kết quả"), sort="finished", moment=True),
         Column("days_late", N_("Số ngày trễ"), sort="days_late", format="number"),
         Column("officers", N_("Cán bộ chịu trách nhiệm"), json="array", doc="officer codes"),
         Column("apology", N_("Đã xin lỗi"), json="boolean"),
         Column("reason", N_("Lý do"), nullable=True, doc="the latest explanation of the agency"),
-        Column("rescheduled_to", N_("Ngày hẹn lại"), nullable=True, doc="the latest new appointment"),
+        Column("rescheduled_to", N_("Ngày hẹn lại"), nullable=True, doc="the latest new appointment", moment=True),
         Column(
             "supplements",
             N_("Số lần yêu cầu bổ sung"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -143,6 +143,26 @@ def track(code):
     )
 
 
+def _published():
+    """The feedback anyone may read: answered, published, its sender having agreed."""
+    return select(Feedback).where(
+        Feedback.published.is_(True), Feedback.status == FeedbackStatus.ANSWERED, Feedback.publish_consent.is_(True)
+    )
+
+
+@bp.get("/answers/<int:answer_id>")
+def answer(answer_id):
+    """One published question and its answer, at an address of its own (the feed's entries link here)."""
+    item = get_session().scalar(
+        _published()
+        .where(Feedback.id == answer_id)
+        .options(selectinload(Feedback.agency), selectinload(Feedback.procedure))
+    )
+    if item is None:
+        abort(404)
+    return render_template("feedback/answer.html", item=item)
+
+
 @bp.get("")
 def index():
     """The published questions and answers: searchable, by agency and procedure."""
@@ -151,9 +171,7 @@ def index():
     q = request.args.get("q", "")[:200].strip()
     agency = by_code(session, Agency, request.args.get("agency"))
     procedure = by_code(session, Procedure, request.args.get("procedure"))
-    query = select(Feedback).where(
-        Feedback.published.is_(True), Feedback.status == FeedbackStatus.ANSWERED, Feedback.publish_consent.is_(True)
-    )
+    query = _published()
     if agency is not None:
         query = query.where(Feedback.agency_id == agency.id)
     if procedure is not None:

@@ -119,7 +119,7 @@ def feedback():
             # Never the tracking code: that is the citizen's to give.
             "id": _tag(f"feedback/{item.id}"),
             "title": item.procedure.name if item.procedure else _("Phản ánh, kiến nghị"),
-            "link": url_for("feedback.index", _anchor=f"answer-{item.id}", _external=True),
+            "link": url_for("feedback.answer", answer_id=item.id, _external=True),
             "published": feeds.aware(item.answered_at),
             "updated": feeds.aware(item.answered_at),
             "text": f"{_('Hỏi')}: {item.content}\n\n{_('Trả lời')}: {item.answer}",
