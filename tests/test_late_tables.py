@@ -12,6 +12,7 @@ from app.db import get_session
 from app.imports.cases import import_cases
 from app.late.rules import Month
 from app.late.store import PublishError, compute_month, publish_month
+from app.text import fold
 from tests.conftest import make_app, soup
 from tests.late_world import build
 
@@ -286,6 +287,33 @@ def test_officer_table_sorts_by_each_column(client, app):
     assert codes("sort=name") == ["O1", "O2"]  # Nguyễn before Trần
     assert codes("sort=name&dir=desc") == ["O2", "O1"]
     assert codes("agency=T.H1.X1") == []
+
+
+def test_the_officer_page_is_paged_and_searched_by_name(client, app, monkeypatch):
+    from app.late import tables
+
+    build(app, "2023-05")
+    monkeypatch.setattr(tables, "OFFICERS_PER_PAGE", 1)
+
+    def shown(query):
+        page = soup(client.get(f"/late/officers?month=2023-05&{query}"))
+        return [a.get_text(strip=True) for a in page.select("table.data-table tbody th a")], page
+
+    first, page = shown("")
+    assert len(first) == 1 and page.select_one("nav.pagination a[rel=next]")
+    second, page = shown("page=2")
+    assert len(second) == 1 and second != first and not page.select_one("nav.pagination a[rel=next]")
+    # Typed with or without the marks, any part of the name; downloads and the API follow the search.
+    name = second[0]
+    word = name.split()[-1]
+    for typed in (word, fold(word)):
+        found, page = shown(f"q={typed}")
+        assert found == [name], typed
+        assert "khớp" in page.select_one(".summary").get_text()
+    api = client.get(f"/api/v1/late/officers?month=2023-05&q={fold(word)}").get_json()["items"]
+    assert [o["officer_name"] for o in api] == [name]
+    assert shown("q=không+có+ai")[0] == []
+    assert client.get("/late/officers?month=2023-05&page=0").status_code == 400
 
 
 def test_month_links_keep_the_filters(client, app):

@@ -40,7 +40,12 @@ class Filters:
     per_page: int = 20
 
     def active(self) -> bool:
-        return bool(self.q or self.agency or self.field or self.level or self.online or self.postal is not None)
+        return bool(self.q or self.narrowing)
+
+    @property
+    def narrowing(self) -> int:
+        """How many filters besides the words are set."""
+        return sum(bool(v) for v in (self.agency, self.field, self.level, self.online)) + (self.postal is not None)
 
 
 def parse_filters(args, per_page: int = 20) -> Filters:
@@ -173,8 +178,19 @@ def popular(session: Session, limit: int = 6) -> list[Procedure]:
     return [found[c] for c in codes if c in found]
 
 
+def levels_in_use(session: Session) -> list[tuple[Level, int]]:
+    """The levels some procedure is carried out at, with their procedure counts, in the list's order:
+    a level no procedure has (the districts, since July 2025) is not offered."""
+    found = []
+    for level in Level:
+        count = session.scalar(select(func.count(Procedure.id)).where(Procedure.level_keys.contains(f"|{level}|")))
+        if count:
+            found.append((level, count))
+    return found
+
+
 def filter_options(session: Session, counted: bool = True) -> dict:
-    """Agencies and fields for the browse form, with their procedure counts when `counted`.
+    """Agencies, fields and levels for the browse form, with their procedure counts when `counted`.
 
     A search brings its own counts (the facets), so it asks for the names only and skips the
     aggregate over every procedure.
@@ -193,7 +209,7 @@ def filter_options(session: Session, counted: bool = True) -> dict:
                 .order_by(Agency.name)
             )
         ]
-        return {"fields": fields, "agencies": agencies}
+        return {"fields": fields, "agencies": agencies, "levels": levels_in_use(session)}
     fields = [
         tuple(row)
         for row in session.execute(
@@ -212,7 +228,7 @@ def filter_options(session: Session, counted: bool = True) -> dict:
             .order_by(Agency.name)
         )
     ]
-    return {"fields": fields, "agencies": agencies}
+    return {"fields": fields, "agencies": agencies, "levels": levels_in_use(session)}
 
 
 def procedures_named(session: Session, words: str, limit: int, include_abolished: bool = False) -> list[Procedure]:

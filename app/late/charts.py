@@ -6,7 +6,6 @@ import math
 import textwrap
 from dataclasses import dataclass, field
 
-
 # A phone's chart: drawn for its width, so that its text stays as large as the page's.
 NARROW = 360
 MONTH_LABELS = 5  # at most so many months labelled on a phone's chart (the table lists every month)
@@ -72,9 +71,7 @@ def rate_chart(
 
     every = 1 if width > NARROW else math.ceil(len(labels) / MONTH_LABELS)
     last = len(known) - 1
-    points = [
-        Point(x_of[label], y_of(v), label, v, (last - i) % every == 0) for i, (label, v) in enumerate(known)
-    ]
+    points = [Point(x_of[label], y_of(v), label, v, (last - i) % every == 0) for i, (label, v) in enumerate(known)]
     ticks = [(y_of(t), t) for t in range(int(low), 101, 10)]
     others = [Point(x_of[label], y_of(v), label, v) for label, v in compared]
     chart = LineChart(width, height, points, ticks, left, height - bottom, others)

@@ -14,6 +14,7 @@ from app.late.rules import Month, national_rate, on_time_rate
 from app.late.store import CHUNK, COUNT_FIELDS, AgencyCounts
 from app.models import Agency, AgencyMonth, LateFile, LateFileOfficer, OfficerMonth, PublishedMonth
 from app.params import BadParameter, Page, int_param
+from app.text import fold
 
 MAX_MONTHS = 120
 CODE = N_("Mã cơ quan")  # the spreadsheets' header of the agency codes
@@ -295,8 +296,9 @@ class OfficerRow:
 
 
 def officer_table(session: Session, period: Period, args=None, sort: Sort | None = None) -> list[OfficerRow]:
-    """Officers responsible for files resolved late in the period, filtered by `agency`, in the order
-    `sort` (default: OFFICER_TABLE's)."""
+    """Officers responsible for files resolved late in the period, filtered by `agency` and by the words
+    of `q` (each beginning a word of the name or code, marks ignored), in the order `sort` (default:
+    OFFICER_TABLE's)."""
     args = args or {}
     latest = (
         select(OfficerMonth.officer_code, func.max(OfficerMonth.month).label("month"))
@@ -336,8 +338,27 @@ def officer_table(session: Session, period: Period, args=None, sort: Sort | None
     if args.get("agency"):
         statement = statement.where(Agency.code == args["agency"])
     rows = [OfficerRow(*row) for row in session.execute(statement)]
+    words = fold(str(args.get("q") or "")[:100]).split()
+    if words:
+        # Every word typed, with or without its marks, begins a word of the officer's name or code
+        # ("an" finds Nguyễn Văn An, not Trần Thị Bình).
+        def named(row: OfficerRow) -> bool:
+            own = fold(f"{row.officer_name} {row.officer_code}").split()
+            return all(any(part.startswith(w) for part in own) for w in words)
+
+        rows = [r for r in rows if named(r)]
     OFFICER_TABLE.sort_rows(rows, sort or OFFICER_TABLE.parse_sort({}))
     return rows
+
+
+OFFICERS_PER_PAGE = 50
+
+
+def officer_page(rows: list[OfficerRow], args) -> Page:
+    """One page of the officer table (the page shows OFFICERS_PER_PAGE rows; downloads and the API all)."""
+    page = int_param(args, "page", 1, 1, 100_000)
+    start = (page - 1) * OFFICERS_PER_PAGE
+    return Page(rows[start : start + OFFICERS_PER_PAGE], len(rows), page, OFFICERS_PER_PAGE)
 
 
 def monthly_series(session: Session, agency_id: int | None = None) -> list[dict]:

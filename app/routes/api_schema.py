@@ -192,7 +192,11 @@ def openapi_document(criteria: CriteriaSet) -> dict:
             ),
             "/api/v1/late/officers": _table_path(
                 "Published table of officers responsible for files resolved late",
-                PERIOD + [_param("agency", description="Agency code")],
+                PERIOD
+                + [
+                    _param("agency", description="Agency code"),
+                    _param("q", description="Words each beginning a word of the officer's name or code"),
+                ],
                 tables.OFFICER_TABLE,
                 criteria,
                 {"404": NOT_PUBLISHED},

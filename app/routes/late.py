@@ -93,7 +93,7 @@ def officers():
         "late/officers.html",
         "view",
         period=period,
-        rows=rows,
+        page=tables.officer_page(rows, request.args) if rows is not None else None,
         spec=tables.OFFICER_TABLE,
         sort=sort,
         months=tables.published_months(session),

@@ -24,7 +24,9 @@ def index():
         "agencies": session.scalar(select(func.count(Agency.id))),
     }
     series = tables.monthly_series(session)
-    return render_template("index.html", counts=counts, latest=series[-1] if series else None)
+    return render_template(
+        "index.html", counts=counts, latest=series[-1] if series else None, levels=listing.levels_in_use(session)
+    )
 
 
 @bp.get("/about")
