@@ -19,6 +19,9 @@ class Config:
         self.SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE / "search-index"))
         # "whoosh" (the index under SEARCH_INDEX_DIR) or "null" (no index: plain matching, for tests).
         self.SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
+        # The suffix of this province's local procedure codes (".H34"): among a national procedure's
+        # local variants, the search shows this province's.
+        self.SEARCH_OWN_VARIANT = os.environ.get("SEARCH_OWN_VARIANT", "")
         self.SECRET_KEY = os.environ.get("SECRET_KEY")
         self.DEBUG = os.environ.get("FLASK_DEBUG", "") in ("1", "true")
         self.DEMO = os.environ.get("TTHC_DEMO", "0") == "1"

@@ -37,6 +37,7 @@ class Page:
     facets: dict | None = None
     suggestion: str | None = None
     words: set = field(default_factory=set)
+    variants: dict = field(default_factory=dict)  # id -> other local variants of its procedure
 
     @property
     def pages(self) -> int:

@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.db import upgrade
 from app.imports.procedures import import_procedures
+from app.search.engine import national_code
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 PROVINCES = [
@@ -122,14 +123,22 @@ def _http(port: int, questions: list[dict]) -> None:
         if thread.name == "search-warm":
             thread.join()
     print(f"  engine opened and warmed in the background in {time.perf_counter() - start:.1f} s more")
-    samples = []
+    samples, distinct = [], []
     for question in questions:
         elapsed, _body = _get(port, "/procedures?" + urllib.parse.urlencode({"q": question["q"]}))
         samples.append(elapsed)
+        _elapsed, body = _get(
+            port, "/api/v1/procedures?" + urllib.parse.urlencode({"q": question["q"], "per_page": 10})
+        )
+        distinct.append(len({national_code(item["code"]) for item in json.loads(body)["items"]}))
     samples.sort()
     print(
         f"  {'/procedures?q=<real question> over HTTP':<44} p50 {statistics.median(samples):6.1f} ms"
         f"   p95 {samples[int(0.95 * (len(samples) - 1))]:6.1f} ms   (n={len(samples)})"
+    )
+    print(
+        f"  distinct national procedures in a top 10: mean {statistics.mean(distinct):.1f}, "
+        f"fewest {min(distinct)} (n={len(distinct)})"
     )
     found = 0
     checks = [("đăng ký khai sinh", "1.001193"), ("đăng ký kết hôn", "1.000894"), ("cấp hộ chiếu", "1.001471")]

@@ -13,12 +13,15 @@ from sqlalchemy import select
 from app.models import Procedure
 from app.search.documents import _texts
 from benchmarks import postings as postings_bench
+from benchmarks import synonyms as synonyms_bench
 
 QUESTIONS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "search-dev.jsonl"
+# The team's own English questions (the development set has none).
+ENGLISH = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "search-en.jsonl"
 
 
 def _measure(label: str, rank, questions: list[dict], key: str) -> None:
-    hits, reciprocal, times = 0, 0.0, []
+    hits, firsts, reciprocal, times = 0, 0, 0.0, []
     for question in questions:
         start = time.perf_counter()
         codes = rank(question[key])
@@ -26,11 +29,12 @@ def _measure(label: str, rank, questions: list[dict], key: str) -> None:
         position = next((i + 1 for i, code in enumerate(codes[:10]) if code in question["relevant"]), None)
         if position:
             hits += 1
+            firsts += position == 1
             reciprocal += 1 / position
     times.sort()
     n = len(questions)
     print(
-        f"  {label:<34} hit@10 {hits / n:6.1%}   MRR {reciprocal / n:.3f}   "
+        f"  {label:<34} hit@1 {firsts / n:6.1%}   hit@10 {hits / n:6.1%}   MRR {reciprocal / n:.3f}   "
         f"p50 {statistics.median(times):6.1f} ms   p95 {times[int(0.95 * (n - 1))]:6.1f} ms"
     )
 
@@ -83,9 +87,16 @@ def run(session, service, client) -> None:
     print(f"== search quality on {len(questions)} real questions (../shared/data/search-dev.jsonl) ==")
     _measure("ours, with diacritics", ours, questions, "q")
     _measure("ours, typed without diacritics", ours, questions, "q_ascii")
+    english = [json.loads(line) for line in ENGLISH.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    def ours_english(question: str) -> list[str]:
+        return [codes[i] for i in service.search(question, {}, 1, 10, "en").ids]
+
+    _measure(f"ours, English site ({len(english)} questions)", ours_english, english, "q")
     fts = _fts5(session)
     _measure("SQLite FTS5 (bm25), with diacritics", _fts_rank(fts), questions, "q")
     _measure("SQLite FTS5, without diacritics", _fts_rank(fts), questions, "q_ascii")
+    _measure("SQLite FTS5, English", _fts_rank(fts), english, "q")
     samples = []
     for question in questions[:40]:
         begin = time.perf_counter()
@@ -97,3 +108,4 @@ def run(session, service, client) -> None:
         f"  {'/procedures?q=<question> (WSGI, page)':<34} p50 {statistics.median(samples):6.1f} ms   "
         f"p95 {samples[int(0.95 * (len(samples) - 1))]:6.1f} ms"
     )
+    synonyms_bench.run(ours, questions, service.engine().document_frequency)

@@ -25,7 +25,7 @@ MAX_QUESTION = 1000
 class Searcher(Protocol):
     """What browsing needs of the search service: one page of ranked ids with facets."""
 
-    def search(self, question: str, filters: dict, page: int = 1, per_page: int = 20): ...
+    def search(self, question: str, filters: dict, page: int = 1, per_page: int = 20, language: str | None = None): ...
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Filters:
     postal: bool | None = None
     page: int = 1
     per_page: int = 20
+    truncated: bool = False  # the question was longer than MAX_QUESTION and was cut
 
     def active(self) -> bool:
         return bool(self.q or self.narrowing)
@@ -51,8 +52,10 @@ class Filters:
 def parse_filters(args, per_page: int = 20) -> Filters:
     """Read and check the browse parameters; raise BadParameter for a bad one."""
     q = (args.get("q") or "").strip()
-    if len(q) > MAX_QUESTION:
-        raise BadParameter("q", q[:40] + "…", f"≤ {MAX_QUESTION}")
+    truncated = len(q) > MAX_QUESTION
+    if truncated:
+        # A pasted page is searched by its beginning, cut at a word, and the page says so.
+        q = q[:MAX_QUESTION].rsplit(None, 1)[0] if " " in q[:MAX_QUESTION] else q[:MAX_QUESTION]
     level = args.get("level") or None
     if level and not Level.has(level):
         raise BadParameter("level", level, ", ".join(Level.codes()))
@@ -71,6 +74,7 @@ def parse_filters(args, per_page: int = 20) -> Filters:
         postal=None if postal_raw is None else postal_raw == "1",
         page=int_param(args, "page", 1, 1, 100000),
         per_page=int_param(args, "per_page", per_page, 1, MAX_PER_PAGE),
+        truncated=truncated,
     )
 
 
@@ -98,15 +102,22 @@ def _filtered(session: Session, filters: Filters):
 
 
 def browse(
-    session: Session, filters: Filters, index: Searcher | None = None, on_unavailable: Callable[[], None] | None = None
+    session: Session,
+    filters: Filters,
+    index: Searcher | None = None,
+    on_unavailable: Callable[[], None] | None = None,
+    language: str | None = None,
 ) -> Page:
     """One page of procedures matching `filters`: in rank order when searching words through the
-    index, else names in alphabetical order. A missing index falls back to plain matching."""
+    index (read as asked on the site in `language`), else names in alphabetical order. A missing
+    index falls back to plain matching."""
     if filters.q and index is not None:
         _check_filters(session, filters)
         try:
             return _ranked(
-                session, filters, index.search(filters.q, _index_filters(filters), filters.page, filters.per_page)
+                session,
+                filters,
+                index.search(filters.q, _index_filters(filters), filters.page, filters.per_page, language),
             )
         except IndexUnavailable:
             if on_unavailable:
@@ -155,7 +166,16 @@ def _ranked(session: Session, filters: Filters, result) -> Page:
         )
     }
     items = [found[i] for i in result.ids if i in found]
-    return Page(items, result.total, filters.page, filters.per_page, result.facets, result.suggestion, result.words)
+    return Page(
+        items,
+        result.total,
+        filters.page,
+        filters.per_page,
+        result.facets,
+        result.suggestion,
+        result.words,
+        result.variants,
+    )
 
 
 def popular(session: Session, limit: int = 6) -> list[Procedure]:

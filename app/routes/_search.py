@@ -6,6 +6,7 @@ from flask import current_app
 
 from app.search.service import NullSearch, SearchService
 from app.web import page_cache
+from app.web.i18n import get_locale
 
 
 def search_service() -> SearchService | NullSearch:
@@ -21,4 +22,4 @@ def search_options() -> dict:
         page_cache.skip()  # answered by plain matching: not worth keeping
         service.rebuild_in_background()
 
-    return {"index": service, "on_unavailable": unavailable}
+    return {"index": service, "on_unavailable": unavailable, "language": get_locale()}

@@ -24,6 +24,7 @@ def index():
         filters=filters,
         page=page,
         popular=popular,
+        max_question=listing.MAX_QUESTION,
         options=listing.filter_options(session, counted=page.facets is None),
     )
 

@@ -6,10 +6,12 @@ which keeps the open index. What is left here is pure: answering a question with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.search import english, priors
 from app.search.analyzer import Analysed, analyse
 from app.search.engine import Engine
 from app.search.index import IndexUnavailable
@@ -23,6 +25,17 @@ MAX_CORRECTED = 8
 # Longer than any Vietnamese syllable ("nghieng" has 7 letters) with a typo or two: such a word is
 # English or garbage, and correcting it costs the more the longer it is (under the engine's lock).
 MAX_TYPO_LETTERS = 10
+# Valid-syllable typos are looked for in questions of at most this many words, and a pair
+# replaces an unseen one when the corpus writes it in at least PAIR_EVIDENCE procedures.
+MAX_PAIR_CHECKED = 6
+PAIR_EVIDENCE = 5
+# The site's own province's variant stands for its national procedure unless another variant scores
+# this share higher.
+OWN_VARIANT_MARGIN = 0.05
+
+
+# A procedure's code typed anywhere in a question ("mã thủ tục 1.001193 là gì"), with a local suffix.
+_CODE = re.compile(r"(?<![\w.])\d{1,2}\.\d{4,}(?:[.\-]?[0-9A-Za-z]+)*")
 
 
 @dataclass
@@ -32,39 +45,115 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
     words: set[str] = field(default_factory=set)
+    # For a result standing for its national procedure: how many other local variants matched.
+    variants: dict[int, int] = field(default_factory=dict)
+    fixes: dict[str, str] = field(default_factory=dict)  # folded typo -> folded correction
 
 
 def rank(
-    engine: Engine, question: str, filters: dict[str, str | None], page: int = 1, per_page: int = 20
+    engine: Engine,
+    question: str,
+    filters: dict[str, str | None],
+    page: int = 1,
+    per_page: int = 20,
+    language: str | None = None,
 ) -> SearchResult:
     """Procedures answering `question` in rank order, one page of ids, with counts and a suggestion.
+    `language` is the site's ("en" makes an English reading of the question likelier).
 
     Raises IndexUnavailable when the engine's files cannot be read.
     """
-    analysed = analyse(question)
-    suggestion, corrected = corrections(engine, analysed)
+    in_english = english.is_english(question, language)
+    analysed = analyse(english.translate(question) if in_english else question, engine.document_frequency)
+    fixes, corrected = ({}, analysed) if in_english else corrections(engine, analysed)
     weighted = clauses(corrected, engine.document_frequency, engine.live_count)
     scores = engine.score(weighted) if weighted else np.zeros(engine.n, dtype=np.float32)
-    code = question.strip()
-    exact = engine.by_code.get(code)
-    if exact is not None and engine.live[exact]:
-        # A procedure's own code puts it first.
-        scores[exact] = scores.max() * 2 + 1
+    scores *= priors.weights(engine, analysed.organisation)
+    named = codes_in(engine, question)
+    top = float(scores.max()) if engine.n else 0.0
+    for place, n in enumerate(named):
+        # A procedure's own code puts it first, the first code typed before the next.
+        scores[n] = top * 2 + len(named) - place
     allowed = engine.mask(filters)
     scores[~allowed] = 0
     best = float(scores.max()) if engine.n else 0.0
     matched = scores >= max(best * RELATIVE_FLOOR, 1e-6) if best > 0 else np.zeros(engine.n, dtype=bool)
-    total = int(matched.sum())
     order = np.flatnonzero(matched)
     order = order[np.lexsort((order, -scores[order]))]
+    variants: dict[int, int] = {}
+    if not named:
+        # At national scale one national procedure has a local variant per province: it counts once.
+        order, counts = variant_groups(engine, order, scores)
+        variants = {int(engine.ids[n]): c - 1 for n, c in zip(order, counts) if c > 1}
+    total = len(order)
     start = (page - 1) * per_page
     ids = [int(engine.ids[i]) for i in order[start : start + per_page]]
     words = set(corrected.terms) | set(corrected.expansions)
-    return SearchResult(ids, total, engine.facets(matched), suggestion, words)
+    suggestion = " ".join(fixes.get(t, t) for t in analysed.terms) if fixes else None
+    shown = {i: variants[i] for i in ids if i in variants}
+    return SearchResult(ids, total, engine.facets(matched), suggestion, words, shown, fixes)
 
 
-def corrections(scorer: Engine, analysed: Analysed) -> tuple[str | None, Analysed]:
-    """Read words that are absent or nearly so as typos: a "did you mean" and a corrected question.
+def codes_in(engine: Engine, question: str) -> list[int]:
+    """The documents whose code the question holds, in the order typed; a national code typed
+    alone or in a sentence also names its local variants, after it."""
+    found: list[int] = []
+    for code in _CODE.findall(question):
+        code = code.rstrip(".-")
+        exact = engine.by_code.get(code)
+        if exact is not None and exact not in found:
+            found.append(exact)
+        for n in engine.variants_of(code):
+            if n not in found:
+                found.append(n)
+    return found
+
+
+def variant_groups(engine: Engine, order: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`order` with one document per national procedure, and how many of the group matched.
+
+    The document shown is the group's best, unless the site's own province has a variant within
+    OWN_VARIANT_MARGIN of it (a question naming another province scores that province's higher)."""
+    if not len(order):
+        return order, np.zeros(0, dtype=np.int64)
+    groups = engine.groups[order]
+    _unique, first, counts = np.unique(groups, return_index=True, return_counts=True)
+    keep = np.sort(first)
+    counts_by_first = dict(zip(first.tolist(), counts.tolist()))
+    shown = order[keep].copy()
+    if engine.own is not None:
+        own_in = {int(engine.groups[n]): n for n in order[engine.own[order]]}
+        for place, n in enumerate(shown):
+            mine = own_in.get(int(engine.groups[n]))
+            if mine is not None and scores[mine] >= scores[n] * (1 - OWN_VARIANT_MARGIN):
+                shown[place] = mine
+    return shown, np.array([counts_by_first[k] for k in keep.tolist()], dtype=np.int64)
+
+
+def pair_corrections(scorer: Engine, analysed: Analysed, fixes: dict[str, str]) -> dict[str, str]:
+    """Typos that make a valid syllable ("nap khau" for "nhập khẩu"): two neighbours the corpus never
+    writes together, where one letter changed in one of them gives a pair it writes often."""
+    found: dict[str, str] = {}
+    terms = set(analysed.terms)
+    for pair in analysed.pairs:
+        a, b = pair.split("_", 1)
+        if a not in terms or b not in terms or a in fixes or b in fixes or a == b:
+            continue
+        if not 2 <= len(a) <= MAX_TYPO_LETTERS or not 2 <= len(b) <= MAX_TYPO_LETTERS:
+            continue
+        if scorer.document_frequency("text_pairs", pair):
+            continue
+        options = [(x, b, x) for x in scorer.suggest(a, maxdist=1) if x != a]
+        options += [(a, y, y) for y in scorer.suggest(b, maxdist=1) if y != b]
+        best = max(options, key=lambda o: scorer.document_frequency("text_pairs", f"{o[0]}_{o[1]}"), default=None)
+        if best and scorer.document_frequency("text_pairs", f"{best[0]}_{best[1]}") >= PAIR_EVIDENCE:
+            found[a if best[2] != b else b] = best[2]
+    return found
+
+
+def corrections(scorer: Engine, analysed: Analysed) -> tuple[dict[str, str], Analysed]:
+    """Read words that are absent or nearly so as typos: the fixes (folded word -> folded word) and
+    the corrected question.
 
     The corpus has typos of its own ("khia"), so a word seen in a couple of procedures' texts but
     in no name is still a candidate when a much more common word is one letter away.
@@ -73,7 +162,7 @@ def corrections(scorer: Engine, analysed: Analysed) -> tuple[str | None, Analyse
     terms = analysed.terms
     if len(terms) > MAX_CORRECTED:
         # A long question has words enough without its typos, and correcting is costly.
-        return None, analysed
+        return {}, analysed
     for index, word in enumerate(terms):
         if not 2 <= len(word) <= MAX_TYPO_LETTERS or scorer.document_frequency("name", word):
             continue
@@ -97,15 +186,17 @@ def corrections(scorer: Engine, analysed: Analysed) -> tuple[str | None, Analyse
         # An unknown word takes any known neighbour; a rare one only a far commoner word.
         if best and scorer.document_frequency("text", best) >= (10 * seen if seen else 1):
             fixes[word] = best
+    if len(terms) <= MAX_PAIR_CHECKED:
+        fixes.update(pair_corrections(scorer, analysed, fixes))
     if not fixes:
-        return None, analysed
+        return {}, analysed
     terms = [fixes.get(w, w) for w in analysed.terms]
     fixed_pairs = []
     for pair in analysed.pairs:
         a, b = pair.split("_", 1)
         fixed_pairs.append(f"{fixes.get(a, a)}_{fixes.get(b, b)}")
-    corrected = Analysed(terms, fixed_pairs, analysed.expansions, analysed.expansion_pairs)
-    return " ".join(terms), corrected
+    corrected = Analysed(terms, fixed_pairs, analysed.expansions, analysed.expansion_pairs, analysed.organisation)
+    return fixes, corrected
 
 
-__all__ = ["IndexUnavailable", "SearchResult", "corrections", "rank"]
+__all__ = ["IndexUnavailable", "SearchResult", "codes_in", "corrections", "rank", "variant_groups"]

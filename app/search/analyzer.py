@@ -1,5 +1,5 @@
 """Vietnamese text for the search index: NFC, diacritics folded, syllables, syllable pairs,
-stop words and the abbreviation and synonym table (both kept as data beside this file)."""
+stop words and abbreviations (kept as data beside this file); synonyms are `synonyms`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from app.search import synonyms
+from app.search.synonyms import Frequency
 from app.text import fold
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -32,23 +34,6 @@ def stop_words() -> frozenset[str]:
         if not line.startswith("#"):
             words.update(syllables(line))
     return frozenset(words)
-
-
-@lru_cache(maxsize=1)
-def synonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-    """(what people type, what procedures say) as folded syllable tuples, longest first."""
-    table = []
-    for line in (DATA / "synonyms.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or "=" not in line:
-            continue
-        left, right = line.split("=", 1)
-        table.append((tuple(syllables(left)), tuple(syllables(right))))
-    foreign = tuple(syllables("có yếu tố nước ngoài"))
-    for line in (DATA / "countries.txt").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            table.append((("nguoi",) + tuple(syllables(line)), foreign))
-            table.append((("quoc", "tich") + tuple(syllables(line)), foreign))
-    return tuple(sorted(table, key=lambda item: -len(item[0])))
 
 
 @lru_cache(maxsize=1)
@@ -86,29 +71,44 @@ class Analysed:
     pairs: list[str] = field(default_factory=list)  # adjacent content pairs
     expansions: list[str] = field(default_factory=list)  # syllables the synonym table adds
     expansion_pairs: list[str] = field(default_factory=list)
+    organisation: bool = False  # the question names a company, a school, a clinic
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.expansions)
 
 
-def analyse(question: str) -> Analysed:
-    """Split a question into weighted parts; with or without diacritics the result is the same."""
-    marked = _tokens(question)
-    tokens = [token for token, _spelled in marked]
+def analyse(question: str, frequency: Frequency | None = None) -> Analysed:
+    """Split a question into weighted parts; with or without diacritics the result is the same
+    unless the diacritics tell two words apart. `frequency(field, term)` gives the corpus's
+    document frequencies, which decide where a synonym stands as words of its own."""
+    marked = synonyms.tokens(question, abbreviations(), stop_words())
+    tokens = [t.folded for t in marked]
     stops = stop_words()
     result = Analysed()
-    for left, right in synonyms():
-        if _contains(tokens, left):
-            result.expansions.extend(t for t in right if t not in result.expansions)
-            result.expansion_pairs.extend(p for p in pairs(list(right)) if p not in result.expansion_pairs)
+    for match in synonyms.matches(marked, frequency):
+        right = list(match.entry.right)
+        result.expansions.extend(t for t in right if t not in result.expansions)
+        result.expansion_pairs.extend(p for p in pairs(right) if p not in result.expansion_pairs)
     # A question of stop words only ("thẻ là gì") keeps its words rather than becoming empty.
-    kept = [t for t, spelled in marked if spelled or t not in stops] or tokens
+    kept = [t.folded for t in marked if t.spelled or t.folded not in stops] or tokens
     result.terms = list(dict.fromkeys(kept))
     # Pairs keep every neighbour: a stop word that folds onto a real word still pairs with it.
     result.pairs = list(dict.fromkeys(pairs(tokens)))
+    result.organisation = _for_organisation(tokens)
     result.expansions = [t for t in result.expansions if t not in result.terms]
     result.expansion_pairs = [p for p in result.expansion_pairs if p not in result.pairs]
     return result
+
+
+@lru_cache(maxsize=1)
+def organisation_words() -> tuple[tuple[str, ...], ...]:
+    """Folded syllables of each word that marks an organisation's question (`organisations.txt`)."""
+    lines = (DATA / "organisations.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(tuple(syllables(line)) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _for_organisation(tokens: list[str]) -> bool:
+    return any(_contains(tokens, word) for word in organisation_words())
 
 
 def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:

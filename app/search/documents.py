@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.catalogue.codes import AgencyRole
 from app.models import Agency, Document, Field, Procedure, ProcedureAgency
 from app.search.analyzer import index_tokens, pairs
+from app.text import fold
 
 BATCH = 2000
 _COLUMNS = (
@@ -44,6 +45,22 @@ def _texts(value) -> list[str]:
     return found
 
 
+# Đối tượng thực hiện: words naming people, and words naming organisations.
+_PEOPLE = ("cong dan", "ca nhan", "nguoi", "ho gia dinh", "tre em", "hoc sinh", "sinh vien")
+_ORGANISATIONS = ("to chuc", "doanh nghiep", "hop tac xa", "can bo", "co quan", "don vi", "co so")
+
+
+def audience(subjects: str | None) -> str:
+    """Who files the procedure, from its subjects: "citizen" when people may file it,
+    "organisation" when only organisations (or officials for their office) may, "" when unknown."""
+    folded = fold(subjects)
+    if any(word in folded for word in _PEOPLE):
+        return "citizen"
+    if any(word in folded for word in _ORGANISATIONS):
+        return "organisation"
+    return ""
+
+
 def document(row, field: tuple[str, str] | None, paper_names: list[str], agency_codes: list[str]) -> dict:
     """The indexed fields of one procedure row: folded syllables and pairs, plus filter keys."""
     names = row.agency_names or {}
@@ -75,6 +92,7 @@ def document(row, field: tuple[str, str] | None, paper_names: list[str], agency_
         "levels": " ".join(k for k in (row.level_keys or "").split("|") if k),
         "online": row.online_level or "",
         "postal": {True: "1", False: "0"}.get(row.postal, ""),
+        "audience": audience(row.subjects),
         "version": row.content_hash + ":" + ",".join(codes),
     }
 

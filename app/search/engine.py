@@ -9,6 +9,7 @@ with a few vector operations.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from app.search.index import IndexUnavailable
 # MRR 0.60-0.61); the judged set is larger, so no sharper optimum was chased.
 K1, B = 2.0, 0.75
 FIELD_BOOSTS = {"name": 3.0, "name_pairs": 3.0, "text": 1.0, "text_pairs": 1.0}
-FACETS = ("field_slug", "online", "postal")
+FACETS = ("field_slug", "online", "postal", "audience")
 MULTI_FACETS = ("levels", "agencies")
 CACHE_TERMS = 20000
 # Terms read ahead when an engine opens: the commonest are the slowest to read cold.
@@ -40,7 +41,9 @@ class Clause:
 class Engine:
     """A read-only, in-memory view of one index generation."""
 
-    def __init__(self, ix):
+    def __init__(self, ix, own_variant: str | None = None):
+        """Read the index generation `ix` holds; `own_variant` is the suffix of the site's own
+        province's local codes (".H34"), whose variant stands for its national procedure."""
         self.ix = ix
         self.generation = ix.latest_generation()
         self.searcher = ix.searcher()
@@ -72,6 +75,21 @@ class Engine:
                     self.lengths[f][n] = leaf.doc_field_length(docnum, f, 0)
         self.live_count = int(self.live.sum())
         self.by_code = {code: n for n, code in enumerate(self.codes) if self.live[n]}
+        # Local variants ("1.001193.H34", "1.004850A") share their national procedure's group.
+        national = [national_code(code) for code in self.codes]
+        group_of: dict[str, int] = {}
+        self.groups = np.array([group_of.setdefault(code, len(group_of)) for code in national], dtype=np.int64)
+        self._members: dict[str, list[int]] = {}
+        for n, code in enumerate(national):
+            if self.live[n] and code != self.codes[n]:
+                self._members.setdefault(code, []).append(n)
+        self.own = (
+            np.array([bool(code) and code.endswith(own_variant) for code in self.codes], dtype=bool)
+            if own_variant
+            else None
+        )
+        # How many case files each procedure has (set by the service from the database): a prior.
+        self.filed = np.zeros(self.n, dtype=np.float32)
         self.average = {
             f: max(float(v[self.live].mean()) if self.live_count else 0.0, 1.0) for f, v in self.lengths.items()
         }
@@ -91,6 +109,19 @@ class Engine:
 
     def close(self) -> None:
         self.searcher.close()
+
+    def variants_of(self, code: str) -> list[int]:
+        """The live local variants of national procedure `code`, in code order."""
+        return sorted(self._members.get(code, ()), key=self.codes.__getitem__)
+
+    def set_filed(self, counts: dict[str, int]) -> None:
+        """Take the number of case files per procedure code."""
+        filed = np.zeros(self.n, dtype=np.float32)
+        for code, count in counts.items():
+            n = self.by_code.get(code)
+            if n is not None:
+                filed[n] = count
+        self.filed = filed
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers and term frequencies of `term` in `field` (deleted documents left out)."""
@@ -190,3 +221,13 @@ class Engine:
             counts[name] = {v: int(np.count_nonzero(selected[docs])) for v, docs in groups.items()}
             counts[name] = {v: c for v, c in counts[name].items() if c}
         return counts
+
+
+_NATIONAL = re.compile(r"^\d{1,2}\.\d{6}")
+
+
+def national_code(code: str) -> str:
+    """The national procedure's code of a local variant ("1.001193.H34" and "1.001193A" give
+    "1.001193"); any other code is its own."""
+    found = _NATIONAL.match(code)
+    return found.group() if found else code

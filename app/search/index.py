@@ -52,6 +52,7 @@ SCHEMA = Schema(
     levels=KEYWORD(stored=True),
     online=ID(stored=True),
     postal=ID(stored=True),
+    audience=ID(stored=True),
     version=STORED(),
 )
 _lock = threading.Lock()
@@ -90,11 +91,16 @@ def open_index(directory: str):
     try:
         if not storage.index_exists(indexname=INDEX_NAME):
             raise IndexUnavailable(directory)
-        return storage.open_index(indexname=INDEX_NAME)
+        ix = storage.open_index(indexname=INDEX_NAME)
     except IndexUnavailable:
         raise
     except Exception as exc:  # whoosh raises many kinds for damaged files
         raise IndexUnavailable(f"{directory}: {exc}") from exc
+    if set(ix.schema.names()) != set(SCHEMA.names()):
+        # Written by an earlier release: rebuilt like a missing one.
+        ix.close()
+        raise IndexUnavailable(f"{directory}: written with another schema")
+    return ix
 
 
 def rebuild(session: Session, directory: str, procs: int = 1, wait: bool = True) -> int:

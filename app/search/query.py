@@ -13,7 +13,7 @@ from app.search.engine import Clause
 TERM, PAIR, EXPANSION, EXPANSION_PAIR = 1.0, 0.6, 0.5, 1.5
 # Words in more than this share of procedures ("thủ tục", "hồ sơ") say almost nothing.
 MAX_SHARE = 0.5
-MAX_WORDS = 24
+MAX_WORDS = 48
 TEXT_FIELDS = ("name", "text")
 PAIR_FIELDS = ("name_pairs", "text_pairs")
 

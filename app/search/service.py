@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 
 from sqlalchemy import Engine as SAEngine
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import versioning
+from app.models import Case, Procedure
 from app.search import SearchResult, index, rank
 from app.search.engine import Engine
 from app.search.index import IndexUnavailable
 from app.search.query import MAX_SHARE
+from app.text import fold
 
 log = logging.getLogger(__name__)
 _CHANGED = "search.catalogue_changed"
 _SERVICE = "search.service"
+_WORD = re.compile(r"[^\W_]+")
 BACKENDS = ("whoosh", "null")
 
 
@@ -40,15 +44,16 @@ def from_config(config, session_factory: sessionmaker) -> SearchService | NullSe
     if backend == "null":
         return NullSearch()
     if backend == "whoosh":
-        return SearchService(config["SEARCH_INDEX_DIR"], session_factory)
+        return SearchService(config["SEARCH_INDEX_DIR"], session_factory, config.get("SEARCH_OWN_VARIANT") or None)
     raise ValueError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
 
 
 class SearchService:
     """The index under `directory`, read and written with sessions from `session_factory`."""
 
-    def __init__(self, directory: str, session_factory: sessionmaker):
+    def __init__(self, directory: str, session_factory: sessionmaker, own_variant: str | None = None):
         self.directory = directory
+        self.own_variant = own_variant
         self.session_factory = session_factory
         self._lock = threading.Lock()
         self._engine: Engine | None = None
@@ -62,15 +67,21 @@ class SearchService:
             event.listen(Session, "after_commit", _after_commit)
             event.listen(Session, "after_rollback", _after_rollback)
 
-    def search(self, question: str, filters: dict, page: int = 1, per_page: int = 20) -> SearchResult:
+    def search(
+        self, question: str, filters: dict, page: int = 1, per_page: int = 20, language: str | None = None
+    ) -> SearchResult:
         """One page of ranked ids with facets; IndexUnavailable when the index is missing or damaged."""
         versioning.note_read(versioning.SEARCH_INDEX)  # a kept page of results lasts until the next sync
         try:
-            return rank(self.engine(), question, filters, page, per_page)
+            result = rank(self.engine(), question, filters, page, per_page, language)
         except IndexUnavailable as exc:
             log.info("search index unavailable: %s", exc)  # each request while it is rebuilt
             self.forget()  # the caller falls back to plain matching and starts a rebuild
             raise
+        if result.fixes:
+            with self.session_factory() as session:
+                result.suggestion = suggest(session, question, result.fixes)
+        return result
 
     def engine(self) -> Engine:
         """The engine reading the index as it is on disk now, reopened when the index was rewritten."""
@@ -80,10 +91,12 @@ class SearchService:
             self._close()
             ix = index.open_index(self.directory)
             try:
-                engine = Engine(ix)
+                engine = Engine(ix, self.own_variant)
             except Exception as exc:  # a damaged segment fails while being read
                 ix.close()
                 raise IndexUnavailable(f"{self.directory}: {exc!r}") from exc
+            with self.session_factory() as session:
+                engine.set_filed(filed_counts(session))
             self._engine, self._folder = engine, _inode(self.directory)
         threading.Thread(target=_warm, args=(engine,), name="search-warm", daemon=True).start()
         return engine
@@ -175,7 +188,9 @@ class NullSearch:
 
     directory = None
 
-    def search(self, question: str, filters: dict, page: int = 1, per_page: int = 20) -> SearchResult:
+    def search(
+        self, question: str, filters: dict, page: int = 1, per_page: int = 20, language: str | None = None
+    ) -> SearchResult:
         """Raise IndexUnavailable: there is no index to ask."""
         raise IndexUnavailable("no search index (SEARCH_BACKEND=null)")
 
@@ -197,6 +212,37 @@ class NullSearch:
     def rebuild_in_background(self) -> bool:
         """Nothing to rebuild: False."""
         return False
+
+
+def filed_counts(session: Session) -> dict[str, int]:
+    """The number of case files of each procedure code, for the search's prior."""
+    rows = session.execute(
+        select(Case.procedure_code, func.count()).where(Case.procedure_code.is_not(None)).group_by(Case.procedure_code)
+    )
+    return {code: count for code, count in rows if code}
+
+
+def suggest(session: Session, question: str, fixes: dict[str, str]) -> str:
+    """The question as typed with each typo replaced by its correction written as procedure names
+    write it ("khai", not "khai" folded), never the same word twice in a row."""
+    words: list[str] = []
+    for word in _WORD.findall(question):
+        fixed = fixes.get(fold(word))
+        word = written(session, fixed) if fixed else word
+        if not words or fold(words[-1]) != fold(word):
+            words.append(word)
+    return " ".join(words)
+
+
+def written(session: Session, folded: str) -> str:
+    """The syllable `folded` as a procedure's name writes it, with its diacritics."""
+    name = session.scalar(
+        select(Procedure.name).where(Procedure.name_folded.contains(folded, autoescape=True)).limit(1)
+    )
+    for word in _WORD.findall(name or ""):
+        if fold(word) == folded:
+            return word.lower()
+    return folded
 
 
 def _engine_of(session: Session) -> SAEngine:

@@ -56,10 +56,12 @@ def procedure_snippet(procedure, words: set[str]) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    from app.search.engine import national_code
     from app.search.highlight import highlight
 
     app.jinja_env.filters["consecutive_groups"] = consecutive_groups
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["national_code"] = national_code
     app.jinja_env.globals["procedure_snippet"] = procedure_snippet
     app.jinja_env.globals.update({codes.__name__: codes for codes in CODE_LISTS})
