@@ -129,6 +129,9 @@ class Config:
         # Printed receipts use the address they were printed from when it is empty; mail and the
         # command line use http://127.0.0.1:5000 (the address of make run).
         self.SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+        # The province's own public-service portal, an address with {code} for one procedure
+        # ("https://dichvucong.example.gov.vn/thu-tuc?ma={code}"); none when empty.
+        self.PROVINCE_PORTAL_URL = os.environ.get("PROVINCE_PORTAL_URL", "")
         # Who may frame the /embed/ pages (a CSP frame-ancestors source list): any site by default, or
         # e.g. "https://baokontum.com.vn https://*.gov.vn". Every other page may never be framed.
         self.EMBED_FRAME_ANCESTORS = (

@@ -273,3 +273,24 @@ def test_no_serious_accessibility_violation_and_nothing_wider_than_the_screen(si
             problems.append(f"{path} @{width}: {overflow}px wider than the screen")
     context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_procedures_summary_is_on_the_first_screen_and_prints(site, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(f"{site}/procedures/2.001610")
+    glance = page.locator("section.at-a-glance")
+    assert glance.is_visible()
+    box = glance.bounding_box()
+    assert box["y"] < 800, "the summary starts on the first screen"
+    assert "ngày làm việc" in glance.inner_text()
+    link = page.locator(".online-links a").first
+    assert link.is_visible() and link.bounding_box()["y"] < 800, "the online link is on the first screen"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "no sideways scrolling"
+    button = page.locator("button[data-print]")
+    assert button.is_visible(), "print.js shows the print button"
+    page.emulate_media(media="print")
+    assert page.locator("p.printed").is_visible() and not button.is_visible()
+    assert "/procedures/2.001610" in page.locator("p.printed").inner_text()
+    context.close()

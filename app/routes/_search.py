@@ -22,4 +22,4 @@ def search_options() -> dict:
         page_cache.skip()  # answered by plain matching: not worth keeping
         service.rebuild_in_background()
 
-    return {"index": service, "on_unavailable": unavailable, "language": get_locale()}
+    return {"index": service, "on_unavailable": unavailable, "language": str(get_locale())}

@@ -1,7 +1,10 @@
 """Browse the posted procedures and read one of them."""
 
+from urllib.parse import quote
+
 from flask import Blueprint, abort, current_app, render_template, request
 
+from app import clock
 from app.catalogue import listing, records
 from app.db import get_session
 from app.routes._render import render_page
@@ -35,4 +38,21 @@ def show(code):
     procedure = records.get_procedure(get_session(), code)
     if procedure is None:
         abort(404)
-    return render_template("procedures/show.html", procedure=procedure)
+    portal = current_app.config.get("PROVINCE_PORTAL_URL") or ""
+    return render_template(
+        "procedures/show.html",
+        procedure=procedure,
+        national_portal=national_portal_url(procedure),
+        province_portal=portal.replace("{code}", quote(procedure.code)) if portal else None,
+        printed=clock.local_now(),
+    )
+
+
+# The national portal's own page of a procedure, when the record came from it.
+NATIONAL_PORTAL = "https://dichvucong.gov.vn/"
+
+
+def national_portal_url(procedure) -> str | None:
+    """The national portal's page for this procedure: the source's own link when it is the portal's."""
+    source = procedure.source_url or ""
+    return source if source.startswith(NATIONAL_PORTAL) else None

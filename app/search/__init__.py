@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.search import english, priors
-from app.search.analyzer import Analysed, analyse
+from app.search.analyzer import Analysed, analyse, syllables
 from app.search.engine import Engine
 from app.search.index import IndexUnavailable
 from app.search.query import clauses
+from app.text import fold
 
 # Results scoring below this share of the best one are not counted as matches.
 RELATIVE_FLOOR = 0.2
@@ -29,11 +30,14 @@ MAX_TYPO_LETTERS = 10
 # replaces an unseen one when the corpus writes it in at least PAIR_EVIDENCE procedures.
 MAX_PAIR_CHECKED = 6
 PAIR_EVIDENCE = 5
+COMMONER = 5
+PAIR_RARE_SHARE = 0.01
 # The site's own province's variant stands for its national procedure unless another variant scores
 # this share higher.
 OWN_VARIANT_MARGIN = 0.05
 
 
+_WORDS = re.compile(r"[^\W_]+")
 # A procedure's code typed anywhere in a question ("mã thủ tục 1.001193 là gì"), with a local suffix.
 _CODE = re.compile(r"(?<![\w.])\d{1,2}\.\d{4,}(?:[.\-]?[0-9A-Za-z]+)*")
 
@@ -63,9 +67,18 @@ def rank(
 
     Raises IndexUnavailable when the engine's files cannot be read.
     """
-    in_english = english.is_english(question, language)
-    analysed = analyse(english.translate(question) if in_english else question, engine.document_frequency)
-    fixes, corrected = ({}, analysed) if in_english else corrections(engine, analysed)
+    in_english = english.is_english(question, language, engine.document_frequency)
+    asked = english.translate(question) if in_english else question
+    analysed = analyse(asked, engine.document_frequency)
+    fixes, corrected = ({}, analysed) if in_english else corrections(engine, analysed, typed_plain(question))
+    if fixes:
+        # Read again as corrected, so that the synonyms of the corrected words apply too; those of
+        # the words as typed stay ("nhập hộ khẩu" means what it means whatever a typo became).
+        again = analyse(" ".join(fixes.get(w, w) for w in syllables(asked)), engine.document_frequency)
+        for part in ("expansions", "expansion_pairs"):
+            known = set(getattr(again, part)) | set(again.terms) | set(again.pairs)
+            getattr(again, part).extend(w for w in getattr(analysed, part) if w not in known)
+        corrected = again
     weighted = clauses(corrected, engine.document_frequency, engine.live_count)
     scores = engine.score(weighted) if weighted else np.zeros(engine.n, dtype=np.float32)
     scores *= priors.weights(engine, analysed.organisation)
@@ -91,7 +104,15 @@ def rank(
     words = set(corrected.terms) | set(corrected.expansions)
     suggestion = " ".join(fixes.get(t, t) for t in analysed.terms) if fixes else None
     shown = {i: variants[i] for i in ids if i in variants}
-    return SearchResult(ids, total, engine.facets(matched), suggestion, words, shown, fixes)
+    # Counted as the results are: a national procedure's variants once.
+    counted = np.zeros(engine.n, dtype=bool)
+    counted[order] = True
+    return SearchResult(ids, total, engine.facets(counted), suggestion, words, shown, fixes)
+
+
+def typed_plain(question: str) -> set[str]:
+    """The words of `question` typed without diacritics (folded as typed)."""
+    return {word for word in _WORDS.findall(question.lower()) if word == fold(word)}
 
 
 def codes_in(engine: Engine, question: str) -> list[int]:
@@ -101,6 +122,9 @@ def codes_in(engine: Engine, question: str) -> list[int]:
     for code in _CODE.findall(question):
         code = code.rstrip(".-")
         exact = engine.by_code.get(code)
+        if exact is None:  # a suffix typed in lower case ("1.001193.h34")
+            code = code.upper()
+            exact = engine.by_code.get(code)
         if exact is not None and exact not in found:
             found.append(exact)
         for n in engine.variants_of(code):
@@ -130,28 +154,55 @@ def variant_groups(engine: Engine, order: np.ndarray, scores: np.ndarray) -> tup
     return shown, np.array([counts_by_first[k] for k in keep.tolist()], dtype=np.int64)
 
 
-def pair_corrections(scorer: Engine, analysed: Analysed, fixes: dict[str, str]) -> dict[str, str]:
-    """Typos that make a valid syllable ("nap khau" for "nhập khẩu"): two neighbours the corpus never
-    writes together, where one letter changed in one of them gives a pair it writes often."""
-    found: dict[str, str] = {}
+def pair_corrections(
+    scorer: Engine, analysed: Analysed, fixes: dict[str, str], plain: set[str] | None = None
+) -> dict[str, str]:
+    """Typos that make a valid syllable ("nap khau" for "nhập khẩu"): a word typed without
+    diacritics (`plain`; None when all were), in at most PAIR_RARE_SHARE of the procedures, that
+    the corpus never writes beside either of its neighbours, where one letter changed gives a far
+    commoner word (COMMONER times) that it writes beside a neighbour in at least PAIR_EVIDENCE
+    procedures. Everyday words ("xin giấy") stay as typed: too common, or no commoner twin."""
+    neighbours: dict[str, list[tuple[str, str]]] = {}
     terms = set(analysed.terms)
     for pair in analysed.pairs:
         a, b = pair.split("_", 1)
-        if a not in terms or b not in terms or a in fixes or b in fixes or a == b:
+        # An unseen pair with a word the corpus does not know at all says nothing of the other one.
+        if (
+            a in terms
+            and b in terms
+            and a != b
+            and scorer.document_frequency("text", a)
+            and scorer.document_frequency("text", b)
+        ):
+            neighbours.setdefault(a, []).append((pair, b + "<"))  # b follows a
+            neighbours.setdefault(b, []).append((pair, a + ">"))  # a precedes b
+    found: dict[str, str] = {}
+    for word, around in neighbours.items():
+        if word in fixes or (plain is not None and word not in plain) or not 2 <= len(word) <= MAX_TYPO_LETTERS:
             continue
-        if not 2 <= len(a) <= MAX_TYPO_LETTERS or not 2 <= len(b) <= MAX_TYPO_LETTERS:
+        if any(scorer.document_frequency("text_pairs", pair) for pair, _other in around):
             continue
-        if scorer.document_frequency("text_pairs", pair):
-            continue
-        options = [(x, b, x) for x in scorer.suggest(a, maxdist=1) if x != a]
-        options += [(a, y, y) for y in scorer.suggest(b, maxdist=1) if y != b]
-        best = max(options, key=lambda o: scorer.document_frequency("text_pairs", f"{o[0]}_{o[1]}"), default=None)
-        if best and scorer.document_frequency("text_pairs", f"{best[0]}_{best[1]}") >= PAIR_EVIDENCE:
-            found[a if best[2] != b else b] = best[2]
+        seen = scorer.document_frequency("text", word)
+        if seen > PAIR_RARE_SHARE * scorer.live_count:
+            continue  # a word this many procedures use is meant ("xin" in "xin giấy phép")
+
+        def evidence(candidate: str, around=around) -> int:
+            return max(
+                scorer.document_frequency(
+                    "text_pairs", f"{candidate}_{other[:-1]}" if other.endswith("<") else f"{other[:-1]}_{candidate}"
+                )
+                for _pair, other in around
+            )
+
+        candidates = [c for c in scorer.suggest(word, maxdist=1) if c != word]
+        candidates = [c for c in candidates if scorer.document_frequency("text", c) >= COMMONER * max(seen, 1)]
+        best = max(candidates, key=evidence, default=None)
+        if best and evidence(best) >= PAIR_EVIDENCE:
+            found[word] = best
     return found
 
 
-def corrections(scorer: Engine, analysed: Analysed) -> tuple[dict[str, str], Analysed]:
+def corrections(scorer: Engine, analysed: Analysed, plain: set[str] | None = None) -> tuple[dict[str, str], Analysed]:
     """Read words that are absent or nearly so as typos: the fixes (folded word -> folded word) and
     the corrected question.
 
@@ -187,7 +238,7 @@ def corrections(scorer: Engine, analysed: Analysed) -> tuple[dict[str, str], Ana
         if best and scorer.document_frequency("text", best) >= (10 * seen if seen else 1):
             fixes[word] = best
     if len(terms) <= MAX_PAIR_CHECKED:
-        fixes.update(pair_corrections(scorer, analysed, fixes))
+        fixes.update(pair_corrections(scorer, analysed, fixes, plain))
     if not fixes:
         return {}, analysed
     terms = [fixes.get(w, w) for w in analysed.terms]

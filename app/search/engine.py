@@ -104,6 +104,7 @@ class Engine:
         self.multi_arrays = {f: {k: np.array(v, dtype=np.int64) for k, v in d.items()} for f, d in multi.items()}
         self._norm = {f: K1 * (1 - B + B * self.lengths[f] / self.average[f]) for f in FIELD_BOOSTS}
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._suggestions: dict[tuple[str, int], list[str]] = {}
         # Whoosh's readers seek in shared files: one thread reads postings at a time.
         self._lock = threading.Lock()
 
@@ -160,12 +161,19 @@ class Engine:
         return len(seen)
 
     def suggest(self, word: str, maxdist: int) -> list[str]:
-        """Words of the names within `maxdist` edits of `word`."""
+        """Words of the names within `maxdist` edits of `word` (kept: a generation never changes)."""
+        key = (word, maxdist)
         with self._lock:
+            if key in self._suggestions:
+                return self._suggestions[key]
             try:
-                return self.searcher.corrector("name").suggest(word, limit=8, maxdist=maxdist)
+                found = self.searcher.corrector("name").suggest(word, limit=8, maxdist=maxdist)
             except Exception as exc:
                 raise IndexUnavailable(f"suggesting for {word}: {exc!r}") from exc
+            if len(self._suggestions) >= CACHE_TERMS:
+                self._suggestions.clear()
+            self._suggestions[key] = found
+            return found
 
     def current(self) -> bool:
         """Tell whether the index on disk is still the generation this engine reads."""
@@ -223,7 +231,7 @@ class Engine:
         return counts
 
 
-_NATIONAL = re.compile(r"^\d{1,2}\.\d{6}")
+_NATIONAL = re.compile(r"^\d{1,2}\.\d{6}(?!\d)")
 
 
 def national_code(code: str) -> str:

@@ -60,17 +60,27 @@ def words(question: str) -> list[str]:
     return [_singular(w) for w in _WORD.findall(question.lower())]
 
 
-def is_english(question: str, language: str | None = None) -> bool:
-    """Tell whether `question` reads as English: written without Vietnamese letters, and enough of
-    its words English ones (fewer are needed on the English site)."""
+def is_english(question: str, language: str | None = None, frequency=None) -> bool:
+    """Tell whether `question` reads as English: written without Vietnamese letters, enough of its
+    words English ones (fewer on the English site), and at least one English word that is no
+    Vietnamese syllable. With `frequency(field, term)`, the corpus decides what a Vietnamese
+    syllable is, and such words ("so", "do", "online" in "ho so online") are no evidence either way."""
     if not question.isascii():
         return False
     found = words(question)
     if not found:
         return False
     lexicon = _lexicon()
-    english = sum(w in lexicon for w in found)
-    return english / len(found) >= (ON_ENGLISH_SITE if language == "en" else ELSEWHERE)
+
+    def vietnamese(word: str) -> bool:
+        return frequency is not None and frequency("text", word) > 0
+
+    english = [w for w in found if w in lexicon and not vietnamese(w)]
+    if not any(w not in stop_words() for w in english) and not (english and len(found) == len(english)):
+        return False
+    counted = [w for w in found if not (w in lexicon and vietnamese(w))]
+    share = len(english) / len(counted) if counted else 0.0
+    return share >= (ON_ENGLISH_SITE if language == "en" else ELSEWHERE)
 
 
 def translate(question: str) -> str:

@@ -95,8 +95,11 @@ class SearchService:
             except Exception as exc:  # a damaged segment fails while being read
                 ix.close()
                 raise IndexUnavailable(f"{self.directory}: {exc!r}") from exc
-            with self.session_factory() as session:
-                engine.set_filed(filed_counts(session))
+            try:
+                with self.session_factory() as session:
+                    engine.set_filed(filed_counts(session))
+            except Exception:  # a prior, not the answer: search on without it
+                log.exception("case-file counts unavailable for the search")
             self._engine, self._folder = engine, _inode(self.directory)
         threading.Thread(target=_warm, args=(engine,), name="search-warm", daemon=True).start()
         return engine
@@ -223,15 +226,14 @@ def filed_counts(session: Session) -> dict[str, int]:
 
 
 def suggest(session: Session, question: str, fixes: dict[str, str]) -> str:
-    """The question as typed with each typo replaced by its correction written as procedure names
-    write it ("khai", not "khai" folded), never the same word twice in a row."""
-    words: list[str] = []
-    for word in _WORD.findall(question):
-        fixed = fixes.get(fold(word))
-        word = written(session, fixed) if fixed else word
-        if not words or fold(words[-1]) != fold(word):
-            words.append(word)
-    return " ".join(words)
+    """The question as typed with each typo replaced in place by its correction written as the
+    procedures write it; codes, punctuation and the other words stay as they were."""
+
+    def replace(found: re.Match) -> str:
+        fixed = fixes.get(fold(found.group()))
+        return written(session, fixed) if fixed else found.group()
+
+    return _WORD.sub(replace, question)
 
 
 def written(session: Session, folded: str) -> str:

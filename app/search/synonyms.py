@@ -35,9 +35,10 @@ _SYLLABLE = re.compile(r"[a-z0-9]+")
 # A sentence's end stops a match; a comma only stops negation ("khám, chữa bệnh" is one phrase).
 _SENTENCE = re.compile(r"[.;:!?()\[\]{}\"“”«»\n]+")
 _COMMA = re.compile(r",")
-# Words that negate what follows them within the clause, and how far they reach (in syllables).
+# Words that negate what follows them within the clause, and how far they reach (in syllables):
+# only the match right after ("chưa lấy nhau"); "chưa có sổ đỏ", "không may bị mất" still ask for it.
 NEGATIONS = frozenset({"chưa", "không", "chẳng", "chớ"})
-NEGATION_REACH = 4
+NEGATION_REACH = 1
 # Two syllables binding at least this tightly are a word ("lao động", "con nuôi"); weaker pairs
 # are words that happen to meet.
 WORD = 0.03
@@ -172,14 +173,24 @@ def matches(
     return found
 
 
-@lru_cache(maxsize=8)
+_BY_FIRST: dict[int, tuple[tuple[Entry, ...], dict[str, tuple[Entry, ...]]]] = {}
+
+
 def _by_first(entries: tuple[Entry, ...]) -> dict[str, tuple[Entry, ...]]:
-    """The entries by their first folded syllable, for a lookup per syllable of the question."""
+    """The entries by their first folded syllable, for a lookup per syllable of the question;
+    kept per table (by identity: hashing 600 entries per question would cost more than matching)."""
+    kept = _BY_FIRST.get(id(entries))
+    if kept is not None and kept[0] is entries:
+        return kept[1]
+    if len(_BY_FIRST) > 8:
+        _BY_FIRST.clear()
     index: dict[str, list[Entry]] = {}
     for entry in entries:
         if entry.left:
             index.setdefault(entry.left[0], []).append(entry)
-    return {first: tuple(group) for first, group in index.items()}
+    built = {first: tuple(group) for first, group in index.items()}
+    _BY_FIRST[id(entries)] = (entries, built)
+    return built
 
 
 def _same(words: list[Token], entry: Entry) -> bool:

@@ -56,6 +56,7 @@ def procedure_snippet(procedure, words: set[str]) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    from app.catalogue.checklist import checklist, item_name
     from app.search.engine import national_code
     from app.search.highlight import highlight
 
@@ -64,4 +65,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["national_code"] = national_code
     app.jinja_env.globals["procedure_snippet"] = procedure_snippet
+    app.jinja_env.globals["checklist"] = checklist
+    app.jinja_env.filters["item_name"] = item_name
     app.jinja_env.globals.update({codes.__name__: codes for codes in CODE_LISTS})
