@@ -14,7 +14,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app import db, imports, outbox
+from app import db, imports, jobs, outbox
 from app.admin.codes import AccountRole
 from app.audit import Actor
 from app.feedback.codes import MARKS
@@ -269,6 +269,29 @@ def outbox_work(once):
         time.sleep(app.config["OUTBOX_INTERVAL"])
 
 
+jobs_group = AppGroup("jobs", help="Background jobs: the back office's imports (app/jobs.py).")
+
+
+@jobs_group.command("work")
+@click.option("--burst", is_flag=True, help="Run the jobs waiting in the queue, then stop.")
+def jobs_work(burst):
+    """The production stack's job worker: the RQ worker of JOBS_REDIS_URL's queue, and the mail
+    outbox sent every OUTBOX_INTERVAL seconds beside it."""
+    from redis import Redis
+    from rq import SimpleWorker
+
+    app = current_app._get_current_object()
+    if not app.config["JOBS_REDIS_URL"]:
+        _fail("JOBS_REDIS_URL is not set: without it, jobs run in the web process")
+    if not burst:
+        outbox.Worker(app).start()
+    connection = Redis.from_url(app.config["JOBS_REDIS_URL"])
+    # SimpleWorker runs each job in this process, inside this app's context; a job that kills the
+    # process is seen stale on its page and can be run again.
+    worker = SimpleWorker([jobs.QUEUE], connection=connection)
+    worker.work(burst=burst, logging_level="WARNING")
+
+
 @click.command("receipt")
 @with_appcontext
 @click.argument("case_code")
@@ -320,3 +343,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(receipt_command)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(jobs_group)

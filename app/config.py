@@ -22,6 +22,9 @@ class Config:
         # The suffix of this province's local procedure codes (".H34"): among a national procedure's
         # local variants, the search shows this province's.
         self.SEARCH_OWN_VARIANT = os.environ.get("SEARCH_OWN_VARIANT", "")
+        # Milliseconds one search may spend correcting typos; past it the words left are searched as
+        # typed, so no input costs more than scoring plus this (0: no bound).
+        self.SEARCH_BUDGET_MS = float(os.environ.get("SEARCH_BUDGET_MS", "40"))
         self.SECRET_KEY = os.environ.get("SECRET_KEY")
         self.DEBUG = os.environ.get("FLASK_DEBUG", "") in ("1", "true")
         self.DEMO = os.environ.get("TTHC_DEMO", "0") == "1"
@@ -97,6 +100,16 @@ class Config:
         # Characters in one cell (or one JSON text), and levels of nesting of a JSON record.
         self.IMPORT_MAX_FIELD_CHARS = int(os.environ.get("IMPORT_MAX_FIELD_CHARS", "1000000"))
         self.IMPORT_MAX_JSON_DEPTH = int(os.environ.get("IMPORT_MAX_JSON_DEPTH", "64"))
+        # The back office's imports run as background jobs (app/jobs.py): on RQ over this Redis when
+        # set (the production stack, whose `flask jobs work` runs the RQ worker), else in a thread of
+        # the web process; JOBS_RUNNER=inline runs them inside the request (tests). A running job
+        # that has not said it is alive for JOB_STALE_SECONDS is shown as stopped and may be run again
+        # (on SQLite an import's write holds the lock its heartbeat needs: keep this well above the
+        # longest write); RQ stops a job after JOB_TIMEOUT_SECONDS.
+        self.JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL", "")
+        self.JOBS_RUNNER = os.environ.get("JOBS_RUNNER", "")
+        self.JOB_STALE_SECONDS = float(os.environ.get("JOB_STALE_SECONDS", "300"))
+        self.JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", "1800"))
         # Files uploaded in the back office wait here until confirmed.
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads"))
         # Session cookies (the back office's login, the forms' CSRF token): HttpOnly, SameSite, and

@@ -59,3 +59,37 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def xml_safe(text):
     """`text` without the characters XML 1.0 forbids; anything not a text as it is."""
     return _NOT_XML.sub("", text) if isinstance(text, str) else text
+
+
+_ALPHABET = {letter: place for place, letter in enumerate("aăâbcdđeêfghijklmnoôơpqrstuưvwxyz")}
+# Marks that make another letter of the alphabet (ă â ê ô ơ ư), and the tones in dictionary order.
+_FORMING = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê", ("o", "\u0302"): "ô"}
+_FORMING |= {("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def collation_key(text: str | None) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Sort key in Vietnamese alphabetical order: a ă â b c d đ e ê …, each letter's own place
+    first ("Đắk Hà" after every "D…" and before "E…", not after "T…" as code points put it), the
+    tones (none, huyền, hỏi, ngã, sắc, nặng) only between words that are otherwise equal."""
+    letters: list[str] = []
+    tones: list[int] = []
+    for ch in unicodedata.normalize("NFD", nfc(text).lower()):
+        if unicodedata.combining(ch):
+            if letters and (letters[-1], ch) in _FORMING:
+                letters[-1] = _FORMING[(letters[-1], ch)]
+            elif tones and ch in _TONES:
+                tones[-1] = _TONES[ch]
+            continue
+        letters.append(ch)
+        tones.append(0)
+    # Letters of the alphabet after spaces, digits and punctuation (in code-point order).
+    primary = tuple(
+        1000 + _ALPHABET[c] if c in _ALPHABET else ord(c) if ord(c) < 1000 else 2000 + ord(c) for c in letters
+    )
+    return primary, tuple(tones)
+
+
+def by_name(items) -> list:
+    """Items with a `name` (agencies, fields) in Vietnamese alphabetical order."""
+    return sorted(items, key=lambda item: collation_key(item.name))

@@ -61,12 +61,17 @@ class Client:
         self.cookies: dict[str, str] = {}
         self.connection = None
 
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict, bytes]:
+    def request(
+        self, method: str, path: str, body: dict | None = None, raw: tuple[str, bytes] | None = None
+    ) -> tuple[int, dict, bytes]:
+        """`body` is sent as a form; `raw` is (content type, bytes), such as a multipart upload."""
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
-        data = None
+        data: str | bytes | None = None
         if body is not None:
             data = urllib.parse.urlencode(body)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif raw is not None:
+            headers["Content-Type"], data = raw
         for attempt in range(2):
             try:
                 if self.connection is None:
@@ -473,6 +478,76 @@ def _rate_limit_is_shared(port: int) -> tuple[int, int]:
     return answers[303], answers[429]
 
 
+def _multipart(fields: dict[str, str], name: str, filename: str, content: bytes) -> tuple[str, bytes]:
+    boundary = f"----load{random.getrandbits(64):x}"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        "Content-Type: text/csv\r\n\r\n".encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return f"multipart/form-data; boundary={boundary}", b"".join(parts)
+
+
+def _csrf(body: bytes) -> str:
+    return re.search(rb'name="csrf_token" value="([^"]+)"', body).group(1).decode()
+
+
+def _until_finished(client: Client, page: str, seconds: float = 300) -> tuple[bytes, float]:
+    """Poll a job's page as htmx would until it stops asking to be polled."""
+    start = time.perf_counter()
+    while True:
+        status, _headers, body = client.request("GET", page)
+        if status == 200 and b'hx-trigger="every 1s"' not in body:
+            return body, time.perf_counter() - start
+        if time.perf_counter() - start > seconds:
+            raise TimeoutError(f"{page} still running after {seconds:.0f} s")
+        time.sleep(0.5)
+
+
+def _import_through_jobs(stack, port: int, rows: int = 20000) -> tuple[float, float]:
+    """An editor uploads `rows` officers through nginx; the preview and the import run on the job
+    worker (RQ); return the seconds each took as the job's page showed them."""
+    email, password = "load-editor@tinh.gov.vn", "mat-khau-tai-kiem-thu-1"
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "create-admin", email, "--password-stdin", "--role", "editor"],
+        input=password.encode(),
+        env=stack.node_env(1),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    client = Client(port)
+    _status, _headers, body = client.request("GET", "/api/v1/late/agencies?month=2022-08")
+    agency = re.search(rb'"agency_code":\s*"([^"]+)"', body).group(1).decode()
+    _status, _headers, form = client.request("GET", "/admin/login")
+    status, _headers, _body = client.request(
+        "POST", "/admin/login", {"csrf_token": _csrf(form), "email": email, "password": password}
+    )
+    assert status == 303, f"login through the stack: {status}"
+    lines = ["officer_code,officer_name,officer_title,agency_code"]
+    lines += [f"LOAD{n},Cán bộ tải {n},,{agency}" for n in range(rows)]
+    _status, _headers, form = client.request("GET", "/admin/imports")
+    upload = _multipart(
+        {"csrf_token": _csrf(form), "kind": "officers"}, "file", "can-bo.csv", "\n".join(lines).encode()
+    )
+    status, headers, _body = client.request("POST", "/admin/imports", raw=upload)
+    assert status == 303, f"upload: {status}"
+    body, preview_seconds = _until_finished(client, headers["Location"])
+    assert f"<strong>{rows:,}".replace(",", ".").encode() in body, "the preview counts every new row"
+    confirm = dict(re.findall(rb'<input type="hidden" name="(token|kind|csrf_token)" value="([^"]+)"', body))
+    status, headers, _body = client.request(
+        "POST", "/admin/imports/confirm", {k.decode(): v.decode() for k, v in confirm.items()}
+    )
+    assert status == 303, f"confirm: {status}"
+    body, import_seconds = _until_finished(client, headers["Location"])
+    assert "Đã nhập: imported".encode() in body, "the import's page says it is done"
+    return preview_seconds, import_seconds
+
+
 def stack_main() -> int:
     """`make load-stack`: the mix and the faults against `make stack` (nginx, two nodes, PostgreSQL, Redis)."""
     from deploy.stack import Stack
@@ -506,6 +581,15 @@ def stack_main() -> int:
             print(f"  12 ratings against 5 a minute across both nodes: {accepted} accepted, {refused} refused")
             if (accepted, refused) != (5, 7):
                 failures.append(f"rate limit not shared by the nodes: {accepted} accepted")
+
+            try:
+                preview_seconds, import_seconds = _import_through_jobs(stack, port)
+                print(
+                    f"  back-office import of 20.000 officers on the job worker (RQ): preview {preview_seconds:.1f} s,"
+                    f" import {import_seconds:.1f} s, followed on the job's page"
+                )
+            except (AssertionError, TimeoutError, subprocess.CalledProcessError) as exc:
+                failures.append(f"import through the job worker: {exc}")
 
             print("== faults against the stack ==")
             stop = threading.Event()

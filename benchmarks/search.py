@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import statistics
+import string
 import time
 from pathlib import Path
 
@@ -69,6 +71,53 @@ def _fts_rank(fts: sqlite3.Connection):
     return rank
 
 
+def _hostile(rng: random.Random, kind: str) -> str:
+    """A question built to cost: every call a new one, so that no cache answers it."""
+
+    def word(letters: int) -> str:
+        return "".join(rng.choice(string.ascii_lowercase) for _ in range(letters))
+
+    if kind == "one 1,000-letter word":
+        return word(1000)
+    if kind == "8 unknown 10-letter words":
+        return " ".join(word(10) for _ in range(8))
+    if kind == "48 unknown 4-letter words":
+        return " ".join(word(4) for _ in range(48))
+    return " ".join(word(rng.randint(2, 6)) for _ in range(6))  # "6 short unknown words"
+
+
+def cost(service) -> None:
+    """What a question built to cost takes beside an ordinary one, with the search budget in force
+    (SEARCH_BUDGET_MS) and without it: the ratio of medians over 30 questions each."""
+    rng = random.Random(5)
+    kinds = ("one 1,000-letter word", "8 unknown 10-letter words", "48 unknown 4-letter words", "6 short unknown words")
+    budget = service.budget_seconds
+
+    def median_ms(make) -> float:
+        samples = []
+        for _ in range(30):
+            question = make()
+            begin = time.perf_counter()
+            service.search(question, {}, 1, 10)
+            samples.append((time.perf_counter() - begin) * 1000)
+        return statistics.median(samples)
+
+    ordinary = ["đăng ký khai sinh", "cấp đổi giấy phép lái xe", "sổ đỏ", "đăng ký kết hôn", "hộ khẩu"]
+    print(f"== search cost per request (budget SEARCH_BUDGET_MS = {budget * 1000:g} ms) ==")
+    base = median_ms(lambda: rng.choice(ordinary))
+    print(f"  {'an ordinary question':<40} {base:7.1f} ms")
+    for kind in kinds:
+        figures = []
+        for seconds in (budget, 0.0):
+            service.budget_seconds = seconds
+            figures.append(median_ms(lambda kind=kind: _hostile(rng, kind)))
+        service.budget_seconds = budget
+        print(
+            f"  {kind:<40} {figures[0]:7.1f} ms = {figures[0] / base:5.1f}x ordinary"
+            f"   (no budget: {figures[1]:7.1f} ms = {figures[1] / base:5.1f}x)"
+        )
+
+
 def run(session, service, client) -> None:
     if not QUESTIONS.exists():
         print("  (no questions file: quality figures skipped)")
@@ -108,4 +157,5 @@ def run(session, service, client) -> None:
         f"  {'/procedures?q=<question> (WSGI, page)':<34} p50 {statistics.median(samples):6.1f} ms   "
         f"p95 {samples[int(0.95 * (len(samples) - 1))]:6.1f} ms"
     )
+    cost(service)
     synonyms_bench.run(ours, questions, service.engine().document_frequency)

@@ -2,9 +2,9 @@
 
 nginx (static files, buffering, gzip, timeouts, the request size limit) in front of two app nodes
 (gunicorn, `deploy/gunicorn.conf.py`), each with its own search index and page cache, sharing one
-PostgreSQL 15 server and one Redis (rate limits, login throttling); a job worker sends the mail
-outbox (`flask outbox work`). Everything lives under one
-directory (STACK_DIR, default instance/stack): the database survives a restart, the demo is loaded
+PostgreSQL 15 server and one Redis (rate limits, login throttling, the job queue); a job worker
+(`flask jobs work`) runs the back office's imports from RQ and sends the mail outbox. Everything
+lives under one directory (STACK_DIR, default instance/stack): the database survives a restart, the demo is loaded
 once. `make load-stack` drives the same stack with the load mix and its faults.
 """
 
@@ -86,6 +86,7 @@ class Stack:
             "DATABASE_URL": self.database_url,
             "SECRET_KEY": secret.read_text(),
             "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{self.redis_port}/0",
+            "JOBS_REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/1",
             "TRUSTED_PROXIES": "1",
             "SEARCH_INDEX_DIR": str(node / "index"),
             "PAGE_CACHE_DIR": str(node / "page-cache"),
@@ -176,9 +177,10 @@ class Stack:
         process.wait()
 
     def start_worker(self) -> None:
-        """The job worker: sends the mail outbox (SPEC §6) every OUTBOX_INTERVAL seconds."""
+        """The job worker: the imports queued on RQ, and the mail outbox (SPEC §6) every
+        OUTBOX_INTERVAL seconds."""
         self.processes["worker"] = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "work"], env=self.node_env(1), cwd=ROOT
+            [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "work"], env=self.node_env(1), cwd=ROOT
         )
 
     def start_nginx(self) -> None:

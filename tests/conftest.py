@@ -104,6 +104,9 @@ def make_app(databases: Databases, directory: Path, **extra):
         "WTF_CSRF_ENABLED": True,
         "UPLOAD_DIR": str(directory / "uploads"),
         "PAGE_CACHE_DIR": str(directory / "page-cache"),
+        # Background jobs run inside the request that submits them (tests/test_jobs.py runs them
+        # in a thread and on RQ).
+        "JOBS_RUNNER": "inline",
     }
     config.update(extra)
     return create_app(config)

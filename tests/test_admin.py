@@ -48,7 +48,7 @@ def test_anonymous_visitors_are_sent_to_the_login_from_every_admin_page(office, 
     csrf = token(client, "/feedback/new")  # a valid token: the login check itself must refuse
     for rule in rules:
         path = rule.rule.replace("<code>", "AAAA-AAAA-AAAA-AAAA").replace("<month>", "2023-05")
-        path = path.replace("<int(max=2147483647):rating_id>", "1")
+        path = path.replace("<int(max=2147483647):rating_id>", "1").replace("<int(max=2147483647):job_id>", "1")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = client.open(path, method=method, data={"csrf_token": csrf} if method == "POST" else None)
             assert response.status_code == 302, (method, path, response.status_code)
@@ -222,13 +222,17 @@ def test_upload_preview_confirm_equals_the_cli(office, client, databases, tmp_pa
         data={"csrf_token": token(client, "/admin/imports"), "kind": "cases", "file": (io.BytesIO(data), "ho-so.csv")},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 200
-    preview = soup(response)
+    assert response.status_code == 303 and response.headers["Location"].startswith("/admin/jobs/")
+    preview = soup(client.get(response.headers["Location"]))
     figures = [li.strong.text for li in preview.select(".headline li")]
     assert figures[:2] == ["2", "0"], "two new files; the others are unchanged"
     assert snapshot(office) == before, "nothing changes before confirmation"
     form = {i["name"]: i["value"] for i in preview.select("form input[type=hidden]")}
-    assert client.post("/admin/imports/confirm", data=form).status_code == 303
+    applied = client.post("/admin/imports/confirm", data=form)
+    assert applied.status_code == 303
+    assert "Đã nhập: imported 2, updated 0, rejected 0" in client.get(applied.headers["Location"]).get_data(
+        as_text=True
+    )
     after = snapshot(office)
     assert len(after) == len(before) + 2
 
@@ -254,11 +258,13 @@ def test_an_upload_is_confirmed_only_by_its_uploader_under_the_name_it_came_with
         data={"csrf_token": token(client, "/admin/imports"), "kind": "cases", "file": (io.BytesIO(data), "ho-so.csv")},
         content_type="multipart/form-data",
     )
-    form = {i["name"]: i["value"] for i in soup(response).select("form input[type=hidden]")}
+    job_page = response.headers["Location"]
+    form = {i["name"]: i["value"] for i in soup(client.get(job_page)).select("form input[type=hidden]")}
     other = office.test_client()
     login(other, "admin@tinh.gov.vn")
     stolen = dict(form, csrf_token=token(other, "/admin/imports"))
     assert other.post("/admin/imports/confirm", data=stolen).status_code == 404, "another account's upload"
+    assert other.get(job_page).status_code == 404, "another account's job and its file"
     form["filename"] = "<script>gia-mao.csv"
     assert client.post("/admin/imports/confirm", data=form).status_code == 303
     with office.app_context():
@@ -309,6 +315,7 @@ def test_a_bad_upload_changes_nothing_and_shows_its_rows(office, client, tmp_pat
             "file": (io.BytesIO(data), "can-bo.csv"),
         },
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
     page = soup(response)
     assert [td.text for td in page.select("table td")][:1] == ["3"]

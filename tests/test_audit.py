@@ -123,6 +123,7 @@ def test_an_import_is_logged_alike(office, client, tmp_path):
             "file": (io.BytesIO(data), "can-bo.csv"),
         },
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
     form = preview.get_data(as_text=True)
     kept = form.split('name="token" value="', 1)[1].split('"', 1)[0]

@@ -157,3 +157,34 @@ def test_the_site_says_whose_it_is_what_it_keeps_and_how_accessible_it_is(databa
     icon = client.get("/favicon.ico")
     assert icon.status_code == 301 and icon.headers["Location"].endswith("/static/favicon.svg")
     assert client.get("/static/favicon.svg").mimetype == "image/svg+xml"
+
+
+def test_decisions_are_listed_the_provinces_first_with_issuers_numbers_by_value_and_a_search(client, loaded):
+    def listed(**args):
+        page = soup(client.get("/decisions", query_string=args))
+        rows = page.select("tbody tr")
+        return [(r.th.a.text, r.select("td")[1].text) for r in rows]
+
+    rows = listed()
+    assert rows[0] == ("100/QĐ-UBND", "Ủy ban nhân dân tỉnh"), "the province's own first, its issuer SITE_OWNER"
+    issuers = dict(rows)
+    assert issuers["163/QĐ-BTP"] == "Bộ Tư pháp" and issuers["104/QĐ-NHNN"] == "Ngân hàng Nhà nước Việt Nam"
+    by_number = [number for number, _issuer in listed(sort="number", dir="asc")]
+    assert by_number[1:] == ["QĐ/0001-BCA", "92/QĐ-BTC", "104/QĐ-NHNN", "163/QĐ-BTP", "1827/QĐ-BNNMT"], "by value"
+    assert issuers["QĐ/0001-BCA"] == "Bộ Công an"
+    assert [n for n, _i in listed(q="bo tu phap")] == ["163/QĐ-BTP"], "searched by issuer, marks ignored"
+    assert [n for n, _i in listed(q="1827")] == ["1827/QĐ-BNNMT"]
+    assert client.get("/decisions?sort=nope").status_code == 400
+    assert client.get("/decisions?dir=sideways").status_code == 400
+    link = soup(client.get("/decisions?q=163")).select_one("tbody th a")["href"]
+    shown = soup(client.get(link))
+    assert "Bộ Tư pháp" in shown.select_one(".facts").text
+
+
+def test_names_are_sorted_in_vietnamese_order():
+    from app.text import collation_key
+
+    names = ["Tu Mơ Rông", "Đắk Hà", "Dục Nông", "Ea Súp", "Đăk Tô", "bà", "ba", "bạ", "bá", "ăn", "an"]
+    assert sorted(names, key=collation_key) == [
+        "an", "ăn", "ba", "bà", "bá", "bạ", "Dục Nông", "Đắk Hà", "Đăk Tô", "Ea Súp", "Tu Mơ Rông",
+    ]  # fmt: skip

@@ -238,3 +238,23 @@ def test_did_you_mean_keeps_the_question_as_typed_with_the_correction_written_ou
     assert page.select_one(".suggestion a").text == "Đăng ký khai sinh"
     page = soup(client.get("/procedures?q=1.000001,+khia+sinh"))
     assert page.select_one(".suggestion a").text == "1.000001, khai sinh"
+
+
+def test_typo_correction_stops_when_the_search_budget_is_spent(indexed):
+    from app.search import Budget, corrections
+    from app.search.analyzer import analyse
+
+    with indexed.app_context():
+        engine = indexed.extensions["search"].engine()
+        analysed = analyse("khia sinh", engine.document_frequency)
+        assert corrections(engine, analysed)[0] == {"khia": "khai"}
+        assert corrections(engine, analysed, budget=Budget.of(60))[0] == {"khia": "khai"}
+        spent = Budget(deadline=0.0)
+        assert spent.spent() and corrections(engine, analysed, budget=spent) == ({}, analysed)
+
+
+def test_the_search_budget_is_a_setting(tmp_path, databases):
+    from tests.conftest import make_app
+
+    app = make_app(databases, tmp_path, SEARCH_BUDGET_MS=25)
+    assert app.extensions["search"].budget_seconds == 0.025

@@ -13,7 +13,7 @@ from app.catalogue.codes import Level, OnlineLevel, ProcedureStatus
 from app.models import Agency, Field, Procedure, ProcedureAgency
 from app.params import BadParameter, Page, int_param
 from app.search.index import IndexUnavailable
-from app.text import fold
+from app.text import collation_key, fold
 
 # `online=online` asks for every procedure that can be filed online, fully or not.
 FILED_ONLINE = (OnlineLevel.FULL, OnlineLevel.ONLINE)
@@ -218,25 +218,20 @@ def filter_options(session: Session, counted: bool = True) -> dict:
     fields: list[tuple[str, str, int | None]]
     agencies: list[tuple[str, str, int | None]]
     if not counted:
-        fields = [
-            (slug, name, None) for slug, name in session.execute(select(Field.slug, Field.name).order_by(Field.name))
-        ]
+        fields = [(slug, name, None) for slug, name in session.execute(select(Field.slug, Field.name))]
         agencies = [
             (code, name, None)
             for code, name in session.execute(
-                select(Agency.code, Agency.name)
-                .where(Agency.id.in_(select(ProcedureAgency.agency_id)))
-                .order_by(Agency.name)
+                select(Agency.code, Agency.name).where(Agency.id.in_(select(ProcedureAgency.agency_id)))
             )
         ]
-        return {"fields": fields, "agencies": agencies, "levels": levels_in_use(session)}
+        return {"fields": in_name_order(fields), "agencies": in_name_order(agencies), "levels": levels_in_use(session)}
     fields = [
         tuple(row)
         for row in session.execute(
             select(Field.slug, Field.name, func.count(Procedure.id))
             .join(Procedure, Procedure.field_id == Field.id)
             .group_by(Field.id)
-            .order_by(Field.name)
         )
     ]
     agencies = [
@@ -245,10 +240,14 @@ def filter_options(session: Session, counted: bool = True) -> dict:
             select(Agency.code, Agency.name, func.count(ProcedureAgency.procedure_id))
             .join(ProcedureAgency, ProcedureAgency.agency_id == Agency.id)
             .group_by(Agency.id)
-            .order_by(Agency.name)
         )
     ]
-    return {"fields": fields, "agencies": agencies, "levels": levels_in_use(session)}
+    return {"fields": in_name_order(fields), "agencies": in_name_order(agencies), "levels": levels_in_use(session)}
+
+
+def in_name_order(choices: list) -> list:
+    """(value, name, count) choices in Vietnamese alphabetical order of their names."""
+    return sorted(choices, key=lambda choice: collation_key(choice[1]))
 
 
 def procedures_named(session: Session, words: str, limit: int, include_abolished: bool = False) -> list[Procedure]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.catalogue.codes import AgencyRole, ChannelMethod
-from app.models import Channel, Decision, Procedure, ProcedureAgency
-from app.params import Page
+from app.models import Channel, Procedure, ProcedureAgency
 
 
 def get_procedure(session: Session, code: str) -> Procedure | None:
@@ -105,16 +104,3 @@ def procedure_detail(procedure: Procedure) -> dict:
 
 def _plain(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
-
-
-def list_decisions(session: Session, page: int, per_page: int = 30) -> Page:
-    """Publication decisions, newest first, with how many procedures each lists."""
-    total = session.scalar(select(func.count(Decision.id))) or 0
-    rows = session.scalars(
-        select(Decision)
-        .order_by(Decision.date.desc().nulls_last(), Decision.number)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-        .options(selectinload(Decision.items))
-    ).all()
-    return Page(list(rows), total, page, per_page)

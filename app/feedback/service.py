@@ -17,7 +17,7 @@ from app.feedback.codes import CLOSED, MARKS, FeedbackKind, FeedbackStatus, Over
 from app.feedback.criteria import CriteriaSet
 from app.late.status import case_by_receipt
 from app.models import Account, Agency, Case, Feedback, FeedbackEvent, Officer, OutboxMail, Procedure, Rating, Step
-from app.text import fold, says_something
+from app.text import by_name, fold, says_something
 
 # Crockford's base32 without I, L, O, U: read aloud or copied from paper without confusion.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -102,8 +102,8 @@ def _agency_of(session: Session, procedure: Procedure | None) -> Agency | None:
 
 def selectable_agencies(session: Session) -> list[Agency]:
     """Agencies a citizen can pick: those in force, or all of them when none is (a past tree, as the demo's)."""
-    current = list(session.scalars(select(Agency).where(Agency.valid_to.is_(None)).order_by(Agency.name)))
-    return current or list(session.scalars(select(Agency).order_by(Agency.name)))
+    current = by_name(session.scalars(select(Agency).where(Agency.valid_to.is_(None))))
+    return current or by_name(session.scalars(select(Agency)))
 
 
 def find_feedback(session: Session, code: str) -> Feedback | None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import RowMapping, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.imports import progress
 from app.imports.errors import ImportReport
 
 CHUNK = 5000
@@ -49,6 +50,7 @@ def upsert(
 def insert_many(session: Session, table, rows: Sequence[dict]) -> None:
     """Insert rows (all with the same columns) a chunk at a time."""
     for start in range(0, len(rows), CHUNK):
+        progress.tell("writing", start, len(rows))
         session.execute(insert(table), rows[start : start + CHUNK])
 
 
@@ -64,4 +66,5 @@ def update_by_id(session: Session, table, rows: Sequence[dict]) -> None:
     )
     params = [{f"b_{k}": v for k, v in row.items()} for row in rows]
     for start in range(0, len(params), CHUNK):
+        progress.tell("writing", start, len(params))
         session.connection().execute(statement, params[start : start + CHUNK])

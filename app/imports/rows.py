@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import BigInteger, FromClause, Integer, SmallInteger, String, select
 from sqlalchemy.orm import Session
 
+from app.imports import progress
 from app.imports.errors import ImportReport, Rejection, RowError
 from app.imports.readers import Row, Unreadable, read_rows
 from app.imports.values import in_years, known_headers, pick
@@ -41,13 +42,17 @@ def validate(
     columns = columns or Columns({})
     rows: Iterable[Row]
     if isinstance(data, (bytes, bytearray)):
+        progress.tell("reading", 0)
         rows = read_rows(bytes(data), known if known is not None else known_headers(headers or {}))
     else:
         rows = data
     accepted: list[tuple[int, R]] = []
     rejected: list[Rejection] = []
     seen: dict[object, int] = {}
-    for number, row in rows:
+    total = len(rows) if isinstance(rows, list) else None
+    for index, (number, row) in enumerate(rows):
+        if index % progress.EVERY == 0:
+            progress.tell("checking", index, total)
         try:
             if isinstance(row, Unreadable):
                 raise RowError(row.reason)

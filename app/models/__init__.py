@@ -1,6 +1,6 @@
 """Database models; the schema itself changes only through Alembic migrations."""
 
-from app.models.admin import Account, AuditEntry
+from app.models.admin import Account, AuditEntry, Job
 from app.models.agency import Agency
 from app.models.base import Base, by_code
 from app.models.feedback import Feedback, FeedbackEvent, OutboxMail, Rating, Subscription
@@ -50,6 +50,7 @@ __all__ = [
     "FeedbackEvent",
     "Field",
     "HolidayOverride",
+    "Job",
     "LateFile",
     "LateFileOfficer",
     "LegalBasis",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.agency import Agency
@@ -50,3 +50,31 @@ class AuditEntry(Base):
     summary: Mapped[str | None] = mapped_column(Text)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class Job(Base):
+    """A piece of back-office work run outside the request (app/jobs.py): an import's preview or
+    its application. The row is the job's truth, whichever runner runs it: its state, how far it
+    has come, what it gave (an import's report) or why it failed; a job whose runner died shows
+    as such (no heartbeat for JOB_STALE_SECONDS) and can be run again."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_account_created", "account_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # one of app.jobs.KINDS
+    # queued, running, done or failed
+    state: Mapped[str] = mapped_column(String(12), default="queued")
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    params: Mapped[dict] = mapped_column(JSON)
+    # How far it has come: a stage ("reading", "checking", "writing") and rows done of total.
+    stage: Mapped[str | None] = mapped_column(String(20))
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -17,7 +17,7 @@ from app.feedback.forms import FeedbackForm
 from app.models import Agency, Feedback, Procedure, by_code
 from app.params import Page, int_param
 from app.routes._render import render_page
-from app.text import fold
+from app.text import by_name, fold
 from app.web.caching import private_page
 from app.web.security import client_key, limiter
 
@@ -186,7 +186,7 @@ def index():
         .offset((page - 1) * PER_PAGE)
     )
     answered = select(Feedback.agency_id).where(Feedback.published.is_(True)).distinct()
-    agencies = list(session.scalars(select(Agency).where(Agency.id.in_(answered)).order_by(Agency.name)))
+    agencies = by_name(session.scalars(select(Agency).where(Agency.id.in_(answered))))
     return render_page(
         "feedback/index.html",
         "results",

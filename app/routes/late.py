@@ -19,6 +19,7 @@ from app.params import BadParameter
 from app.routes._csv import csv_response, table_csv
 from app.routes._render import described_by_method, render_page
 from app.routes._xlsx import table_xlsx
+from app.text import by_name
 from app.web.i18n import period_label
 
 bp = Blueprint("late", __name__, url_prefix="/late")
@@ -27,9 +28,9 @@ bp = Blueprint("late", __name__, url_prefix="/late")
 def _choices(session) -> dict:
     """Levels and parent agencies that have published figures, for the filters."""
     published = select(AgencyMonth.agency_id).distinct()
-    agencies = list(session.scalars(select(Agency).where(Agency.id.in_(published)).order_by(Agency.name)))
+    agencies = by_name(session.scalars(select(Agency).where(Agency.id.in_(published))))
     parent_ids = {a.parent_id for a in agencies if a.parent_id}
-    parents = list(session.scalars(select(Agency).where(Agency.id.in_(parent_ids)).order_by(Agency.name)))
+    parents = by_name(session.scalars(select(Agency).where(Agency.id.in_(parent_ids))))
     return {"levels": sorted({a.level for a in agencies if a.level}), "parents": parents, "agencies": agencies}
 
 

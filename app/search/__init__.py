@@ -6,7 +6,9 @@ which keeps the open index. What is left here is pure: answering a question with
 
 from __future__ import annotations
 
+import math
 import re
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,6 +56,22 @@ class SearchResult:
     fixes: dict[str, str] = field(default_factory=dict)  # folded typo -> folded correction
 
 
+@dataclass
+class Budget:
+    """The time one search may spend on what it can do without, the typo correction: once spent,
+    the words not yet looked at are searched as typed. Whatever the input, a search then costs its
+    scoring (bounded by the analyser's MAX_WORDS) plus at most the budget."""
+
+    deadline: float
+
+    @classmethod
+    def of(cls, seconds: float | None) -> Budget:
+        return cls(time.perf_counter() + seconds if seconds else math.inf)
+
+    def spent(self) -> bool:
+        return time.perf_counter() > self.deadline
+
+
 def rank(
     engine: Engine,
     question: str,
@@ -61,16 +79,18 @@ def rank(
     page: int = 1,
     per_page: int = 20,
     language: str | None = None,
+    budget: Budget | None = None,
 ) -> SearchResult:
     """Procedures answering `question` in rank order, one page of ids, with counts and a suggestion.
-    `language` is the site's ("en" makes an English reading of the question likelier).
+    `language` is the site's ("en" makes an English reading of the question likelier); `budget`
+    bounds the time spent correcting typos.
 
     Raises IndexUnavailable when the engine's files cannot be read.
     """
     in_english = english.is_english(question, language, engine.document_frequency)
     asked = english.translate(question) if in_english else question
     analysed = analyse(asked, engine.document_frequency)
-    fixes, corrected = ({}, analysed) if in_english else corrections(engine, analysed, typed_plain(question))
+    fixes, corrected = ({}, analysed) if in_english else corrections(engine, analysed, typed_plain(question), budget)
     if fixes:
         # Read again as corrected, so that the synonyms of the corrected words apply too; those of
         # the words as typed stay ("nhập hộ khẩu" means what it means whatever a typo became).
@@ -155,7 +175,11 @@ def variant_groups(engine: Engine, order: np.ndarray, scores: np.ndarray) -> tup
 
 
 def pair_corrections(
-    scorer: Engine, analysed: Analysed, fixes: dict[str, str], plain: set[str] | None = None
+    scorer: Engine,
+    analysed: Analysed,
+    fixes: dict[str, str],
+    plain: set[str] | None = None,
+    budget: Budget | None = None,
 ) -> dict[str, str]:
     """Typos that make a valid syllable ("nap khau" for "nhập khẩu"): a word typed without
     diacritics (`plain`; None when all were), in at most PAIR_RARE_SHARE of the procedures, that
@@ -178,6 +202,8 @@ def pair_corrections(
             neighbours.setdefault(b, []).append((pair, a + ">"))  # a precedes b
     found: dict[str, str] = {}
     for word, around in neighbours.items():
+        if budget is not None and budget.spent():
+            break
         if word in fixes or (plain is not None and word not in plain) or not 2 <= len(word) <= MAX_TYPO_LETTERS:
             continue
         if any(scorer.document_frequency("text_pairs", pair) for pair, _other in around):
@@ -202,7 +228,9 @@ def pair_corrections(
     return found
 
 
-def corrections(scorer: Engine, analysed: Analysed, plain: set[str] | None = None) -> tuple[dict[str, str], Analysed]:
+def corrections(
+    scorer: Engine, analysed: Analysed, plain: set[str] | None = None, budget: Budget | None = None
+) -> tuple[dict[str, str], Analysed]:
     """Read words that are absent or nearly so as typos: the fixes (folded word -> folded word) and
     the corrected question.
 
@@ -215,6 +243,8 @@ def corrections(scorer: Engine, analysed: Analysed, plain: set[str] | None = Non
         # A long question has words enough without its typos, and correcting is costly.
         return {}, analysed
     for index, word in enumerate(terms):
+        if budget is not None and budget.spent():
+            break
         if not 2 <= len(word) <= MAX_TYPO_LETTERS or scorer.document_frequency("name", word):
             continue
         seen = scorer.document_frequency("text", word)
@@ -238,7 +268,7 @@ def corrections(scorer: Engine, analysed: Analysed, plain: set[str] | None = Non
         if best and scorer.document_frequency("text", best) >= (10 * seen if seen else 1):
             fixes[word] = best
     if len(terms) <= MAX_PAIR_CHECKED:
-        fixes.update(pair_corrections(scorer, analysed, fixes, plain))
+        fixes.update(pair_corrections(scorer, analysed, fixes, plain, budget))
     if not fixes:
         return {}, analysed
     terms = [fixes.get(w, w) for w in analysed.terms]
@@ -250,4 +280,4 @@ def corrections(scorer: Engine, analysed: Analysed, plain: set[str] | None = Non
     return fixes, corrected
 
 
-__all__ = ["IndexUnavailable", "SearchResult", "codes_in", "corrections", "rank", "variant_groups"]
+__all__ = ["Budget", "IndexUnavailable", "SearchResult", "codes_in", "corrections", "rank", "variant_groups"]

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import versioning
 from app.models import Case, Procedure
-from app.search import SearchResult, index, rank
+from app.search import Budget, SearchResult, index, rank
 from app.search.engine import Engine
 from app.search.index import IndexUnavailable
 from app.search.query import MAX_SHARE
@@ -44,16 +44,25 @@ def from_config(config, session_factory: sessionmaker) -> SearchService | NullSe
     if backend == "null":
         return NullSearch()
     if backend == "whoosh":
-        return SearchService(config["SEARCH_INDEX_DIR"], session_factory, config.get("SEARCH_OWN_VARIANT") or None)
+        return SearchService(
+            config["SEARCH_INDEX_DIR"],
+            session_factory,
+            config.get("SEARCH_OWN_VARIANT") or None,
+            float(config.get("SEARCH_BUDGET_MS", 0)) / 1000,
+        )
     raise ValueError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
 
 
 class SearchService:
     """The index under `directory`, read and written with sessions from `session_factory`."""
 
-    def __init__(self, directory: str, session_factory: sessionmaker, own_variant: str | None = None):
+    def __init__(
+        self, directory: str, session_factory: sessionmaker, own_variant: str | None = None, budget_seconds: float = 0.0
+    ):
         self.directory = directory
         self.own_variant = own_variant
+        # The time a search may spend correcting typos (0: no bound), SEARCH_BUDGET_MS.
+        self.budget_seconds = budget_seconds
         self.session_factory = session_factory
         self._lock = threading.Lock()
         self._engine: Engine | None = None
@@ -73,7 +82,8 @@ class SearchService:
         """One page of ranked ids with facets; IndexUnavailable when the index is missing or damaged."""
         versioning.note_read(versioning.SEARCH_INDEX)  # a kept page of results lasts until the next sync
         try:
-            result = rank(self.engine(), question, filters, page, per_page, language)
+            budget = Budget.of(self.budget_seconds)
+            result = rank(self.engine(), question, filters, page, per_page, language, budget)
         except IndexUnavailable as exc:
             log.info("search index unavailable: %s", exc)  # each request while it is rebuilt
             self.forget()  # the caller falls back to plain matching and starts a rebuild
