@@ -188,3 +188,28 @@ def test_names_are_sorted_in_vietnamese_order():
     assert sorted(names, key=collation_key) == [
         "an", "ăn", "ba", "bà", "bá", "bạ", "Dục Nông", "Đắk Hà", "Đăk Tô", "Ea Súp", "Tu Mơ Rông",
     ]  # fmt: skip
+
+
+def test_fields_and_levels_are_in_english_on_english_pages(client, loaded):
+    from app.web.labels import field_glossary
+
+    assert field_glossary()["hộ tịch"] == "Civil status registration"
+    english = soup(client.get("/en/procedures/1.000001"))
+    facts = english.select_one("dl.facts").get_text(" ", strip=True)
+    assert "Civil status registration" in facts and "Hộ tịch" not in facts
+    options = [o.text for o in soup(client.get("/en/procedures")).select("#field option")]
+    assert any(o.startswith("Civil status registration (") for o in options)
+    vietnamese = soup(client.get("/procedures/1.000001")).select_one("dl.facts").get_text(" ", strip=True)
+    assert "Hộ tịch" in vietnamese
+
+
+def test_levels_read_from_the_source_text_are_translated(app):
+    from flask_babel import force_locale
+
+    from app.web.labels import level_text
+
+    with app.test_request_context("/procedures"), force_locale("en"):
+        assert level_text("Cấp tỉnh, Cấp xã") == "Province level, Commune level"
+        assert level_text("Cơ quan Trung ương") == "Cơ quan Trung ương", "a level the code list lacks stays"
+    with app.test_request_context("/procedures"):
+        assert level_text("Cấp tỉnh, Cấp xã") == "Cấp tỉnh, Cấp xã"

@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
     from app.catalogue.checklist import checklist, item_name
     from app.search.engine import national_code
     from app.search.highlight import highlight
+    from app.web.labels import field_name, level_text
 
     app.jinja_env.filters["consecutive_groups"] = consecutive_groups
     app.jinja_env.filters["highlight"] = highlight
@@ -67,4 +68,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["procedure_snippet"] = procedure_snippet
     app.jinja_env.globals["checklist"] = checklist
     app.jinja_env.filters["item_name"] = item_name
+    app.jinja_env.filters["field_name"] = field_name
+    app.jinja_env.filters["level_text"] = level_text
     app.jinja_env.globals.update({codes.__name__: codes for codes in CODE_LISTS})
