@@ -72,12 +72,14 @@ run: install $(SECRET)
 	  && $(FLASK) search sync \
 	  && OUTBOX_IN_PROCESS=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
-# Production serving: gunicorn, WORKERS processes on BIND. Needs SECRET_KEY and, for several
-# processes, RATELIMIT_STORAGE_URI; set TRUSTED_PROXIES behind a load balancer.
+# Production serving: gunicorn, WORKERS processes on BIND. Needs SECRET_KEY; the workers share
+# their rate-limit counts in a SQLite file unless RATELIMIT_STORAGE_URI names Redis (several
+# machines need Redis); set TRUSTED_PROXIES behind a load balancer.
 WORKERS ?= 4
 BIND ?= 127.0.0.1:8000
+RATELIMIT_STORAGE_URI ?= sqlite:///$(CURDIR)/instance/ratelimits.sqlite3
 serve: install
-	$(FLASK) db upgrade && $(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(BIND) \
+	export RATELIMIT_STORAGE_URI="$(RATELIMIT_STORAGE_URI)" && $(FLASK) db upgrade && $(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(BIND) \
 	  --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" wsgi:app
 
 test: install

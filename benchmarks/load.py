@@ -377,9 +377,32 @@ def main() -> int:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+        failures += _rate_limits_across_workers(env, tmp)
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _rate_limits_across_workers(env: dict, tmp: str) -> list[str]:
+    """12 ratings from one client against 5 a minute, through WORKERS workers: counted in each
+    worker's memory, then in the SQLite file that `make serve` gives them (5 accepted, 7 refused)."""
+    failures = []
+    for label, uri in (("in memory", "memory://"), ("in a shared SQLite file", f"sqlite:///{tmp}/limits.sqlite3")):
+        port = _free_port()
+        limited = dict(env, RATELIMIT_ENABLED="1", RATELIMIT_STORAGE_URI=uri, RATING_RATE_LIMIT="5 per minute")
+        server = _serve(limited, port)
+        try:
+            accepted, refused = _rate_limit_is_shared(port)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        print(
+            f"  12 ratings against 5 a minute, {WORKERS} workers counting {label}: "
+            f"{accepted} accepted, {refused} refused"
+        )
+        if uri != "memory://" and (accepted, refused) != (5, 7):
+            failures.append(f"rate limits across workers: {accepted} accepted, {refused} refused, not 5 and 7")
+    return failures
 
 
 # Requests may fail while a part is down and until its clients notice it is back: no longer.

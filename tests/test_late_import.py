@@ -1,7 +1,7 @@
 """`import officers|cases|steps|holidays`: validation with row numbers, all or nothing, idempotent."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.db import get_session
 from app.imports.cases import import_cases, import_steps
@@ -60,6 +60,36 @@ def test_steps_create_and_update_officers_without_erasing_what_they_omit(app):
         )
         assert report.summary() == "imported 1, updated 0, rejected 0"
         assert session.scalar(select(Officer.name).where(Officer.code == "O9")) == "Phạm Thị Dung"
+
+
+def test_a_steps_import_reads_everything_before_its_first_write(app):
+    # On SQLite the write lock is taken at the first write and held to the commit: reading the steps
+    # already there after writing the officers held it (and citizens' posts waited) for that read too.
+    build(app)
+    statements: list[str] = []
+    with app.app_context():
+        session = get_session()
+
+        def seen(_conn, _cursor, statement, *_args):
+            statements.append(statement.lstrip().split(None, 1)[0].upper())
+
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            report = import_steps(
+                session,
+                (
+                    "case_code,step_no,officer_code,officer_name,officer_title,agency_code,started_at,due_at,finished_at\n"
+                    "C9,2,O9,Phạm Thị Dung,Chuyên viên,T.H1.X1,2023-05-18,2023-05-19,2023-05-19 10:00\n"
+                ).encode(),
+            )
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert report.summary() == "imported 1, updated 0, rejected 0"
+    writes = [i for i, kind in enumerate(statements) if kind in ("INSERT", "UPDATE", "DELETE")]
+    reads_after = [kind for kind in statements[writes[0] :] if kind == "SELECT"]
+    # Only the ids of the officers just inserted are read back after the first write.
+    assert len(reads_after) <= 1, statements
 
 
 def test_a_bad_cases_file_changes_nothing_and_names_every_bad_row(app):

@@ -14,18 +14,27 @@ CHUNK = 5000
 
 
 def upsert(
-    session: Session, table, records: Sequence[dict], key: Sequence[str], report: ImportReport | None = None
+    session: Session,
+    table,
+    records: Sequence[dict],
+    key: Sequence[str],
+    report: ImportReport | None = None,
+    existing: dict[tuple, RowMapping] | None = None,
+    ids: bool = False,
 ) -> dict[tuple, int]:
-    """Insert new records, update changed ones, leave equal ones alone; return ids by key.
+    """Insert new records, update changed ones, leave equal ones alone; with `ids`, return every
+    row's id by key (reading the table again after inserting: only when the caller needs them).
 
     Every record has the same columns, `key` among them. Counts go to `report` when given.
+    `existing` is `existing_rows` of the same columns read beforehand: on SQLite a read made
+    before a transaction's first write holds no write lock, so an import that writes two tables
+    reads both first and keeps its write lock, which makes citizens' posts wait, short.
     """
     if not records:
         return {}
     columns = list(records[0])
-    existing: dict[tuple, RowMapping] = {}
-    for row in session.execute(select(table.c.id, *(table.c[c] for c in columns))).mappings():
-        existing[tuple(row[k] for k in key)] = row
+    if existing is None:
+        existing = existing_rows(session, table, columns, key)
     new: list[dict] = []
     changed: list[dict] = []
     for record in records:
@@ -40,11 +49,21 @@ def upsert(
         report.imported += len(new)
         report.updated += len(changed)
         report.unchanged += len(records) - len(new) - len(changed)
-    ids = {k: row["id"] for k, row in existing.items()}
+    if not ids:
+        return {}
+    found = {k: row["id"] for k, row in existing.items()}
     if new:
-        for found in session.execute(select(table.c.id, *(table.c[k] for k in key))):
-            ids.setdefault(tuple(found[1:]), found[0])
-    return ids
+        for row in session.execute(select(table.c.id, *(table.c[k] for k in key))):
+            found.setdefault(tuple(row[1:]), row[0])
+    return found
+
+
+def existing_rows(session: Session, table, columns: Sequence[str], key: Sequence[str]) -> dict[tuple, RowMapping]:
+    """The table's rows by key, with their id and `columns`, for `upsert`."""
+    found: dict[tuple, RowMapping] = {}
+    for row in session.execute(select(table.c.id, *(table.c[c] for c in columns))).mappings():
+        found[tuple(row[k] for k in key)] = row
+    return found
 
 
 def insert_many(session: Session, table, rows: Sequence[dict]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.imports.bulk import upsert
+from app.imports.bulk import existing_rows, upsert
 from app.imports.errors import ImportReport, RowError
 from app.imports.people import OFFICER_HEADERS
 from app.imports.rows import Columns, agency_ids, apply_all_or_nothing, records, validate
@@ -119,6 +119,10 @@ def import_cases(session: Session, data, skip_invalid: bool = False) -> ImportRe
     )
 
 
+# The columns a step record has, in `import_steps`'s write.
+STEP_FIELDS = ("case_id", "step_no", "officer_id", "agency_id", "started_at", "due_at", "due_has_time", "finished_at")
+
+
 def import_steps(session: Session, data, skip_invalid: bool = False) -> ImportReport:
     """Import processing steps all or nothing, creating or updating their officers."""
     agencies = agency_ids(session)
@@ -168,7 +172,10 @@ def import_steps(session: Session, data, skip_invalid: bool = False) -> ImportRe
     accepted = records(checked)
 
     def write() -> None:
-        officer_ids = upsert(session, Officer.__table__, _officers_of(accepted, officers), ("code",))
+        # Every read before the first write (the steps already there), so that the write lock is
+        # held only while writing.
+        existing_steps = existing_rows(session, Step.__table__, STEP_FIELDS, ("case_id", "step_no"))
+        officer_ids = upsert(session, Officer.__table__, _officers_of(accepted, officers), ("code",), ids=True)
         steps = [
             {
                 "case_id": r["case_id"],
@@ -182,7 +189,7 @@ def import_steps(session: Session, data, skip_invalid: bool = False) -> ImportRe
             }
             for r in accepted
         ]
-        upsert(session, Step.__table__, steps, ("case_id", "step_no"), report)
+        upsert(session, Step.__table__, steps, ("case_id", "step_no"), report, existing_steps)
 
     return apply_all_or_nothing(session, report, skip_invalid, write)
 

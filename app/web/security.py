@@ -11,6 +11,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_limiter import Limiter
 
 from app.admin.login_guard import LoginGuard
+from app.web import limit_store  # noqa: F401 (registers the sqlite:// rate-limit storage)
 
 
 def client_hash(secret: str, address: str | None) -> str:
